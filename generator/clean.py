@@ -1,0 +1,239 @@
+"""clean: raw seed lines → kept lines plus a record of everything taken out.
+
+Whole lines go for being the title again, site chrome the source lists as
+noise, a region the source drops, or a duplicate of earlier text. Parts of
+lines go for being a pinyin annotation left by a broken converter (``內(nèi)``),
+a byline the source trims, or NBSPs. Mojibake that cannot be repaired is kept
+and flagged. Full-width punctuation that the scraper folded to ASCII is
+restored in ``text``; ``raw`` keeps the line as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .config import Entry
+from .model import CleanLine, CleanText, Flag, RawText, Removal
+
+BLANK = " \t\u00a0\u3000\ufeff\u200b"
+
+# A pinyin syllable with a tone mark, in brackets right after a Han character.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+
+# Traces of text decoded with the wrong codec: a '?' standing for a lost
+# character next to its stray pinyin, private-use or kana characters inside
+# Chinese, '@' or circled numbers between Han characters.
+MOJIBAKE = re.compile(
+    rf"\?\(?[a-zü{_TONED}]{{1,7}}\)\S{{0,4}}"
+    r"|\?[\u3400-\u9fff]{1,6}[@\u2460-\u24ff][\u3400-\u9fff]{0,2}"
+    r"|[\u3400-\u9fff]?[\ue000-\uf8ff\u3040-\u30ff\u2460-\u24ff][\u3400-\u9fff\u3040-\u30ff\ue000-\uf8ff]{0,6}"
+    r"|[\u3400-\u9fff]@[\u3400-\u9fff]"
+)
+
+DUPLICATE_MIN_RUN = 3  # consecutive repeated lines that make a copied block
+DUPLICATE_MIN_CHARS = 20  # a single repeated line this long is a copy too
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip(BLANK)
+
+
+def fold(text: str) -> str:
+    """Text reduced for comparison: NFKC (full-width → ASCII), no spaces, lowercase."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def is_cjk(char: str) -> bool:
+    return bool(char) and (
+        "\u3400" <= char <= "\u9fff"
+        or "\uf900" <= char <= "\ufaff"
+        or "\u3000" <= char <= "\u303f"
+        or "\uff00" <= char <= "\uffef"
+        or char in "「」『』“”‘’…—"
+    )
+
+
+# ------------------------------------------------------------------ whole lines
+
+
+def _match_any(patterns: tuple[str, ...], line: str) -> str | None:
+    return next((p for p in patterns if re.search(p, line)), None)
+
+
+def _drop_regions(lines: list[tuple[int, str]], regions, seed: str) -> tuple[list, list[Removal]]:
+    """Remove each region from a line matching ``from`` up to one matching ``until``."""
+    removals: list[Removal] = []
+    kept = []
+    inside = None
+    for number, line in lines:
+        stripped = PINYIN.sub("", line.strip(BLANK))
+        if inside is None:
+            inside = next((r for r in regions if re.search(r.values["from"], stripped)), None)
+        elif re.search(inside.until, stripped):
+            inside = None
+        if inside is not None:
+            reason = inside.reason or "region dropped in site_config/sources.yaml"
+            removals.append(Removal(seed, number, "dropped", line, reason))
+        else:
+            kept.append((number, line))
+    return kept, removals
+
+
+def _duplicates(lines: list[tuple[int, str]], seed: str) -> tuple[list, list[Removal]]:
+    """Remove later copies: runs of repeated lines, or single long repeated lines.
+
+    The first copy stays. Short lines that repeat alone (a speaker header, 对。)
+    are kept, because they repeat in real talk.
+    """
+    keys = [fold(line) for _, line in lines]
+    first_seen: dict[str, list[int]] = {}
+    removed: dict[int, int] = {}  # index → index of the original
+    i = 0
+    while i < len(keys):
+        best_j, best_run = None, 0
+        for j in first_seen.get(keys[i], []):
+            run = 0
+            while i + run < len(keys) and j + run < i and keys[j + run] == keys[i + run]:
+                run += 1
+            if run > best_run:
+                best_j, best_run = j, run
+        if best_j is not None and (best_run >= DUPLICATE_MIN_RUN or len(keys[i]) >= DUPLICATE_MIN_CHARS):
+            span = best_run if best_run >= DUPLICATE_MIN_RUN else 1
+            for k in range(span):
+                removed[i + k] = best_j + k
+            # A copied block often starts mid-line: its first line is the tail
+            # of the line before the original.
+            head, orig = i - 1, best_j - 1
+            if span > 1 and head not in removed and orig >= 0 and len(keys[head]) >= 5 and keys[orig].endswith(keys[head]):
+                removed[head] = orig
+            i += span
+            continue
+        first_seen.setdefault(keys[i], []).append(i)
+        i += 1
+    kept, removals = [], []
+    for index, (number, line) in enumerate(lines):
+        if index in removed:
+            original = lines[removed[index]][0]
+            removals.append(Removal(seed, number, "duplicate", line, f"repeats line {original}"))
+        else:
+            kept.append((number, line))
+    return kept, removals
+
+
+# ------------------------------------------------------------------ inside lines
+
+
+def _paired_brackets(text: str) -> dict[int, int]:
+    pairs, stack = {}, []
+    for i, c in enumerate(text):
+        if c == "(":
+            stack.append(i)
+        elif c == ")" and stack:
+            pairs[stack.pop()] = i
+    return pairs
+
+
+def _neighbour(text: str, i: int, step: int) -> str:
+    j = i + step
+    while 0 <= j < len(text) and text[j] == " ":
+        j += step
+    return text[j] if 0 <= j < len(text) else ""
+
+
+FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
+    """Turn ASCII punctuation back into full-width where it sits in Chinese text.
+
+    ``1,000``, ``https://`` and ``(MaaS)`` stay ASCII; ``,`` after a Han
+    character becomes ``，``; a bracket pair becomes full-width when it holds or
+    touches Chinese. Positions in ``protected`` (mojibake) are left alone.
+    """
+    chars = list(text)
+    pairs = _paired_brackets(text)
+    for open_, close in pairs.items():
+        inner = text[open_ + 1 : close]
+        touches = is_cjk(_neighbour(text, open_, -1)) or is_cjk(_neighbour(text, close, 1))
+        if any(is_cjk(c) for c in inner) or touches:
+            chars[open_], chars[close] = "（", "）"
+    paired = set(pairs) | set(pairs.values())
+    text = "".join(chars)  # neighbours see the brackets already restored
+    for i, c in enumerate(text):
+        if c not in FULL_WIDTH or i in protected or i in paired:
+            continue
+        before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+        if before.isdigit() and after.isdigit():
+            continue
+        if is_cjk(before) or is_cjk(after):
+            chars[i] = FULL_WIDTH[c]
+    return "".join(chars)
+
+
+def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, list[Removal], list[Flag]]:
+    removals, flags = [], []
+    for pattern in source.trim:
+        for match in re.finditer(pattern, line):
+            removals.append(Removal(seed, number, "trim", match.group(), "cut by the source's 'trim' list", False))
+        line = re.sub(pattern, "", line)
+    annotations = PINYIN.findall(line)
+    if annotations:
+        removals.append(Removal(seed, number, "pinyin", "".join(annotations),
+                                f"{len(annotations)} pinyin annotation(s) left by a broken converter", False))
+        line = PINYIN.sub("", line)
+    nbsp = line.count("\u00a0")
+    if nbsp:
+        removals.append(Removal(seed, number, "nbsp", "\u00a0" * nbsp, f"{nbsp} no-break space(s) made ordinary", False))
+        line = line.replace("\u00a0", " ")
+    line = line.strip(BLANK)
+    protected: set[int] = set()
+    for match in MOJIBAKE.finditer(line):
+        protected.update(range(match.start(), match.end()))
+        flags.append(Flag(seed, number, "mojibake", match.group(),
+                          "kept as found: characters garbled by a wrong text encoding; repair the seed by hand"))
+    return restore_punctuation(line, protected), removals, flags
+
+
+# ------------------------------------------------------------------ the stage
+
+
+def clean(raw: RawText, source: Entry) -> CleanText:
+    """Apply every cleaning rule to one seed; return the kept lines and the record."""
+    seed = raw.seed
+    removals: list[Removal] = []
+    title_key = fold(PINYIN.sub("", source.title))
+    lines: list[tuple[int, str]] = []
+    title_seen = False
+    for number, line in enumerate(raw.lines, start=1):
+        if is_blank(line):
+            continue
+        stripped = PINYIN.sub("", line.strip(BLANK))
+        if fold(stripped) == title_key:
+            rule = "repeated-title" if title_seen else "title"
+            reason = "the title again, injected into the text" if title_seen else "the title (kept in sources.yaml)"
+            removals.append(Removal(seed, number, rule, line, reason))
+            title_seen = True
+        elif pattern := _match_any(source.noise, stripped):
+            removals.append(Removal(seed, number, "noise", line, f"matches noise pattern '{pattern}'"))
+        else:
+            lines.append((number, line))
+    lines, dropped = _drop_regions(lines, source.drop, seed)
+    lines, copies = _duplicates(lines, seed)
+    removals += dropped + copies
+
+    kept, flags = [], []
+    previous = 0
+    for number, line in lines:
+        text, line_removals, line_flags = _clean_line(number, line, source, seed)
+        removals += line_removals
+        flags += line_flags
+        if not text:
+            removals.append(Removal(seed, number, "trim", line, "nothing left after trimming"))
+            continue
+        kept.append(CleanLine(number=number, raw=line, text=text, blank_before=number > previous + 1))
+        previous = number
+    removals.sort(key=lambda r: (r.line, not r.whole_line))
+    return CleanText(source_id=source.id, seed=seed, lines=tuple(kept), removals=tuple(removals),
+                     flags=tuple(flags), raw_line_count=len(raw.lines))

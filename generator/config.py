@@ -1,0 +1,457 @@
+"""The editor's configuration in ``site_config/``: declared once, validated once.
+
+Five files, each a list under one key:
+
+- ``events.yaml``   (``events:``)   what happened, when, where, who took part
+- ``sources.yaml``  (``sources:``)  which seed file tells of which event, and how to read it
+- ``speakers.yaml`` (``speakers:``) people, with the aliases transcripts use for them
+- ``topics.yaml``   (``topics:``)   themes, found in paragraphs by keyword
+- ``glossary.yaml`` (``protect:``)  names that script conversion must not touch,
+  and phrase overrides where character conversion is wrong in context
+
+Every field is declared below with a one-line description; loading collects
+every problem (file, line, what, how to fix) before stopping.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .model import YanluError, YanluErrors
+
+# ------------------------------------------------------------------ YAML with line numbers
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict
+
+
+class _Sequence(list):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _Sequence:
+    seq = _Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    seq.line = node.start_mark.line + 1
+    return seq
+
+
+def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    # Dates, numbers and booleans stay as the editor typed them; fields convert.
+    return loader.construct_scalar(node)
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+    _LineLoader.add_constructor(_tag, _construct_str)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse one YAML file, turning syntax errors into an editor's message."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise YanluError(str(path), "file is missing", f"Create {path.name}; see README, 'site_config'.")
+    except UnicodeDecodeError:
+        raise YanluError(str(path), "is not UTF-8 text", "Save the file as UTF-8.")
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = f"this is not valid YAML ({exc.problem or exc.context})"
+        hint = "Check indentation (spaces, not tabs) and that every 'key: value' has a space after the colon."
+        if exc.problem and "tab" in exc.problem:
+            hint = "Replace the tab characters with spaces."
+        raise YanluError(str(path), problem, hint, line=line)
+
+
+# ------------------------------------------------------------------ schema
+
+
+@dataclass(frozen=True)
+class Field:
+    """One configuration key: its type check and what it is for."""
+
+    doc: str
+    check: Callable[[Any], Any]
+    required: bool = True
+    default: Any = None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (dict, list)) or value is None:
+        raise ValueError("expected a piece of text")
+    return str(value).strip()
+
+
+def _ident(value: Any) -> str:
+    text = _text(value)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
+        raise ValueError(
+            f"'{text}' is not a valid id. Use lowercase letters, digits and hyphens, like 'zhang-peng-zhipu'"
+        )
+    return text
+
+
+def _optional_ident(value: Any) -> str | None:
+    return None if value in (None, "", "null", "~") else _ident(value)
+
+
+def _date(value: Any) -> str:
+    text = _text(value)
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise ValueError(f"'{text}' is not a date. Write it as YYYY-MM-DD (or YYYY-MM when the day is unknown)")
+    return text
+
+
+def _script(value: Any) -> str:
+    text = _text(value)
+    if text not in ("zh-Hans", "zh-Hant"):
+        raise ValueError(f"'{text}' is not a script. Use 'zh-Hans' (Simplified) or 'zh-Hant' (Traditional)")
+    return text
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if str(value).lower() in ("true", "yes", "on"):
+        return True
+    if str(value).lower() in ("false", "no", "off"):
+        return False
+    raise ValueError(f"'{value}' is not true or false")
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError("expected a list, one item per line starting with '- '")
+    return tuple(_text(v) for v in value)
+
+
+def _pattern_list(value: Any) -> tuple[str, ...]:
+    patterns = _text_list(value)
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"'{p}' is not a valid pattern ({exc})")
+    return patterns
+
+
+def _ident_list(value: Any) -> tuple[str, ...]:
+    return tuple(_ident(v) for v in _text_list(value))
+
+
+def _records(schema: dict[str, Field]) -> Callable[[Any], tuple]:
+    """A list of mappings, each checked against ``schema``; used for nested lists."""
+
+    def check(value: Any) -> tuple:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise ValueError("expected a list of entries, each starting with '- '")
+        return tuple(value)
+
+    check.schema = schema  # type: ignore[attr-defined]
+    return check
+
+
+PARTICIPANT = {
+    "speaker": Field("The speaker's id from speakers.yaml.", _ident),
+    "role": Field("moderator, host, panelist, guest or questioner.", _text),
+    "affiliation": Field("Organisation at the time of this event, e.g. 智谱 AI.", _text, False, ""),
+    "title": Field("Position at the time of this event, e.g. CEO.", _text, False, ""),
+}
+
+REGION = {
+    "from": Field("Pattern of the first line of the region (included).", lambda v: _pattern_list([v])[0]),
+    "until": Field("Pattern of the first line after the region (not included).", lambda v: _pattern_list([v])[0]),
+    "reason": Field("Why, in a few words; shown in the cleaning report.", _text, False, ""),
+}
+
+OVERRIDE = {
+    "match": Field("Pattern found in the paragraph's text (its first line).", lambda v: _pattern_list([v])[0]),
+    "speaker": Field("Speaker id, or null for nobody.", _optional_ident, False, None),
+    "kind": Field("speech, question, narration, highlight or unattributed.", _text, False, ""),
+    "reason": Field("Why the parser's guess was wrong.", _text, False, ""),
+}
+
+SCHEMAS: dict[str, dict[str, Field]] = {
+    "events": {
+        "id": Field("Short id used in page addresses, e.g. baai-2024-peak-dialogue.", _ident),
+        "name": Field("Event name in Simplified Chinese.", _text),
+        "name_hant": Field("Event name in Traditional Chinese (default: converted).", _text, False, ""),
+        "date": Field("Date the event took place, YYYY-MM-DD.", _date),
+        "place": Field("City or venue.", _text, False, ""),
+        "moderator": Field("Speaker id of the moderator or host.", _optional_ident, False, None),
+        "participants": Field("Who took part, with role and affiliation at the time.", _records(PARTICIPANT)),
+        "sources": Field("Ids of the sources (sources.yaml) that report this event.", _ident_list),
+    },
+    "sources": {
+        "id": Field("Short id; paragraph ids are derived from it, so never change it.", _ident),
+        "seed": Field("File name in seeds/.", _text),
+        "event": Field("Id of the event this source reports.", _ident),
+        "title": Field("Title of the source as published; the matching line is removed from the text.", _text),
+        "publisher": Field("Who published it.", _text, False, ""),
+        "url": Field("Where it was published, if the text says.", _text, False, ""),
+        "script": Field("zh-Hans or zh-Hant: the script the seed is written in.", _script),
+        "encoding": Field("Text encoding of the seed if it is not UTF-8, e.g. big5 or gbk.", _text, False, ""),
+        "noise": Field("Patterns of whole lines to remove (site chrome, footers).", _pattern_list, False, ()),
+        "trim": Field("Patterns of text to cut from inside lines (a byline at a paragraph's end).", _pattern_list, False, ()),
+        "drop": Field("Regions to remove, from a line to before another.", _records(REGION), False, ()),
+        "highlights": Field("Regions that are editorial highlights or summaries, not speech.", _records(REGION), False, ()),
+        "headings": Field("Patterns of lines that are section headings.", _pattern_list, False, ()),
+        "unattributed": Field("Patterns of section headings whose answers carry no names.", _pattern_list, False, ()),
+        "reported_speech": Field("true when paragraphs say 'X認爲,…' instead of 'X:'.", _bool, False, False),
+        "continuation": Field("true when an unlabelled paragraph continues the previous speaker.", _bool, False, True),
+        "overrides": Field("Corrections: paragraphs whose speaker or kind the parser gets wrong.", _records(OVERRIDE), False, ()),
+    },
+    "speakers": {
+        "id": Field("Short id, e.g. zhang-peng-zhipu; two people with one name get two ids.", _ident),
+        "name": Field("Name in Simplified Chinese.", _text),
+        "name_hant": Field("Name in Traditional Chinese (default: converted).", _text, False, ""),
+        "aliases": Field("Other names transcripts use: English names, Traditional spellings.", _text_list, False, ()),
+        "note": Field("Who this is, in a few words (shown on the speaker page).", _text, False, ""),
+    },
+    "topics": {
+        "id": Field("Short id, e.g. price-war.", _ident),
+        "name": Field("Topic name in Simplified Chinese.", _text),
+        "name_hant": Field("Topic name in Traditional Chinese (default: converted).", _text, False, ""),
+        "keywords": Field("Words that put a paragraph on this topic (either script).", _text_list),
+    },
+    "protect": {
+        "hans": Field("The term in Simplified Chinese.", _text),
+        "hant": Field("The same term in Traditional Chinese.", _text),
+        "note": Field("Why it is protected: a name, a product, a context.", _text, False, ""),
+    },
+}
+
+FILES = {
+    "events": "events.yaml",
+    "sources": "sources.yaml",
+    "speakers": "speakers.yaml",
+    "topics": "topics.yaml",
+    "protect": "glossary.yaml",
+}
+
+
+# ------------------------------------------------------------------ validated config
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One validated entry: its values by field name, and where it was written."""
+
+    values: dict
+    file: str
+    line: int
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """All of ``site_config/``, validated and cross-checked."""
+
+    root: Path
+    events: tuple[Entry, ...]
+    sources: tuple[Entry, ...]
+    speakers: tuple[Entry, ...]
+    topics: tuple[Entry, ...]
+    protect: tuple[Entry, ...]
+    files: tuple[Path, ...] = field(default=())
+
+    def source_for_seed(self, seed: str) -> Entry | None:
+        return next((s for s in self.sources if s.seed == seed), None)
+
+    def speaker(self, speaker_id: str) -> Entry:
+        return next(s for s in self.speakers if s.id == speaker_id)
+
+    def event(self, event_id: str) -> Entry:
+        return next(e for e in self.events if e.id == event_id)
+
+
+def _suggest(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def _validate_entry(raw: Any, schema: dict[str, Field], where: str, line: int, errors: list) -> dict | None:
+    if not isinstance(raw, dict):
+        errors.append(YanluError(where, "expected an entry with 'key: value' lines", "Start each entry with '- id: …'.", line))
+        return None
+    values: dict = {}
+    for key in raw:
+        if key not in schema:
+            key_line = raw.key_lines.get(key, line) if isinstance(raw, _Mapping) else line
+            errors.append(
+                YanluError(where, f"unknown key '{key}'.{_suggest(str(key), schema)}",
+                           "Known keys: " + ", ".join(schema), key_line)
+            )
+    for name, spec in schema.items():
+        key_line = raw.key_lines.get(name, raw.line) if isinstance(raw, _Mapping) else line
+        if name not in raw or raw[name] in (None, ""):
+            if spec.required:
+                errors.append(YanluError(where, f"'{name}' is missing", f"Add '{name}:' ({spec.doc})", raw.line if isinstance(raw, _Mapping) else line))
+            values[name] = spec.default
+            continue
+        try:
+            values[name] = spec.check(raw[name])
+        except ValueError as exc:
+            errors.append(YanluError(where, f"'{name}': {exc}", spec.doc, key_line))
+            continue
+        nested = getattr(spec.check, "schema", None)
+        if nested is not None:
+            items = []
+            for item in values[name]:
+                item_line = item.line if isinstance(item, _Mapping) else key_line
+                checked = _validate_entry(item, nested, where, item_line, errors)
+                if checked is not None:
+                    items.append(Entry(checked, where, item_line))
+            values[name] = tuple(items)
+    return values
+
+
+def _load_list(root: Path, key: str, errors: list) -> tuple[Entry, ...]:
+    path = root / FILES[key]
+    where = f"site_config/{FILES[key]}"
+    try:
+        data = load_yaml(path)
+    except YanluError as exc:
+        exc.where = where if exc.where == str(path) else exc.where
+        errors.append(exc)
+        return ()
+    if not isinstance(data, dict) or key not in data:
+        errors.append(YanluError(where, f"expected a top-level '{key}:' list", f"Start the file with '{key}:'", 1))
+        return ()
+    for other in data:
+        if other != key:
+            errors.append(YanluError(where, f"unknown top-level key '{other}'.{_suggest(str(other), [key])}",
+                                     f"The file holds one list, '{key}:'.", data.key_lines.get(other, 1)))
+    items = data[key] or []
+    if not isinstance(items, list):
+        errors.append(YanluError(where, f"'{key}' must be a list", "Start each entry with '- '.", data.line))
+        return ()
+    entries = []
+    seen: dict[str, int] = {}
+    for item in items:
+        line = item.line if isinstance(item, _Mapping) else getattr(items, "line", 1)
+        values = _validate_entry(item, SCHEMAS[key], where, line, errors)
+        if values is None:
+            continue
+        ident = values.get("id")
+        if ident is not None:
+            if ident in seen:
+                errors.append(YanluError(where, f"id '{ident}' is used twice (first on line {seen[ident]})",
+                                         "Give each entry its own id.", line))
+            seen[ident] = line
+        entries.append(Entry(values, where, line))
+    return tuple(entries)
+
+
+def _cross_check(cfg: SiteConfig, seeds_dir: Path | None, errors: list) -> None:
+    speakers = {s.id for s in cfg.speakers}
+    sources = {s.id: s for s in cfg.sources}
+    events = {e.id: e for e in cfg.events}
+    topics_seen: set = set()
+    for event in cfg.events:
+        roster = [p.speaker for p in event.participants]
+        for p in event.participants:
+            if p.speaker not in speakers:
+                errors.append(YanluError(event.file, f"couldn't find speaker '{p.speaker}' (event '{event.id}').{_suggest(p.speaker, speakers)}",
+                                         "Add the speaker to speakers.yaml or correct the id.", p.line))
+            if p.role not in ("moderator", "host", "panelist", "guest", "questioner"):
+                errors.append(YanluError(event.file, f"role '{p.role}' is not one of moderator, host, panelist, guest, questioner",
+                                         "Use one of those roles.", p.line))
+        if len(set(roster)) != len(roster):
+            errors.append(YanluError(event.file, f"event '{event.id}' lists a participant twice", "List each speaker once.", event.line))
+        if event.moderator and event.moderator not in roster:
+            errors.append(YanluError(event.file, f"moderator '{event.moderator}' of event '{event.id}' is not among its participants",
+                                     "Add them under participants with role: moderator.", event.line))
+        for sid in event.sources:
+            if sid not in sources:
+                errors.append(YanluError(event.file, f"event '{event.id}' lists source '{sid}', which sources.yaml does not define.{_suggest(sid, sources)}",
+                                         "Add the source or correct the id.", event.line))
+            elif sources[sid].event != event.id:
+                errors.append(YanluError(event.file, f"event '{event.id}' claims source '{sid}', but that source says it reports event '{sources[sid].event}'",
+                                         "Make events.yaml 'sources' and sources.yaml 'event' agree.", event.line))
+    seeds_seen: dict[str, int] = {}
+    for source in cfg.sources:
+        if source.event not in events:
+            errors.append(YanluError(source.file, f"source '{source.id}' names event '{source.event}', which events.yaml does not define.{_suggest(source.event, events)}",
+                                     "Add the event or correct the id.", source.line))
+        elif source.id not in events[source.event].sources:
+            errors.append(YanluError(source.file, f"source '{source.id}' says it reports event '{source.event}', but that event does not list it",
+                                     f"Add '{source.id}' to the sources of '{source.event}' in events.yaml.", source.line))
+        if source.seed in seeds_seen:
+            errors.append(YanluError(source.file, f"seed '{source.seed}' is claimed by two sources (first on line {seeds_seen[source.seed]})",
+                                     "Each seed file is one source.", source.line))
+        seeds_seen[source.seed] = source.line
+        if seeds_dir is not None and not (seeds_dir / source.seed).exists():
+            errors.append(YanluError(source.file, f"seed file '{source.seed}' of source '{source.id}' is not in seeds/",
+                                     "Copy the transcript into seeds/ or correct the file name.", source.line))
+        for override in source.overrides:
+            if override.speaker and override.speaker not in speakers:
+                errors.append(YanluError(source.file, f"couldn't find speaker '{override.speaker}' (override in source '{source.id}')",
+                                         "Use an id from speakers.yaml, or null for nobody.", override.line))
+            if override.kind and override.kind not in ("speech", "question", "narration", "highlight", "unattributed"):
+                errors.append(YanluError(source.file, f"kind '{override.kind}' is unknown",
+                                         "Use speech, question, narration, highlight or unattributed.", override.line))
+    for topic in cfg.topics:
+        topics_seen.add(topic.id)
+
+
+def load_config(root: Path, seeds_dir: Path | None = None) -> SiteConfig:
+    """Load and validate ``site_config/``; raise one YanluErrors listing every problem."""
+    errors: list[YanluError] = []
+    lists = {key: _load_list(root, key, errors) for key in FILES}
+    cfg = SiteConfig(root=root, files=tuple(root / f for f in FILES.values()), **lists)
+    if not errors:
+        _cross_check(cfg, seeds_dir, errors)
+    if errors:
+        raise YanluErrors(errors)
+    return cfg
+
+
+def describe_schema() -> str:
+    """The schema as Markdown, for the README (kept current by a test)."""
+    out = []
+    for key, schema in SCHEMAS.items():
+        out.append(f"`{FILES[key]}` → `{key}:`\n")
+        for name, spec in schema.items():
+            req = "" if spec.required else " (optional)"
+            out.append(f"- `{name}`{req}: {spec.doc}")
+        out.append("")
+    return "\n".join(out)

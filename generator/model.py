@@ -1,0 +1,367 @@
+"""Every type the pipeline passes between its stages.
+
+read → clean → parse → link → convert → export. Each stage takes the objects
+below and returns new ones; nothing is filled in later, so every field that
+exists is final. The JSON schema of ``docs/data/corpus.json`` (README) is the
+``to_json`` of these types.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class YanluError(Exception):
+    """A problem an editor can fix: where it is, what is wrong, what to do.
+
+    The CLI prints it without a traceback and exits 1.
+    """
+
+    def __init__(self, where: str, problem: str, fix: str = "", line: int | None = None):
+        self.where = where
+        self.line = line
+        self.problem = problem
+        self.fix = fix
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        place = f"{self.where}, line {self.line}" if self.line else self.where
+        text = f"{place}: {self.problem}"
+        return f"{text}\n  Fix: {self.fix}" if self.fix else text
+
+
+class YanluErrors(YanluError):
+    """Several problems found in one pass; all are reported before stopping."""
+
+    def __init__(self, errors: list[YanluError]):
+        self.errors = errors
+        Exception.__init__(self, self.message)
+
+    @property
+    def message(self) -> str:
+        return "\n".join(e.message for e in self.errors)
+
+
+class Script(str, enum.Enum):
+    """The writing system of a text."""
+
+    HANS = "zh-Hans"
+    HANT = "zh-Hant"
+
+
+class Kind(str, enum.Enum):
+    """What a paragraph is, which decides how a page shows it."""
+
+    SPEECH = "speech"  # a participant's words (verbatim or reported)
+    QUESTION = "question"  # the moderator's or an audience member's question
+    NARRATION = "narration"  # the writer's own text: scene, context, lists
+    HIGHLIGHT = "highlight"  # editor's pull-quote, summary or key-points block
+    UNATTRIBUTED = "unattributed"  # an answer the source gives without a name
+
+
+# ---------------------------------------------------------------- read / clean
+
+
+@dataclass(frozen=True)
+class RawText:
+    """A seed file decoded to text, split into lines (line 1 is ``lines[0]``)."""
+
+    path: Path
+    encoding: str
+    lines: tuple[str, ...]
+
+    @property
+    def seed(self) -> str:
+        return self.path.name
+
+    def __repr__(self) -> str:
+        return f"RawText({self.seed!r}, {len(self.lines)} lines, {self.encoding})"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Something cleaning took out of a seed, kept so nothing is lost silently.
+
+    ``whole_line`` is False when only part of the line went (NBSPs, a pinyin
+    annotation, a trailing byline); the rest of the line stays in the corpus.
+    """
+
+    seed: str
+    line: int
+    rule: str
+    text: str
+    reason: str
+    whole_line: bool = True
+
+    def to_json(self) -> dict:
+        return {
+            "seed": self.seed,
+            "line": self.line,
+            "rule": self.rule,
+            "text": self.text,
+            "reason": self.reason,
+            "whole_line": self.whole_line,
+        }
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Something kept but worth an editor's look, such as unrepairable mojibake."""
+
+    seed: str
+    line: int
+    rule: str
+    text: str
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"seed": self.seed, "line": self.line, "rule": self.rule, "text": self.text, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class CleanLine:
+    """One kept line: its number in the seed, the raw text and the cleaned text."""
+
+    number: int
+    raw: str
+    text: str
+    blank_before: bool = True
+
+    def __repr__(self) -> str:
+        return f"CleanLine({self.number}, {self.text[:20]!r})"
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A seed after cleaning. Blank lines are dropped; each kept line says in
+    ``blank_before`` whether a gap preceded it, so parsing still sees breaks."""
+
+    source_id: str
+    seed: str
+    lines: tuple[CleanLine, ...]
+    removals: tuple[Removal, ...]
+    flags: tuple[Flag, ...]
+    raw_line_count: int
+
+
+# ---------------------------------------------------------------- parse
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph as the parser found it, before speakers are resolved.
+
+    ``label`` is the speaker label as written (``张鹏``, ``Richard``, ``林凡``)
+    or None; ``cue`` says how the label was found (turn, header, reported,
+    question-cue, override, continuation).
+    """
+
+    lines: tuple[int, ...]
+    raw: str
+    text: str
+    label: str | None
+    cue: str
+    kind_hint: str  # "turn", "narration", "highlight", "unattributed", "question"
+    section: int
+    addressed_to: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Block(l{self.lines[0]}, {self.label!r}, {self.kind_hint}, {self.text[:16]!r})"
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    """A heading and its place; index 0 is the part before the first heading."""
+
+    index: int
+    title: str
+    line: int | None
+
+
+class Layout(str, enum.Enum):
+    """How a transcript marks who speaks, as detected by the parser."""
+
+    TURNS = "turns"  # 名字: text on one line
+    HEADERS = "headers"  # 名字(所属): on its own line, the answer below
+    REPORTED = "reported"  # X認爲,… reported speech
+    ARTICLE = "article"  # news prose, quotes attributed in running text
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    source_id: str
+    seed: str
+    layout: Layout
+    sections: tuple[ParsedSection, ...]
+    blocks: tuple[Block, ...]
+    labels: tuple[str, ...]  # every distinct speaker label, in order of appearance
+
+
+# ---------------------------------------------------------------- corpus
+
+
+@dataclass(frozen=True)
+class Participation:
+    """A speaker's part in one event: role and affiliation as of that event."""
+
+    speaker: str
+    role: str
+    affiliation: str
+    title: str = ""
+
+    def to_json(self) -> dict:
+        return {"speaker": self.speaker, "role": self.role, "affiliation": self.affiliation, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    id: str
+    name: str  # as the editor wrote it (Simplified)
+    name_hant: str
+    aliases: tuple[str, ...]
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": {"zh-Hans": self.name, "zh-Hant": self.name_hant},
+            "aliases": list(self.aliases),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    name_hant: str
+    keywords: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": {"zh-Hans": self.name, "zh-Hant": self.name_hant}, "keywords": list(self.keywords)}
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    name: str
+    name_hant: str
+    date: str
+    place: str
+    moderator: str | None
+    participants: tuple[Participation, ...]
+    sources: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": {"zh-Hans": self.name, "zh-Hant": self.name_hant},
+            "date": self.date,
+            "place": self.place,
+            "moderator": self.moderator,
+            "participants": [p.to_json() for p in self.participants],
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    seed: str
+    event: str
+    title: str
+    publisher: str
+    url: str
+    script: Script
+    layout: Layout
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "seed": self.seed,
+            "event": self.event,
+            "title": self.title,
+            "publisher": self.publisher,
+            "url": self.url,
+            "script": self.script.value,
+            "layout": self.layout.value,
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    source: str
+    seq: int
+    title: str
+    line: int | None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "source": self.source, "seq": self.seq, "title": self.title, "line": self.line}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of one source, attributed and with its stable id.
+
+    ``text`` is the cleaned text in the source's own script; ``hans`` and
+    ``hant`` are filled by the convert stage (one of them equals ``text``).
+    """
+
+    id: str
+    event: str
+    source: str
+    seed: str
+    section: str
+    seq: int
+    speaker: str | None
+    kind: Kind
+    text: str
+    raw: str
+    lines: tuple[int, ...]
+    topics: tuple[str, ...] = ()
+    addressed_to: str | None = None
+    hans: str = ""
+    hant: str = ""
+
+    def __repr__(self) -> str:
+        return f"Paragraph({self.id}, {self.speaker}, {self.kind.value}, {self.text[:16]!r})"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "event": self.event,
+            "source": self.source,
+            "seed": self.seed,
+            "section": self.section,
+            "seq": self.seq,
+            "speaker": self.speaker,
+            "kind": self.kind.value,
+            "text": self.text,
+            "zh-Hans": self.hans,
+            "zh-Hant": self.hant,
+            "topics": list(self.topics),
+            "addressed_to": self.addressed_to,
+            "lines": list(self.lines),
+        }
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything Yanlu knows, after linking (and, once converted, in both scripts)."""
+
+    events: tuple[Event, ...]
+    sources: tuple[Source, ...]
+    speakers: tuple[Speaker, ...]
+    topics: tuple[Topic, ...]
+    sections: tuple[Section, ...]
+    paragraphs: tuple[Paragraph, ...]
+    removals: tuple[Removal, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+    def __repr__(self) -> str:
+        return f"Corpus({len(self.events)} events, {len(self.sources)} sources, {len(self.paragraphs)} paragraphs)"
