@@ -198,6 +198,7 @@ class ParsedSource:
     sections: tuple[ParsedSection, ...]
     blocks: tuple[Block, ...]
     labels: tuple[str, ...]  # every distinct speaker label, in order of appearance
+    orphan_labels: tuple[int, ...] = ()  # lines of speaker headers with no text under them
 
 
 # ---------------------------------------------------------------- corpus

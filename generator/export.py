@@ -1,0 +1,76 @@
+"""export: the corpus as ``docs/data/corpus.json`` and the cleaning report.
+
+Output is sorted and never dated from the clock, so the same inputs give the
+same bytes; a file is written only when its bytes change (``mkdocs serve``
+watches ``docs/`` and would otherwise rebuild forever), and written to a
+temporary file first, so a failed run leaves the previous output intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from .model import Corpus
+
+SCHEMA_VERSION = 1
+
+
+def write_if_changed(path: Path, content: str | bytes) -> bool:
+    """Atomically write ``content`` unless the file already holds it. True if written."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return True
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def corpus_json(corpus: Corpus) -> dict:
+    return {
+        "schema": SCHEMA_VERSION,
+        "events": [e.to_json() for e in sorted(corpus.events, key=lambda e: e.id)],
+        "sources": [s.to_json() for s in sorted(corpus.sources, key=lambda s: s.id)],
+        "speakers": [s.to_json() for s in sorted(corpus.speakers, key=lambda s: s.id)],
+        "topics": [t.to_json() for t in sorted(corpus.topics, key=lambda t: t.id)],
+        "sections": [s.to_json() for s in sorted(corpus.sections, key=lambda s: (s.source, s.seq))],
+        "paragraphs": [p.to_json() for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq))],
+    }
+
+
+def cleaning_report(corpus: Corpus) -> dict:
+    removals = sorted(corpus.removals, key=lambda r: (r.seed, r.line, r.rule))
+    return {
+        "summary": {
+            "removed_lines": sum(r.whole_line for r in removals),
+            "by_rule": dict(sorted(Counter(r.rule for r in removals).items())),
+            "flags": len(corpus.flags),
+        },
+        "removals": [r.to_json() for r in removals],
+        "flags": [f.to_json() for f in sorted(corpus.flags, key=lambda f: (f.seed, f.line))],
+        "warnings": list(corpus.warnings),
+    }
+
+
+def export(corpus: Corpus, data_dir: Path) -> list[Path]:
+    """Write corpus.json and cleaning-report.json; return the files that changed."""
+    outputs = {
+        data_dir / "corpus.json": dumps(corpus_json(corpus)),
+        data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
+    }
+    return [path for path, content in outputs.items() if write_if_changed(path, content)]

@@ -1,0 +1,201 @@
+"""link: parsed sources + site_config → one corpus with speakers, kinds and ids.
+
+Speaker labels are resolved against the event's participants only, so 张鹏
+in the 云栖大会 panel is 极客公园's founder and 张鹏 at 智源大会 is 智谱's
+CEO. Labels that name nobody on the roster, or two people at once, stop the
+build with the line to fix. Stable ids are computed here, before any script
+conversion, from the source id and the script-normalised text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .clean import fold
+from .config import Entry, SiteConfig
+from .convert import Converter
+from .model import (Block, Corpus, Event, Kind, Layout, Paragraph, ParsedSource, Participation, Script, Section,
+                    Source, Speaker, Topic, YanluError, YanluErrors)
+
+ASKING_ROLES = ("moderator", "host", "questioner")
+
+
+def stable_id(prefix: str, *parts: str, length: int = 10) -> str:
+    """``prefix`` + the first hex digits of SHA-1 over the parts joined by newlines."""
+    digest = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
+    return f"{prefix}{digest[:length]}"
+
+
+def id_text(text: str, converter: Converter) -> str:
+    """The text a paragraph id is computed from: Simplified, NFKC, no spaces, lowercase.
+
+    The same paragraph shown in either script, with or without restored
+    full-width punctuation, gives the same string.
+    """
+    return fold(converter.hans(text))
+
+
+@dataclass
+class SpeakerIndex:
+    """Who a label or a name in running text can mean, at one event."""
+
+    event: Entry
+    config: SiteConfig
+    converter: Converter
+    _by_key: dict[str, set[str]] = field(default_factory=dict)
+    _surface: dict[str, str] = field(default_factory=dict)  # written form → key
+
+    def __post_init__(self):
+        for participant in self.event.participants:
+            speaker = self.config.speaker(participant.speaker)
+            forms = {speaker.name, speaker.name_hant, *speaker.aliases}
+            forms |= {self.converter.hant(f) for f in list(forms) if f} | {self.converter.hans(f) for f in list(forms) if f}
+            for form in filter(None, forms):
+                key = self.key(form)
+                self._by_key.setdefault(key, set()).add(speaker.id)
+                self._surface[form] = key
+
+    def key(self, label: str) -> str:
+        return fold(self.converter.hans(label))
+
+    def is_known(self, label: str) -> bool:
+        return self.key(label) in self._by_key
+
+    def names_in(self, text: str) -> list[str]:
+        return [form for form in self._surface if form in text]
+
+    def candidates(self, label: str) -> list[str]:
+        return sorted(self._by_key.get(self.key(label), ()))
+
+    def role(self, speaker_id: str) -> str:
+        return next(p.role for p in self.event.participants if p.speaker == speaker_id)
+
+
+def _resolve(label: str, index: SpeakerIndex, where: str, line: int, errors: list) -> str | None:
+    found = index.candidates(label)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        errors.append(YanluError(
+            where, f"couldn't find speaker '{label}' among the participants of event '{index.event.id}'",
+            f"Add '{label}' as a name or alias in site_config/speakers.yaml and list that speaker under "
+            f"'{index.event.id}' in events.yaml; or, if it is not a speaker, add its line to the source's 'headings'.",
+            line))
+    else:
+        errors.append(YanluError(
+            where, f"speaker label '{label}' is ambiguous: it could be {' or '.join(found)}",
+            "Add an 'overrides' entry for this paragraph in site_config/sources.yaml naming the right speaker id.",
+            line))
+    return None
+
+
+def _kind_and_speaker(block: Block, index: SpeakerIndex, where: str, errors: list) -> tuple[Kind, str | None, str | None]:
+    line = block.lines[0]
+    if block.cue == "question-cue":
+        addressed = _resolve(block.addressed_to, index, where, line, errors)
+        return Kind.QUESTION, index.event.moderator, addressed
+    if block.kind_hint == "narration":
+        return Kind.NARRATION, None, None
+    if block.kind_hint == "unattributed":
+        return Kind.UNATTRIBUTED, None, None
+    speaker = _resolve(block.label, index, where, line, errors) if block.label else None
+    if block.kind_hint == "highlight":
+        return Kind.HIGHLIGHT, speaker, None
+    if block.cue != "reported" and speaker and index.role(speaker) in ASKING_ROLES:
+        return Kind.QUESTION, speaker, None
+    return Kind.SPEECH, speaker, None
+
+
+def _apply_overrides(paragraphs: list[Paragraph], source: Entry, errors: list) -> list[Paragraph]:
+    out = list(paragraphs)
+    for override in source.overrides:
+        hits = [i for i, p in enumerate(out) if re.search(override.match, p.text)]
+        if not hits:
+            errors.append(YanluError(
+                source.file, f"override '{override.match}' of source '{source.id}' matches no paragraph",
+                "The text may have changed: correct the pattern or remove the override.", override.line))
+        for i in hits:
+            kind = Kind(override.kind) if override.kind else out[i].kind
+            if override.speaker is None and not override.kind:
+                kind = Kind.NARRATION
+            out[i] = Paragraph(**{**out[i].__dict__, "speaker": override.speaker, "kind": kind})
+    return out
+
+
+def _topics_of(text_hans: str, topics: tuple[Entry, ...], converter: Converter) -> tuple[str, ...]:
+    lowered = text_hans.lower()
+    return tuple(t.id for t in topics if any(converter.hans(k).lower() in lowered for k in t.keywords))
+
+
+def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, converter: Converter,
+                errors: list) -> tuple[list[Section], list[Paragraph]]:
+    event = config.event(source.event)
+    index = SpeakerIndex(event, config, converter)
+    where = f"seeds/{source.seed}"
+    sections = []
+    section_ids: dict[int, str] = {}
+    titles_seen: Counter = Counter()
+    for section in parsed.sections:
+        key = id_text(section.title, converter)
+        titles_seen[key] += 1
+        ordinal = [] if titles_seen[key] == 1 else [str(titles_seen[key])]
+        section_ids[section.index] = stable_id("s-", source.id, key, *ordinal, length=8)
+        sections.append(Section(section_ids[section.index], source.id, section.index, section.title, section.line))
+
+    texts_seen: Counter = Counter()
+    paragraphs = []
+    for seq, block in enumerate(parsed.blocks, start=1):
+        kind, speaker, addressed = _kind_and_speaker(block, index, where, errors)
+        key = id_text(block.text, converter)
+        texts_seen[key] += 1
+        ordinal = [] if texts_seen[key] == 1 else [str(texts_seen[key])]
+        hans = converter.hans(block.text)
+        paragraphs.append(Paragraph(
+            id=stable_id("q-", source.id, key, *ordinal), event=event.id, source=source.id, seed=source.seed,
+            section=section_ids[block.section], seq=seq, speaker=speaker, kind=kind, text=block.text,
+            raw=block.raw, lines=block.lines, topics=_topics_of(hans, config.topics, converter),
+            addressed_to=addressed,
+        ))
+    return sections, _apply_overrides(paragraphs, source, errors)
+
+
+def build_entities(config: SiteConfig, converter: Converter, layouts: dict[str, Layout]):
+    speakers = tuple(
+        Speaker(s.id, s.name, s.name_hant or converter.hant(s.name), s.aliases, s.note) for s in config.speakers
+    )
+    topics = tuple(Topic(t.id, t.name, t.name_hant or converter.hant(t.name), t.keywords) for t in config.topics)
+    events = tuple(
+        Event(e.id, e.name, e.name_hant or converter.hant(e.name), e.date, e.place, e.moderator,
+              tuple(Participation(p.speaker, p.role, p.affiliation, p.title) for p in e.participants), e.sources)
+        for e in config.events
+    )
+    sources = tuple(
+        Source(s.id, s.seed, s.event, s.title, s.publisher, s.url, Script(s.script), layouts.get(s.id, Layout.TURNS))
+        for s in config.sources
+    )
+    return events, sources, speakers, topics
+
+
+def link(parsed: list[ParsedSource], config: SiteConfig, converter: Converter) -> Corpus:
+    """Resolve every source against the configuration; collect all errors before stopping."""
+    errors: list[YanluError] = []
+    sections, paragraphs = [], []
+    for item in parsed:
+        source = next(s for s in config.sources if s.id == item.source_id)
+        s, p = link_source(item, source, config, converter, errors)
+        sections += s
+        paragraphs += p
+    seen: dict[str, Paragraph] = {}
+    for p in paragraphs:
+        if p.id in seen:
+            errors.append(YanluError(f"seeds/{p.seed}", f"paragraph id {p.id} collides with one in {seen[p.id].seed}",
+                                     "Report this: ids would need to be longer.", p.lines[0]))
+        seen[p.id] = p
+    if errors:
+        raise YanluErrors(errors)
+    events, sources, speakers, topics = build_entities(config, converter, {p.source_id: p.layout for p in parsed})
+    return Corpus(events=events, sources=sources, speakers=speakers, topics=topics,
+                  sections=tuple(sections), paragraphs=tuple(paragraphs))

@@ -1,0 +1,166 @@
+"""The only place the stages run in order: read → clean → parse → link → convert → export."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from . import export as export_stage
+from .clean import clean
+from .config import Entry, SiteConfig, load_config
+from .convert import Converter, convert, converter_for
+from .link import SpeakerIndex, link
+from .model import CleanText, Corpus, ParsedSource, RawText, Script, YanluError, YanluErrors
+from .parse import parse
+from .read import read_seed
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a Yanlu project keeps its inputs and outputs."""
+
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def site_config(self) -> Path:
+        return self.root / "site_config"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def data(self) -> Path:
+        return self.docs / "data"
+
+
+@dataclass(frozen=True)
+class Build:
+    """What one run produced, for the summary and the tests."""
+
+    config: SiteConfig
+    corpus: Corpus
+    cleaned: tuple[CleanText, ...]
+    parsed: tuple[ParsedSource, ...]
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    pass
+
+
+# ------------------------------------------------------------------ seeds with no configuration
+
+
+def _auto_id(prefix: str, text: str) -> str:
+    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+def _guess_script(raw: RawText, converter: Converter) -> str:
+    text = "".join(raw.lines[:200])
+    return "zh-Hans" if converter.hans(text) == text else "zh-Hant"
+
+
+def _auto_configure(config: SiteConfig, raws: list[RawText], converter: Converter) -> tuple[SiteConfig, list[str]]:
+    """Configure seeds that site_config/ does not mention, and say what to add.
+
+    Each becomes its own event; recurring ``名字:`` labels become speakers.
+    """
+    warnings: list[str] = []
+    events, sources, speakers = list(config.events), list(config.sources), list(config.speakers)
+    for raw in raws:
+        title = next(line.strip() for line in raw.lines if line.strip())
+        source_id, event_id = _auto_id("auto", raw.seed), _auto_id("auto-event", raw.seed)
+        source = Entry(dict(id=source_id, seed=raw.seed, event=event_id, title=title, publisher="", url="",
+                            script=_guess_script(raw, converter), encoding="", noise=(), trim=(), drop=(),
+                            highlights=(), headings=(), unattributed=(), reported_speech=False,
+                            continuation=True, overrides=()), "site_config/sources.yaml", 0)
+        probe = parse(clean(raw, source), source, lambda _label: False, lambda _text: [])
+        labels = list(probe.labels)
+        roster = []
+        for label in labels:
+            speaker_id = _auto_id("auto-speaker", label)
+            if not any(s.id == speaker_id for s in speakers):
+                speakers.append(Entry(dict(id=speaker_id, name=label, name_hant="", aliases=(), note=""),
+                                      "site_config/speakers.yaml", 0))
+            roster.append(Entry(dict(speaker=speaker_id, role="panelist", affiliation="", title=""), "", 0))
+        events.append(Entry(dict(id=event_id, name=title, name_hant="", date="", place="", moderator=None,
+                                 participants=tuple(roster), sources=(source_id,)), "site_config/events.yaml", 0))
+        sources.append(source)
+        yaml_speakers = "".join(f"\n      - {{speaker: <id of {label}>, role: panelist}}" for label in labels)
+        warnings.append(
+            f"seeds/{raw.seed} is not in site_config/sources.yaml: read it with defaults and "
+            f"{len(labels)} speaker(s) detected from labels ({', '.join(labels) or 'none'}). To publish it properly add:\n"
+            f"  sources.yaml:  - {{id: <source-id>, seed: {raw.seed}, event: <event-id>, title: '{title}', "
+            f"script: {source.script}}}\n"
+            f"  events.yaml:   - id: <event-id>\n      name: …\n      date: YYYY-MM-DD\n      sources: [<source-id>]\n"
+            f"      participants:{yaml_speakers}\n"
+            f"  speakers.yaml: one entry per new speaker (id, name, aliases)"
+        )
+    return replace(config, events=tuple(events), sources=tuple(sources), speakers=tuple(speakers)), warnings
+
+
+# ------------------------------------------------------------------ the build
+
+
+def read_all(project: Project, config: SiteConfig) -> list[RawText]:
+    errors, raws = [], []
+    for path in sorted(project.seeds.glob("*.txt")):
+        source = config.source_for_seed(path.name)
+        try:
+            raws.append(read_seed(path, source.encoding if source else ""))
+        except YanluError as exc:
+            errors.append(exc)
+    if errors:
+        raise YanluErrors(errors)
+    return raws
+
+
+def build_corpus(project: Project, progress: Progress = _quiet) -> Build:
+    """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input."""
+    config = load_config(project.site_config, project.seeds)
+    converter = converter_for(config)
+    raws = read_all(project, config)
+    unconfigured = [r for r in raws if config.source_for_seed(r.seed) is None]
+    config, warnings = _auto_configure(config, unconfigured, converter)
+    present = {r.seed for r in raws}
+    config = replace(config, sources=tuple(s for s in config.sources if s.seed in present))
+
+    cleaned, parsed = [], []
+    for done, raw in enumerate(raws, start=1):
+        source = config.source_for_seed(raw.seed)
+        index = SpeakerIndex(config.event(source.event), config, converter)
+        text = clean(raw, source)
+        cleaned.append(text)
+        parsed.append(parse(text, source, index.is_known, index.names_in))
+        progress("parse", done, len(raws))
+    for item in parsed:
+        for line in item.orphan_labels:
+            warnings.append(f"seeds/{item.seed}, line {line}: a speaker header with no text under it")
+    corpus = link(parsed, config, converter)
+    progress("link", 1, 1)
+    corpus = convert(corpus, converter)
+    progress("convert", 1, 1)
+    corpus = replace(
+        corpus,
+        removals=tuple(r for c in cleaned for r in c.removals),
+        flags=tuple(f for c in cleaned for f in c.flags),
+        warnings=tuple(warnings),
+    )
+    return Build(config=config, corpus=corpus, cleaned=tuple(cleaned), parsed=tuple(parsed))
+
+
+def build(project: Project, progress: Progress = _quiet) -> Build:
+    """Everything a site build needs before MkDocs: the corpus and its export."""
+    result = build_corpus(project, progress)
+    export_stage.export(result.corpus, project.data)
+    return result
