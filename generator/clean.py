@@ -167,7 +167,9 @@ def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
         before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
         if before.isdigit() and after.isdigit():
             continue
-        if is_cjk(before) or is_cjk(after):
+        # At the end of a Chinese line ('到底什麼是AGI?') the mark is Chinese too.
+        ends_chinese_line = not after and c in ",:;?!" and any(is_cjk(x) for x in text)
+        if is_cjk(before) or is_cjk(after) or ends_chinese_line:
             chars[i] = FULL_WIDTH[c]
     return "".join(chars)
 

@@ -453,5 +453,8 @@ def describe_schema() -> str:
         for name, spec in schema.items():
             req = "" if spec.required else " (optional)"
             out.append(f"- `{name}`{req}: {spec.doc}")
+            for sub, sub_spec in getattr(spec.check, "schema", {}).items():
+                sub_req = "" if sub_spec.required else " (optional)"
+                out.append(f"  - `{sub}`{sub_req}: {sub_spec.doc}")
         out.append("")
     return "\n".join(out)

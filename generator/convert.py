@@ -71,6 +71,18 @@ class Converter:
             converted = converted.replace(chr(_PLACEHOLDER_BASE + index), term, 1)
         return converted
 
+    def canonical(self, texts: list[str]) -> list[str]:
+        """Script-neutral forms of texts, for ids: Simplified, through Traditional and back.
+
+        Character conversion is not a bijection (s2tw writes 着 as 著, which
+        t2s keeps), so plain t2s of a text and of its Traditional rendering
+        can differ; the round trip settles both on one form. Newlines separate
+        the texts so each source costs three OpenCC calls, not three per paragraph.
+        """
+        t2s, s2tw = self._opencc[Script.HANS], self._opencc[Script.HANT]
+        joined = "\n".join(t.replace("\n", " ") for t in texts)
+        return t2s.convert(s2tw.convert(t2s.convert(joined))).split("\n")
+
     def hans(self, text: str) -> str:
         return self.to(Script.HANS, text)
 

@@ -29,13 +29,17 @@ def stable_id(prefix: str, *parts: str, length: int = 10) -> str:
     return f"{prefix}{digest[:length]}"
 
 
-def id_text(text: str, converter: Converter) -> str:
-    """The text a paragraph id is computed from: Simplified, NFKC, no spaces, lowercase.
+def id_texts(texts: list[str], converter: Converter) -> list[str]:
+    """The texts ids are computed from: script-neutral, NFKC, no spaces, lowercase.
 
-    The same paragraph shown in either script, with or without restored
+    The same paragraph written in either script, with or without restored
     full-width punctuation, gives the same string.
     """
-    return fold(converter.hans(text))
+    return [fold(t) for t in converter.canonical(texts)]
+
+
+def id_text(text: str, converter: Converter) -> str:
+    return id_texts([text], converter)[0]
 
 
 @dataclass
@@ -125,9 +129,17 @@ def _apply_overrides(paragraphs: list[Paragraph], source: Entry, errors: list) -
     return out
 
 
+def _keyword_pattern(keyword: str, converter: Converter) -> re.Pattern:
+    """A keyword in Simplified script; Latin keywords match whole words only (RL, not world)."""
+    word = re.escape(converter.hans(keyword).lower())
+    if re.fullmatch(r"[a-z0-9 ]+", keyword.lower()):
+        word = rf"(?<![a-z0-9]){word}(?![a-z0-9])"
+    return re.compile(word)
+
+
 def _topics_of(text_hans: str, topics: tuple[Entry, ...], converter: Converter) -> tuple[str, ...]:
     lowered = text_hans.lower()
-    return tuple(t.id for t in topics if any(converter.hans(k).lower() in lowered for k in t.keywords))
+    return tuple(t.id for t in topics if any(_keyword_pattern(k, converter).search(lowered) for k in t.keywords))
 
 
 def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, converter: Converter,
@@ -138,8 +150,8 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
     sections = []
     section_ids: dict[int, str] = {}
     titles_seen: Counter = Counter()
-    for section in parsed.sections:
-        key = id_text(section.title, converter)
+    title_keys = id_texts([s.title for s in parsed.sections], converter)
+    for section, key in zip(parsed.sections, title_keys):
         titles_seen[key] += 1
         ordinal = [] if titles_seen[key] == 1 else [str(titles_seen[key])]
         section_ids[section.index] = stable_id("s-", source.id, key, *ordinal, length=8)
@@ -147,9 +159,9 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
 
     texts_seen: Counter = Counter()
     paragraphs = []
-    for seq, block in enumerate(parsed.blocks, start=1):
+    text_keys = id_texts([b.text for b in parsed.blocks], converter)
+    for seq, (block, key) in enumerate(zip(parsed.blocks, text_keys), start=1):
         kind, speaker, addressed = _kind_and_speaker(block, index, where, errors)
-        key = id_text(block.text, converter)
         texts_seen[key] += 1
         ordinal = [] if texts_seen[key] == 1 else [str(texts_seen[key])]
         hans = converter.hans(block.text)

@@ -159,8 +159,13 @@ def build_corpus(project: Project, progress: Progress = _quiet) -> Build:
     return Build(config=config, corpus=corpus, cleaned=tuple(cleaned), parsed=tuple(parsed))
 
 
-def build(project: Project, progress: Progress = _quiet) -> Build:
-    """Everything a site build needs before MkDocs: the corpus and its export."""
+def export(project: Project, progress: Progress = _quiet) -> Build:
+    """Build the corpus and write ``docs/data/``."""
     result = build_corpus(project, progress)
     export_stage.export(result.corpus, project.data)
     return result
+
+
+def build(project: Project, progress: Progress = _quiet) -> Build:
+    """Everything MkDocs needs in ``docs/``: the corpus export and the pages."""
+    return export(project, progress)

@@ -1,0 +1,103 @@
+"""Command line: ``python -m generator build|export|check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+from . import pipeline
+from .model import YanluError
+
+HELP = {
+    "build": "Generate everything MkDocs needs in docs/: the corpus export and the pages.",
+    "export": "Write docs/data/corpus.json and docs/data/cleaning-report.json only.",
+    "check": "Read and parse every seed and report problems, writing nothing.",
+    "root": "The project folder (holding seeds/ and site_config/). Default: the current folder.",
+    "debug": "Show the Python traceback of an error.",
+    "quiet": "Print only errors and the final line.",
+}
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent otherwise (CI logs stay readable)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.active = stream.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.active:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stream.write(f"\r{stage:<8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def summary(result: pipeline.Build) -> str:
+    corpus = result.corpus
+    names = {s.id: s.name for s in corpus.speakers}
+    lines = []
+    for event in sorted(corpus.events, key=lambda e: (e.date, e.id)):
+        paragraphs = [p for p in corpus.paragraphs if p.event == event.id]
+        lines.append(f"{event.date or '????'}  {event.id}: {len(event.sources)} source(s), {len(paragraphs)} paragraphs")
+        per_speaker = Counter(p.speaker for p in paragraphs if p.speaker)
+        lines.append("    " + ", ".join(f"{names[s]} ({s}) {n}" for s, n in sorted(per_speaker.items())))
+    for parsed in result.parsed:
+        lines.append(f"seeds/{parsed.seed}: read as '{parsed.layout.value}', {len(parsed.labels)} speaker label(s)")
+    removed = [r for r in corpus.removals if r.whole_line]
+    rules = Counter(r.rule for r in corpus.removals)
+    lines.append(
+        f"Cleaned {len(result.cleaned)} transcripts: kept {len(corpus.paragraphs)} paragraphs, removed "
+        f"{len(removed)} lines and {sum(not r.whole_line for r in corpus.removals)} in-line items "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(rules.items()))}); see docs/data/cleaning-report.json"
+    )
+    for flag in corpus.flags:
+        lines.append(f"Check: seeds/{flag.seed}, line {flag.line}: {flag.rule} '{flag.text}' ({flag.reason})")
+    for warning in corpus.warnings:
+        lines.append(f"Warning: {warning}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description="Yanlu (言录) site generator.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help=HELP["root"])
+    parser.add_argument("--debug", action="store_true", help=HELP["debug"])
+    parser.add_argument("--quiet", action="store_true", help=HELP["quiet"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("build", "export", "check"):
+        commands.add_parser(name, help=HELP[name], description=HELP[name])
+    args = parser.parse_args(argv)
+
+    project = pipeline.Project(args.root.resolve())
+    started = time.perf_counter()
+    bar = ProgressBar()
+    try:
+        if args.command == "check":
+            result = pipeline.build_corpus(project, bar)
+        elif args.command == "export":
+            result = pipeline.export(project, bar)
+        else:
+            result = pipeline.build(project, bar)
+    except YanluError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"Error: {exc.message}", file=sys.stderr)
+        print("Nothing was written; the previous output is unchanged.", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(summary(result))
+    elapsed = time.perf_counter() - started
+    verb = {"check": "Checked", "export": "Exported", "build": "Built"}[args.command]
+    print(f"{verb} {len(result.corpus.paragraphs)} paragraphs from {len(result.cleaned)} transcripts in {elapsed:.2f} seconds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

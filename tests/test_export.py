@@ -1,0 +1,40 @@
+"""export: corpus.json as README documents it, written deterministically."""
+
+from __future__ import annotations
+
+import json
+
+from generator.export import export
+from generator.pipeline import Project, build, build_corpus
+
+PARAGRAPH_FIELDS = {"id", "event", "source", "seed", "section", "seq", "speaker", "kind", "text", "zh-Hans",
+                    "zh-Hant", "topics", "addressed_to", "lines"}
+
+
+def test_corpus_json_has_the_documented_fields(built, tmp_path):
+    export(built.corpus, tmp_path)
+    data = json.loads((tmp_path / "corpus.json").read_text(encoding="utf-8"))
+    assert {"events", "sources", "speakers", "topics", "sections", "paragraphs"} <= set(data)
+    assert set(data["paragraphs"][0]) == PARAGRAPH_FIELDS
+    speaker = next(s for s in data["speakers"] if s["id"] == "zhang-peng-zhipu")
+    assert speaker["name"] == {"zh-Hans": "张鹏", "zh-Hant": "張鵬"}
+    paragraph = next(p for p in data["paragraphs"] if p["seed"] == "003_dc7046a9a6216149.txt")
+    assert paragraph["source"] == "fan-talk-2024-ailab" and paragraph["event"] == "fan-talk-2024-li-dahai"
+    report = json.loads((tmp_path / "cleaning-report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["by_rule"]["duplicate"] > 300 and report["flags"]
+
+
+def test_every_readme_field_of_corpus_json_is_documented(built):
+    from conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for field in PARAGRAPH_FIELDS | {"events", "sources", "speakers", "topics", "sections", "paragraphs"}:
+        assert f"`{field}`" in readme, field
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(project_copy, tmp_path):
+    build(project_copy)
+    first = {p.name: p.read_bytes() for p in project_copy.data.iterdir()}
+    mtimes = {p.name: p.stat().st_mtime_ns for p in project_copy.data.iterdir()}
+    build(project_copy)
+    assert {p.name: p.read_bytes() for p in project_copy.data.iterdir()} == first
+    assert {p.name: p.stat().st_mtime_ns for p in project_copy.data.iterdir()} == mtimes  # not rewritten
