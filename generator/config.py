@@ -15,6 +15,7 @@ every problem (file, line, what, how to fix) before stopping.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -87,7 +88,7 @@ def load_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark else None
         problem = f"this is not valid YAML ({exc.problem or exc.context})"
         hint = "Check indentation (spaces, not tabs) and that every 'key: value' has a space after the colon."
-        if exc.problem and "tab" in exc.problem:
+        if exc.problem and ("'\\t'" in exc.problem or "tab" in exc.problem):
             hint = "Replace the tab characters with spaces."
         raise YanluError(str(path), problem, hint, line=line)
 
@@ -126,8 +127,13 @@ def _optional_ident(value: Any) -> str | None:
 
 def _date(value: Any) -> str:
     text = _text(value)
+    problem = f"'{text}' is not a date. Write it as YYYY-MM-DD (or YYYY-MM when the day is unknown)"
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
-        raise ValueError(f"'{text}' is not a date. Write it as YYYY-MM-DD (or YYYY-MM when the day is unknown)")
+        raise ValueError(problem)
+    try:
+        datetime.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+    except ValueError:
+        raise ValueError(problem)
     return text
 
 
@@ -354,7 +360,12 @@ def _load_list(root: Path, key: str, errors: list) -> tuple[Entry, ...]:
         errors.append(exc)
         return ()
     if not isinstance(data, dict) or key not in data:
-        errors.append(YanluError(where, f"expected a top-level '{key}:' list", f"Start the file with '{key}:'", 1))
+        others = list(data) if isinstance(data, dict) else []
+        for other in others:
+            errors.append(YanluError(where, f"unknown top-level key '{other}'.{_suggest(str(other), [key])}",
+                                     f"The file holds one list, '{key}:'.", data.key_lines.get(other, 1)))
+        if not others:
+            errors.append(YanluError(where, f"expected a top-level '{key}:' list", f"Start the file with '{key}:'", 1))
         return ()
     for other in data:
         if other != key:

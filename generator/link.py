@@ -9,6 +9,7 @@ conversion, from the source id and the script-normalised text.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections import Counter
@@ -78,34 +79,60 @@ class SpeakerIndex:
         return next(p.role for p in self.event.participants if p.speaker == speaker_id)
 
 
-def _resolve(label: str, index: SpeakerIndex, where: str, line: int, errors: list) -> str | None:
+@dataclass
+class _Unresolved:
+    """Labels that name nobody or two people, with the lines where they are written."""
+
+    unknown: dict[str, list[int]] = field(default_factory=dict)
+    ambiguous: dict[str, list[int]] = field(default_factory=dict)
+
+    def errors(self, index: SpeakerIndex, where: str) -> list[YanluError]:
+        out = []
+        known = sorted({f for f in index._surface})
+        for label, lines in self.unknown.items():
+            close = difflib.get_close_matches(label, known, n=1, cutoff=0.5)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            out.append(YanluError(
+                where, f"couldn't find speaker '{label}' among the participants of event '{index.event.id}'"
+                       f" (written on line{'s' if len(lines) > 1 else ''} {_line_list(lines)}).{hint}",
+                f"Add '{label}' as a name or alias in site_config/speakers.yaml and list that speaker under "
+                f"'{index.event.id}' in events.yaml; or, if it is not a speaker, add its line to the source's 'headings'.",
+                lines[0]))
+        for label, lines in self.ambiguous.items():
+            out.append(YanluError(
+                where, f"speaker label '{label}' is ambiguous: it could be {' or '.join(index.candidates(label))}"
+                       f" (line{'s' if len(lines) > 1 else ''} {_line_list(lines)})",
+                "Add an 'overrides' entry for this paragraph in site_config/sources.yaml naming the right speaker id.",
+                lines[0]))
+        return out
+
+
+def _line_list(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:8]))
+    return shown + (f" and {len(lines) - 8} more" if len(lines) > 8 else "")
+
+
+def _resolve(label: str, index: SpeakerIndex, line: int, unresolved: _Unresolved, report: bool = True) -> str | None:
     found = index.candidates(label)
     if len(found) == 1:
         return found[0]
-    if not found:
-        errors.append(YanluError(
-            where, f"couldn't find speaker '{label}' among the participants of event '{index.event.id}'",
-            f"Add '{label}' as a name or alias in site_config/speakers.yaml and list that speaker under "
-            f"'{index.event.id}' in events.yaml; or, if it is not a speaker, add its line to the source's 'headings'.",
-            line))
-    else:
-        errors.append(YanluError(
-            where, f"speaker label '{label}' is ambiguous: it could be {' or '.join(found)}",
-            "Add an 'overrides' entry for this paragraph in site_config/sources.yaml naming the right speaker id.",
-            line))
+    if report:
+        bucket = unresolved.unknown if not found else unresolved.ambiguous
+        bucket.setdefault(label, []).append(line)
     return None
 
 
-def _kind_and_speaker(block: Block, index: SpeakerIndex, where: str, errors: list) -> tuple[Kind, str | None, str | None]:
+def _kind_and_speaker(block: Block, index: SpeakerIndex, unresolved: _Unresolved) -> tuple[Kind, str | None, str | None]:
     line = block.lines[0]
     if block.cue == "question-cue":
-        addressed = _resolve(block.addressed_to, index, where, line, errors)
+        addressed = _resolve(block.addressed_to, index, line, unresolved)
         return Kind.QUESTION, index.event.moderator, addressed
     if block.kind_hint == "narration":
         return Kind.NARRATION, None, None
     if block.kind_hint == "unattributed":
         return Kind.UNATTRIBUTED, None, None
-    speaker = _resolve(block.label, index, where, line, errors) if block.label else None
+    # A continuation repeats its turn's label: report the label where it is written, once.
+    speaker = _resolve(block.label, index, line, unresolved, block.cue != "continuation") if block.label else None
     if block.kind_hint == "highlight":
         return Kind.HIGHLIGHT, speaker, None
     if block.cue != "reported" and speaker and index.role(speaker) in ASKING_ROLES:
@@ -160,8 +187,9 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
     texts_seen: Counter = Counter()
     paragraphs = []
     text_keys = id_texts([b.text for b in parsed.blocks], converter)
+    unresolved = _Unresolved()
     for seq, (block, key) in enumerate(zip(parsed.blocks, text_keys), start=1):
-        kind, speaker, addressed = _kind_and_speaker(block, index, where, errors)
+        kind, speaker, addressed = _kind_and_speaker(block, index, unresolved)
         texts_seen[key] += 1
         ordinal = [] if texts_seen[key] == 1 else [str(texts_seen[key])]
         hans = converter.hans(block.text)
@@ -171,6 +199,7 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
             raw=block.raw, lines=block.lines, topics=_topics_of(hans, config.topics, converter),
             addressed_to=addressed,
         ))
+    errors.extend(unresolved.errors(index, where))
     return sections, _apply_overrides(paragraphs, source, errors)
 
 

@@ -62,13 +62,17 @@ def decode(data: bytes, where: str, declared: str = "") -> tuple[str, str]:
             raise YanluError(where, f"the declared encoding '{declared}' is not one Python knows",
                              "Use a name such as utf-8, gbk, gb18030, big5 or utf-16 in site_config/sources.yaml.")
         except UnicodeDecodeError as exc:
-            raise YanluError(where, f"is not valid {declared}: byte {exc.start} cannot be decoded",
+            raise YanluError(where, f"is not valid {declared}: this line holds bytes that are not {declared}",
                              f"Check the 'encoding' declared for it in site_config/sources.yaml, or save it as UTF-8.",
                              line=_bad_line(data, exc.start))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise YanluError(where, "is UTF-16 (it starts with a UTF-16 byte-order mark) but is cut short or damaged",
+                             "Open it in an editor and save it again as UTF-8.", line=_bad_line(data, exc.start))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
@@ -77,7 +81,7 @@ def decode(data: bytes, where: str, declared: str = "") -> tuple[str, str]:
         declare = f"declare `encoding: {guess}`" if guess else "declare its encoding"
         raise YanluError(
             where,
-            f"is not UTF-8{looks}: byte {exc.start} cannot be decoded",
+            f"is not UTF-8{looks}; the first character that is not UTF-8 is on this line",
             f"Save it as UTF-8, or {declare} for this source in site_config/sources.yaml. "
             f"Running `file {where}` may tell you the encoding.",
             line=_bad_line(data, exc.start),

@@ -1,0 +1,336 @@
+"""render: the corpus → Markdown pages in ``docs/<script>/`` through ``templates/``.
+
+One page per event, speaker and topic, plus the home page and three index
+pages, in each script. Transcript text only ever reaches a page HTML-escaped
+inside raw HTML blocks (which Markdown leaves alone), and headings taken
+from transcripts are escaped for Markdown too, so a transcript containing
+``<script>``, ``*``, ``[x](javascript:…)`` or ``{{ }}`` shows it literally.
+Links inside those blocks are written relative (``../../speakers/x/``), so
+the site works from any sub-path.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+from markupsafe import Markup
+
+from .convert import Converter
+from .export import write_if_changed
+from .model import Corpus, Event, Kind, Paragraph, Script
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SCRIPT_DIRS = {Script.HANS: "zh-hans", Script.HANT: "zh-hant"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the script's docs folder, e.g. "events/baai-2024-peak-dialogue.md"
+    content: str
+
+
+def page_url(path: str) -> str:
+    """The directory URL MkDocs gives a page (use_directory_urls)."""
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
+
+
+def href(from_path: str, to_path: str, anchor: str = "") -> str:
+    """A relative link from one page to another, as the browser resolves it."""
+    start = page_url(from_path) or "."
+    target = page_url(to_path) or "."
+    rel = posixpath.relpath(target, start)
+    rel = "" if rel == "." else rel + "/"
+    return (rel or "./") + (f"#{anchor}" if anchor else "")
+
+
+def md_escape(text: str) -> Markup:
+    """Text safe as Markdown inline content: HTML-escaped, Markdown punctuation backslashed."""
+    return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False)))
+
+
+def yaml_string(text: str) -> Markup:
+    return Markup(json.dumps(text, ensure_ascii=False))
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace()]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def summarised_paragraph(highlight: Paragraph, candidates: list[Paragraph]) -> Paragraph | None:
+    """The paragraph an editor's highlight summarises, when enough of its wording is there."""
+    grams = _bigrams(highlight.hans)
+    best, best_score = None, 0.45
+    for paragraph in candidates:
+        if highlight.speaker and paragraph.speaker != highlight.speaker:
+            continue
+        score = len(grams & _bigrams(paragraph.hans)) / max(len(grams), 1)
+        if score > best_score:
+            best, best_score = paragraph, score
+    return best
+
+
+class Renderer:
+    """Renders every page of one script."""
+
+    def __init__(self, corpus: Corpus, script: Script, converter: Converter, templates: Path = TEMPLATES):
+        self.corpus = corpus
+        self.script = script
+        self.converter = converter
+        self.labels = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))[script.value]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(md=md_escape, yaml=yaml_string)
+        self.speakers = {s.id: s for s in corpus.speakers}
+        self.events = {e.id: e for e in corpus.events}
+        self.sources = {s.id: s for s in corpus.sources}
+        self.topics = {t.id: t for t in corpus.topics}
+        self.sections = {s.id: s for s in corpus.sections}
+        self._name_patterns: dict[str, re.Pattern | None] = {}
+
+    # ---------------------------------------------------------- text in this script
+
+    def t(self, text: str) -> str:
+        """Editor-written data (places, affiliations, notes) in this script."""
+        return self.converter.to(self.script, text) if text else text
+
+    def name(self, speaker_id: str | None) -> str:
+        if speaker_id is None:
+            return ""
+        speaker = self.speakers[speaker_id]
+        return speaker.name if self.script is Script.HANS else speaker.name_hant
+
+    def event_name(self, event: Event) -> str:
+        return event.name if self.script is Script.HANS else event.name_hant
+
+    def topic_name(self, topic_id: str) -> str:
+        topic = self.topics[topic_id]
+        return topic.name if self.script is Script.HANS else topic.name_hant
+
+    def text_of(self, paragraph: Paragraph) -> str:
+        return paragraph.hans if self.script is Script.HANS else paragraph.hant
+
+    def _names_of_event(self, event_id: str) -> re.Pattern | None:
+        """Speaker names to link in running text: only this event's participants,
+        so 张鹏 links to the right one of the two."""
+        if event_id not in self._name_patterns:
+            forms = {}
+            for participant in self.events[event_id].participants:
+                speaker = self.speakers[participant.speaker]
+                for form in (speaker.name, speaker.name_hant, *speaker.aliases):
+                    if len(form) >= 2 and not form.isascii():
+                        forms[form] = speaker.id
+            self._name_lookup = getattr(self, "_name_lookup", {})
+            self._name_lookup[event_id] = forms
+            alternatives = sorted(forms, key=len, reverse=True)
+            self._name_patterns[event_id] = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        return self._name_patterns[event_id]
+
+    def paragraph_html(self, paragraph: Paragraph, page: str) -> Markup:
+        """The paragraph's text, escaped, with participants' names linked to their pages."""
+        escaped = html.escape(self.text_of(paragraph), quote=False)
+        pattern = self._names_of_event(paragraph.event)
+        if pattern is None:
+            return Markup(escaped)
+        lookup = self._name_lookup[paragraph.event]
+
+        def link(match: re.Match) -> str:
+            target = href(page, f"speakers/{lookup[match.group()]}.md")
+            return f'<a class="yl-name" href="{target}">{match.group()}</a>'
+
+        return Markup(pattern.sub(link, escaped))
+
+    # ---------------------------------------------------------- view models
+
+    def paragraph_view(self, paragraph: Paragraph, page: str, summarises: Paragraph | None = None) -> dict:
+        return {
+            "id": paragraph.id,
+            "kind": paragraph.kind.value,
+            "kind_label": self.labels[f"kind_{paragraph.kind.value}"],
+            "speaker": self.name(paragraph.speaker),
+            "speaker_href": href(page, f"speakers/{paragraph.speaker}.md") if paragraph.speaker else "",
+            "html": self.paragraph_html(paragraph, page),
+            "topics": [{"name": self.topic_name(t), "href": href(page, f"topics/{t}.md")} for t in paragraph.topics],
+            "context_href": href(page, f"events/{paragraph.event}.md", paragraph.id),
+            "summarises_href": href(page, f"events/{paragraph.event}.md", summarises.id) if summarises else "",
+            "section": self.sections[paragraph.section].title,
+            "lang": self.script.value,
+        }
+
+    def participants_view(self, event: Event, page: str) -> list[dict]:
+        return [
+            {
+                "name": self.name(p.speaker),
+                "href": href(page, f"speakers/{p.speaker}.md"),
+                "role": self.labels[f"role_{p.role}"],
+                "affiliation": self.t(p.affiliation),
+                "title": self.t(p.title),
+            }
+            for p in event.participants
+        ]
+
+    def events_newest_first(self) -> list[Event]:
+        return sorted(self.corpus.events, key=lambda e: (e.date, e.id), reverse=True)
+
+    # ---------------------------------------------------------- pages
+
+    def render(self, template: str, path: str, **context) -> Page:
+        content = self.env.get_template(template).render(
+            L=self.labels, script=self.script.value, page=path, href=lambda to, anchor="": href(path, to, anchor),
+            **context,
+        )
+        return Page(path, content)
+
+    def home(self) -> Page:
+        counts = self.labels["counts"].format(
+            events=len(self.corpus.events), sources=len(self.corpus.sources),
+            speakers=len({p.speaker for p in self.corpus.paragraphs if p.speaker}), paragraphs=len(self.corpus.paragraphs),
+        )
+        return self.render("home.md.j2", "index.md", counts=counts, events=self.event_list("index.md"),
+                           speakers=self.speaker_list("index.md"), topics=self.topic_list("index.md"))
+
+    def event_list(self, page: str) -> list[dict]:
+        return [
+            {"name": self.event_name(e), "href": href(page, f"events/{e.id}.md"), "date": e.date, "place": self.t(e.place),
+             "who": "、".join(self.name(p.speaker) for p in e.participants)}
+            for e in self.events_newest_first()
+        ]
+
+    def speaker_list(self, page: str) -> list[dict]:
+        said = defaultdict(int)
+        for p in self.corpus.paragraphs:
+            if p.speaker:
+                said[p.speaker] += 1
+        return [
+            {"name": self.name(s.id), "href": href(page, f"speakers/{s.id}.md"), "note": self.t(s.note), "count": said[s.id]}
+            for s in sorted(self.corpus.speakers, key=lambda s: (-said[s.id], s.id)) if said[s.id]
+        ]
+
+    def topic_list(self, page: str) -> list[dict]:
+        on = defaultdict(int)
+        for p in self.corpus.paragraphs:
+            for t in p.topics:
+                on[t] += 1
+        return [
+            {"name": self.topic_name(t.id), "href": href(page, f"topics/{t.id}.md"), "count": on[t.id]}
+            for t in self.corpus.topics if on[t.id]
+        ]
+
+    def event_page(self, event: Event) -> Page:
+        path = f"events/{event.id}.md"
+        paragraphs = [p for p in self.corpus.paragraphs if p.event == event.id]
+        spoken = [p for p in paragraphs if p.kind is not Kind.HIGHLIGHT]
+        sources = []
+        for source_id in event.sources:
+            source = self.sources[source_id]
+            own = [p for p in paragraphs if p.source == source_id]
+            sections = []
+            for section in sorted((s for s in self.corpus.sections if s.source == source_id), key=lambda s: s.seq):
+                views = []
+                for p in own:
+                    if p.section == section.id:
+                        target = summarised_paragraph(p, spoken) if p.kind is Kind.HIGHLIGHT else None
+                        views.append(self.paragraph_view(p, path, target))
+                if views or section.title:
+                    sections.append({"id": section.id, "title": self.convert_title(section.title, source.script),
+                                     "paragraphs": views})
+            sources.append({"id": source.id, "title": source.title, "publisher": self.t(source.publisher),
+                            "url": source.url, "seed": source.seed, "layout": source.layout.value,
+                            "count": len(own), "sections": sections})
+        moderator = self.name(event.moderator) if event.moderator else ""
+        return self.render("event.md.j2", path, event=event, name=self.event_name(event), sources=sources,
+                           moderator=moderator, participants=self.participants_view(event, path),
+                           description=f"{event.date} · {self.t(event.place)} · "
+                                       + "、".join(self.name(p.speaker) for p in event.participants))
+
+    def convert_title(self, title: str, source_script: Script) -> str:
+        """Section titles come from the transcript: show them in this script."""
+        if not title or source_script is self.script:
+            return title
+        return self.t(title)
+
+    def speaker_page(self, speaker_id: str) -> Page:
+        path = f"speakers/{speaker_id}.md"
+        speaker = self.speakers[speaker_id]
+        said = [p for p in self.corpus.paragraphs if p.speaker == speaker_id]
+        events = []
+        for event in self.events_newest_first():
+            participation = next((p for p in event.participants if p.speaker == speaker_id), None)
+            mine = [p for p in said if p.event == event.id]
+            if not participation and not mine:
+                continue
+            groups = defaultdict(list)
+            for p in mine:
+                groups[(p.source, self.sections[p.section].seq)].append(self.paragraph_view(p, path))
+            events.append({
+                "name": self.event_name(event), "href": href(path, f"events/{event.id}.md"), "date": event.date,
+                "role": self.labels[f"role_{participation.role}"] if participation else "",
+                "affiliation": self.t(participation.affiliation) if participation else "",
+                "title": self.t(participation.title) if participation else "",
+                "groups": [{"section": views[0]["section"], "paragraphs": views} for _, views in sorted(groups.items())],
+                "count": len(mine),
+            })
+        other = speaker.name_hant if self.script is Script.HANS else speaker.name
+        return self.render("speaker.md.j2", path, speaker=speaker, name=self.name(speaker_id), other_name=other,
+                           note=self.t(speaker.note), events=events, count=len(said))
+
+    def topic_page(self, topic_id: str) -> Page:
+        path = f"topics/{topic_id}.md"
+        topic = self.topics[topic_id]
+        on = [p for p in self.corpus.paragraphs if topic_id in p.topics and p.speaker and p.kind is not Kind.HIGHLIGHT]
+        order = {e.id: (e.date, e.id) for e in self.corpus.events}
+        by_speaker = defaultdict(list)
+        for p in on:
+            by_speaker[p.speaker].append(p)
+        speakers = []
+        for speaker_id, paragraphs in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            by_event = defaultdict(list)
+            for p in paragraphs:
+                by_event[p.event].append(self.paragraph_view(p, path))
+            speakers.append({
+                "name": self.name(speaker_id), "href": href(path, f"speakers/{speaker_id}.md"), "count": len(paragraphs),
+                "events": [{"name": self.event_name(self.events[e]), "date": self.events[e].date,
+                            "href": href(path, f"events/{e}.md"), "paragraphs": views}
+                           for e, views in sorted(by_event.items(), key=lambda kv: order[kv[0]])],
+            })
+        return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
+                           count=len(on), keywords="、".join(topic.keywords))
+
+    def pages(self) -> list[Page]:
+        pages = [self.home(),
+                 self.render("list.md.j2", "events/index.md", title=self.labels["all_events"], items=self.event_list("events/index.md"), kind="events"),
+                 self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers"),
+                 self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")]
+        pages += [self.event_page(e) for e in self.corpus.events]
+        pages += [self.speaker_page(s.id) for s in self.corpus.speakers if any(p.speaker == s.id for p in self.corpus.paragraphs)]
+        pages += [self.topic_page(t.id) for t in self.corpus.topics if any(t.id in p.topics for p in self.corpus.paragraphs)]
+        return pages
+
+
+def write_pages(pages: list[Page], out_dir: Path) -> list[Path]:
+    """Write pages whose bytes changed; delete generated pages that no longer exist."""
+    changed = [out_dir / p.path for p in pages if write_if_changed(out_dir / p.path, p.content)]
+    wanted = {out_dir / p.path for p in pages}
+    for stale in sorted(out_dir.rglob("*.md")):
+        if stale not in wanted:
+            stale.unlink()
+            changed.append(stale)
+    return changed

@@ -1,0 +1,58 @@
+/* Yanlu quote permalinks: scroll to and highlight #q-…, follow aliases of
+   corrected paragraphs, say so when an id does not exist, copy links. */
+(function () {
+  "use strict";
+  var ALIASES = window.YANLU_ALIASES || {};
+  var isQuote = function (id) { return /^q-[0-9a-f]+$/.test(id); };
+
+  function notice(text) {
+    var old = document.querySelector(".yl-notice");
+    if (old) old.remove();
+    var box = document.createElement("div");
+    box.className = "yl-notice";
+    box.setAttribute("role", "status");
+    box.textContent = text;
+    var article = document.querySelector("article") || document.body;
+    article.insertBefore(box, article.firstChild);
+  }
+
+  function show() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    document.querySelectorAll(".yl-target").forEach(function (el) { el.classList.remove("yl-target"); });
+    if (!isQuote(id)) return;
+    var target = document.getElementById(id);
+    if (!target && ALIASES[id] && document.getElementById(ALIASES[id])) {
+      history.replaceState(null, "", "#" + ALIASES[id]);
+      notice(document.body.getAttribute("data-yl-moved") || "");
+      return show();
+    }
+    if (!target) {
+      notice(document.body.getAttribute("data-yl-missing") || "");
+      return;
+    }
+    target.classList.add("yl-target");
+    target.scrollIntoView({ block: "center" });
+  }
+
+  function copy(button) {
+    var url = location.href.split("#")[0] + "#" + button.getAttribute("data-yl-copy");
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = button.getAttribute("data-yl-copied");
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, function () { prompt("", url); });
+    } else {
+      prompt("", url);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".yl-copy");
+    if (button) copy(button);
+  });
+  window.addEventListener("hashchange", show);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
+  else show();
+})();
