@@ -20,6 +20,9 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+site: $(STAMP)
+	$(BIN)/python -m generator site
+
 build export check: $(STAMP)
 	$(BIN)/python -m generator $@
 

@@ -16,6 +16,7 @@ HELP = {
     "build": "Generate everything MkDocs needs in docs/: the corpus export and the pages.",
     "export": "Write docs/data/corpus.json and docs/data/cleaning-report.json only.",
     "check": "Read and parse every seed and report problems, writing nothing.",
+    "site": "Build what is published into site/: both scripts and the root page.",
     "root": "The project folder (holding seeds/ and site_config/). Default: the current folder.",
     "debug": "Show the Python traceback of an error.",
     "quiet": "Print only errors and the final line.",
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help=HELP["debug"])
     parser.add_argument("--quiet", action="store_true", help=HELP["quiet"])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("build", "export", "check"):
+    for name in ("build", "export", "check", "site"):
         commands.add_parser(name, help=HELP[name], description=HELP[name])
     args = parser.parse_args(argv)
 
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             result = pipeline.build_corpus(project, bar)
+        elif args.command == "site":
+            from .publish import publish
+            result = publish(project)
         elif args.command == "export":
             result = pipeline.export(project, bar)
         else:
@@ -94,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(summary(result))
     elapsed = time.perf_counter() - started
-    verb = {"check": "Checked", "export": "Exported", "build": "Built"}[args.command]
+    verb = {"check": "Checked", "export": "Exported", "build": "Built", "site": "Published"}[args.command]
     print(f"{verb} {len(result.corpus.paragraphs)} paragraphs from {len(result.cleaned)} transcripts in {elapsed:.2f} seconds")
     return 0
 

@@ -16,6 +16,8 @@ from .link import SpeakerIndex, link
 from .model import CleanText, Corpus, ParsedSource, RawText, Script, YanluError, YanluErrors
 from .parse import parse
 from .read import read_seed
+from .render import SCRIPT_DIRS, TEMPLATES, Renderer, write_pages
+from .export import write_if_changed
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,28 @@ def export(project: Project, progress: Progress = _quiet) -> Build:
     return result
 
 
+def jieba_words(corpus: Corpus, config: SiteConfig) -> list[str]:
+    """Words search must keep whole: names, companies, protected terms, topics (both scripts)."""
+    words = set()
+    for speaker in corpus.speakers:
+        words |= {speaker.name, speaker.name_hant, *speaker.aliases}
+    for term in config.protect:
+        words |= {term.hans, term.hant}
+    for topic in corpus.topics:
+        words |= {topic.name, topic.name_hant, *topic.keywords}
+    return sorted(w for w in words if w and " " not in w and len(w) > 1)
+
+
 def build(project: Project, progress: Progress = _quiet) -> Build:
-    """Everything MkDocs needs in ``docs/``: the corpus export and the pages."""
-    return export(project, progress)
+    """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts."""
+    result = export(project, progress)
+    converter = converter_for(result.config)
+    for script, folder in SCRIPT_DIRS.items():
+        out = project.docs / folder
+        write_pages(Renderer(result.corpus, script, converter).pages(), out)
+        for asset in sorted((TEMPLATES / "assets").iterdir()):
+            write_if_changed(out / "assets" / asset.name, asset.read_bytes())
+        progress("render", 1 + list(SCRIPT_DIRS).index(script), len(SCRIPT_DIRS))
+    words = "".join(f"{w} 100000\n" for w in jieba_words(result.corpus, result.config))
+    write_if_changed(project.data / "jieba-userdict.txt", words)
+    return result

@@ -2,7 +2,8 @@
    corrected paragraphs, say so when an id does not exist, copy links. */
 (function () {
   "use strict";
-  var ALIASES = window.YANLU_ALIASES || {};
+  var CONFIG = window.YANLU || {};
+  var ALIASES = CONFIG.aliases || {};
   var isQuote = function (id) { return /^q-[0-9a-f]+$/.test(id); };
 
   function notice(text) {
@@ -23,11 +24,11 @@
     var target = document.getElementById(id);
     if (!target && ALIASES[id] && document.getElementById(ALIASES[id])) {
       history.replaceState(null, "", "#" + ALIASES[id]);
-      notice(document.body.getAttribute("data-yl-moved") || "");
+      notice(CONFIG.moved || "");
       return show();
     }
     if (!target) {
-      notice(document.body.getAttribute("data-yl-missing") || "");
+      notice(CONFIG.missing || "");
       return;
     }
     target.classList.add("yl-target");

@@ -1,0 +1,49 @@
+"""MkDocs hook: run the generator before each build, watch its inputs.
+
+Kept thin on purpose: all the work is ``pipeline.build()``. MkDocs does not
+reload hook modules, so after editing generator code restart ``mkdocs serve``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+from generator import pipeline
+from generator.model import YanluError
+
+
+def _project(config: MkDocsConfig) -> pipeline.Project:
+    return pipeline.Project(Path(config.config_file_path).resolve().parent)
+
+
+@event_priority(100)  # before the search plugin reads the jieba dictionary we write
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if os.environ.get("YANLU_PREBUILT"):  # `python -m generator site` generated docs/ already
+        return config
+    try:
+        pipeline.build(_project(config))
+    except YanluError as exc:
+        raise PluginError(f"Yanlu could not build the pages:\n{exc.message}") from None
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Publish docs/data/*.json beside the pages, so each script links to data/corpus.json."""
+    data = _project(config).data
+    for path in sorted(data.glob("*.json")):
+        files.append(File(f"data/{path.name}", str(data.parent), config.site_dir, config.use_directory_urls))
+    return files
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
+    project = _project(config)
+    for folder in (project.seeds, project.site_config, project.root / "templates"):
+        server.watch(str(folder))
+    return server
