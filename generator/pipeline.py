@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -180,6 +181,19 @@ def jieba_words(corpus: Corpus, config: SiteConfig) -> list[str]:
     return sorted(w for w in words if w and " " not in w and len(w) > 1)
 
 
+def query_chars(corpus: Corpus, script: Script, converter: Converter) -> str:
+    """JSON map of the other script's characters to this one's, for the characters the corpus uses.
+
+    Search runs on this script's text; a reader who types the other script gets
+    the query converted in the browser with this small map (no OpenCC there).
+    """
+    other = sorted({c for p in corpus.paragraphs for c in (p.hant if script is Script.HANS else p.hans)} - {"\n"})
+    # One character per line, so OpenCC converts each alone, not as accidental phrases.
+    converted = converter.to(script, "\n".join(other)).split("\n")
+    pairs = {a: b for a, b in zip(other, converted) if a != b and len(b) == 1}
+    return json.dumps(pairs, ensure_ascii=False, sort_keys=True)
+
+
 def build(project: Project, progress: Progress = _quiet) -> Build:
     """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts."""
     result = export(project, progress)
@@ -190,6 +204,9 @@ def build(project: Project, progress: Progress = _quiet) -> Build:
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())
         progress("render", 1 + list(SCRIPT_DIRS).index(script), len(SCRIPT_DIRS))
+    for script, folder in SCRIPT_DIRS.items():
+        chars = query_chars(result.corpus, script, converter)
+        write_if_changed(project.docs / folder / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
     words = "".join(f"{w} 100000\n" for w in jieba_words(result.corpus, result.config))
     write_if_changed(project.data / "jieba-userdict.txt", words)
     return result

@@ -13,9 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from xml.sax.saxutils import escape
+
 from .export import write_if_changed
 from .model import YanluError
 from .pipeline import Build, Project, build
+from .render import page_url
 
 CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
 
@@ -52,6 +55,29 @@ ROOT_PAGE = """<!doctype html>
 """
 
 
+def sitemap(project: Project, base_url: str) -> str:
+    """Both scripts' pages, each with its twin as an hreflang alternate.
+
+    Sitemaps want absolute addresses: set YANLU_SITE_URL (e.g.
+    https://user.github.io/yanlu/) when publishing; without it the
+    addresses are relative to the site root.
+    """
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    paths = sorted({page_url(str(p.relative_to(project.docs / d)).replace(os.sep, "/"))
+                    for d in CONFIGS for p in (project.docs / d).rglob("*.md")})
+    entries = []
+    for path in paths:
+        links = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{lang}" href="{escape(base + d + "/" + path)}"/>'
+            for d, lang in (("zh-hans", "zh-Hans"), ("zh-hant", "zh-Hant"))
+        )
+        for d in CONFIGS:
+            entries.append(f"<url><loc>{escape(base + d + '/' + path)}</loc>{links}</url>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+            + "\n".join(entries) + "\n</urlset>\n")
+
+
 def mkdocs_build(project: Project, config: str, site_dir: Path | None = None) -> subprocess.Popen:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(project.root / config)]
     if site_dir is not None:
@@ -74,4 +100,5 @@ def publish(project: Project, site: Path | None = None) -> Build:
     if failures:
         raise YanluError("mkdocs build", "failed:\n" + "\n".join(failures), "Fix the problems MkDocs names above.")
     write_if_changed(site / "index.html", ROOT_PAGE)
+    write_if_changed(site / "sitemap.xml", sitemap(project, os.environ.get("YANLU_SITE_URL", "")))
     return result

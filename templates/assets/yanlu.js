@@ -49,11 +49,53 @@
     }
   }
 
+  /* 简/繁 toggle: remember the choice, carry the anchor, or else the reading position. */
+  function toggle(link) {
+    try { localStorage.setItem("yanlu-script", link.getAttribute("data-yl-script")); } catch (e) {}
+    var base = link.getAttribute("href").split("#")[0];
+    if (isQuote(location.hash.slice(1))) {
+      link.setAttribute("href", base + location.hash);
+    } else {
+      var height = document.documentElement.scrollHeight - window.innerHeight;
+      try { sessionStorage.setItem("yanlu-scroll", String(height > 0 ? window.scrollY / height : 0)); } catch (e) {}
+      link.setAttribute("href", base + location.hash);
+    }
+  }
+
+  function restoreScroll() {
+    var ratio = null;
+    try { ratio = sessionStorage.getItem("yanlu-scroll"); sessionStorage.removeItem("yanlu-scroll"); } catch (e) {}
+    if (ratio !== null && !location.hash) {
+      var height = document.documentElement.scrollHeight - window.innerHeight;
+      window.scrollTo(0, parseFloat(ratio) * height);
+    }
+  }
+
+  /* A query typed in the other script is converted before the theme's search runs:
+     this listener sees the input event first (capture phase) and rewrites the box. */
+  var CHARS = window.YANLU_CHARS || {};
+  function convertQuery(event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-md-component=search-query]")) return;
+    var value = input.value, converted = "";
+    for (var i = 0; i < value.length; i++) converted += CHARS[value[i]] || value[i];
+    if (converted !== value) {
+      var caret = input.selectionStart;
+      input.value = converted;
+      input.setSelectionRange(caret, caret);
+    }
+  }
+  document.addEventListener("input", convertQuery, true);
+  document.addEventListener("keyup", convertQuery, true);
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".yl-copy");
     if (button) copy(button);
+    var link = event.target.closest && event.target.closest(".yl-script-toggle");
+    if (link) toggle(link);
   });
   window.addEventListener("hashchange", show);
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
-  else show();
+  function start() { restoreScroll(); show(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
