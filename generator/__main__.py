@@ -17,6 +17,7 @@ HELP = {
     "export": "Write docs/data/corpus.json and docs/data/cleaning-report.json only.",
     "check": "Read and parse every seed and report problems, writing nothing.",
     "site": "Build what is published into site/: both scripts and the root page.",
+    "aliases": "After correcting a seed: record in site_config/aliases.yaml where changed paragraphs went.",
     "root": "The project folder (holding seeds/ and site_config/). Default: the current folder.",
     "debug": "Show the Python traceback of an error.",
     "quiet": "Print only errors and the final line.",
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--debug", action="store_true", help=HELP["debug"])
     parser.add_argument("--quiet", action="store_true", help=HELP["quiet"])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("build", "export", "check", "site"):
+    for name in ("build", "export", "check", "site", "aliases"):
         commands.add_parser(name, help=HELP[name], description=HELP[name])
     args = parser.parse_args(argv)
 
@@ -80,6 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     bar = ProgressBar()
     try:
+        if args.command == "aliases":
+            added, unmatched = pipeline.update_aliases(project)
+            for old, new, score in added:
+                print(f"{old} → {new} ({score:.0%} alike): added to site_config/aliases.yaml")
+            for paragraph in unmatched:
+                print(f"{paragraph['id']} (seeds/{paragraph['seed']}, line {paragraph['lines'][0]}) was removed; "
+                      "links to it will show a notice")
+            print(f"Recorded {len(added)} alias(es); {len(unmatched)} paragraph(s) removed. Now run `python -m generator build`.")
+            return 0
         if args.command == "check":
             result = pipeline.build_corpus(project, bar)
         elif args.command == "site":

@@ -8,6 +8,7 @@ Five files, each a list under one key:
 - ``topics.yaml``   (``topics:``)   themes, found in paragraphs by keyword
 - ``glossary.yaml`` (``protect:``)  names that script conversion must not touch,
   and phrase overrides where character conversion is wrong in context
+- ``aliases.yaml``  (``aliases:``)  old paragraph ids that must keep working
 
 Every field is declared below with a one-line description; loading collects
 every problem (file, line, what, how to fix) before stopping.
@@ -253,6 +254,11 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "name_hant": Field("Topic name in Traditional Chinese (default: converted).", _text, False, ""),
         "keywords": Field("Words that put a paragraph on this topic (either script).", _text_list),
     },
+    "aliases": {
+        "old": Field("A paragraph id that was published and no longer exists.", _text),
+        "new": Field("The id of the same paragraph now.", _text),
+        "note": Field("What changed.", _text, False, ""),
+    },
     "protect": {
         "hans": Field("The term in Simplified Chinese.", _text),
         "hant": Field("The same term in Traditional Chinese.", _text),
@@ -266,6 +272,7 @@ FILES = {
     "speakers": "speakers.yaml",
     "topics": "topics.yaml",
     "protect": "glossary.yaml",
+    "aliases": "aliases.yaml",
 }
 
 
@@ -297,6 +304,7 @@ class SiteConfig:
     speakers: tuple[Entry, ...]
     topics: tuple[Entry, ...]
     protect: tuple[Entry, ...]
+    aliases: tuple[Entry, ...] = ()
     files: tuple[Path, ...] = field(default=())
 
     def source_for_seed(self, seed: str) -> Entry | None:

@@ -50,6 +50,7 @@ def corpus_json(corpus: Corpus) -> dict:
         "topics": [t.to_json() for t in sorted(corpus.topics, key=lambda t: t.id)],
         "sections": [s.to_json() for s in sorted(corpus.sections, key=lambda s: (s.source, s.seq))],
         "paragraphs": [p.to_json() for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq))],
+        "aliases": dict(corpus.aliases),
     }
 
 

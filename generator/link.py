@@ -235,8 +235,26 @@ def link(parsed: list[ParsedSource], config: SiteConfig, converter: Converter) -
             errors.append(YanluError(f"seeds/{p.seed}", f"paragraph id {p.id} collides with one in {seen[p.id].seed}",
                                      "Report this: ids would need to be longer.", p.lines[0]))
         seen[p.id] = p
+    aliases = _resolve_aliases(config, seen, errors)
     if errors:
         raise YanluErrors(errors)
     events, sources, speakers, topics = build_entities(config, converter, {p.source_id: p.layout for p in parsed})
     return Corpus(events=events, sources=sources, speakers=speakers, topics=topics,
-                  sections=tuple(sections), paragraphs=tuple(paragraphs))
+                  sections=tuple(sections), paragraphs=tuple(paragraphs), aliases=aliases)
+
+
+def _resolve_aliases(config: SiteConfig, current: dict, errors: list) -> tuple[tuple[str, str], ...]:
+    """Follow each alias to a paragraph that exists now (a corrected paragraph may be corrected again)."""
+    step = {a.old: a for a in config.aliases}
+    resolved = []
+    for alias in config.aliases:
+        target, hops = alias.new, 0
+        while target not in current and target in step and hops < len(step):
+            target, hops = step[target].new, hops + 1
+        if target in current:
+            resolved.append((alias.old, target))
+        else:
+            errors.append(YanluError(alias.file, f"alias {alias.old} → {alias.new} leads to no paragraph",
+                                     "Point it at the paragraph's current id (see docs/data/corpus.json) or run "
+                                     "`python -m generator aliases`.", alias.line))
+    return tuple(sorted(resolved))

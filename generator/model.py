@@ -360,6 +360,7 @@ class Corpus:
     topics: tuple[Topic, ...]
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
+    aliases: tuple[tuple[str, str], ...] = ()  # (old id, current id)
     removals: tuple[Removal, ...] = ()
     flags: tuple[Flag, ...] = ()
     warnings: tuple[str, ...] = field(default=())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -162,11 +163,80 @@ def build_corpus(project: Project, progress: Progress = _quiet) -> Build:
     return Build(config=config, corpus=corpus, cleaned=tuple(cleaned), parsed=tuple(parsed))
 
 
+def previous_paragraphs(project: Project) -> dict[str, dict]:
+    """Paragraphs of the last export (docs/data/corpus.json), by id; empty if there is none."""
+    path = project.data / "corpus.json"
+    if not path.exists():
+        return {}
+    try:
+        return {p["id"]: p for p in json.loads(path.read_text(encoding="utf-8"))["paragraphs"]}
+    except (ValueError, KeyError):
+        return {}
+
+
+def vanished(previous: dict[str, dict], corpus: Corpus) -> list[dict]:
+    """Paragraphs published before whose ids now lead nowhere."""
+    current = {p.id for p in corpus.paragraphs} | {old for old, _ in corpus.aliases}
+    return [p for pid, p in sorted(previous.items()) if pid not in current]
+
+
+def _pending_path(project: Project) -> Path:
+    return project.data / "vanished-paragraphs.json"
+
+
+def pending_vanished(project: Project) -> dict[str, dict]:
+    """Vanished paragraphs remembered across builds until an alias is recorded for them."""
+    path = _pending_path(project)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def export(project: Project, progress: Progress = _quiet) -> Build:
-    """Build the corpus and write ``docs/data/``."""
+    """Build the corpus and write ``docs/data/``; warn about published ids that would break."""
     result = build_corpus(project, progress)
+    known = previous_paragraphs(project) | pending_vanished(project)
+    gone = vanished(known, result.corpus)
+    # Remember them, so `aliases` still finds them after later builds overwrite corpus.json.
+    write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in gone}))
+    if gone:
+        warning = (f"{len(gone)} paragraph id(s) published before no longer exist (e.g. {gone[0]['id']} in "
+                   f"seeds/{gone[0]['seed']}). If their text was corrected, run `python -m generator aliases` "
+                   "so old links still lead to them.")
+        result = replace(result, corpus=replace(result.corpus, warnings=result.corpus.warnings + (warning,)))
     export_stage.export(result.corpus, project.data)
     return result
+
+
+ALIAS_LIKENESS = 0.75  # a corrected paragraph is at least this alike to its old text
+
+
+def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list[dict]]:
+    """Record in site_config/aliases.yaml where each vanished paragraph went.
+
+    A paragraph whose id disappeared is matched to the new paragraph of the same
+    source that is most alike (a corrected typo); returns (aliases added, ids
+    with no match, which were removed rather than corrected).
+    """
+    previous = previous_paragraphs(project) | pending_vanished(project)
+    if not previous:
+        raise YanluError("docs/data/corpus.json", "there is no previous build to compare with",
+                         "Run `python -m generator build` before editing seeds, then run this command after.")
+    corpus = build_corpus(project).corpus
+    added, unmatched = [], []
+    for old in vanished(previous, corpus):
+        scored = [(difflib.SequenceMatcher(None, old["text"], p.text).ratio(), p.id)
+                  for p in corpus.paragraphs if p.source == old["source"]]
+        score, target = max(scored, default=(0.0, ""))
+        if score >= ALIAS_LIKENESS:
+            added.append((old["id"], target, score))
+        else:
+            unmatched.append(old)
+    if added:
+        write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in unmatched}))
+        path = project.site_config / "aliases.yaml"
+        text = path.read_text(encoding="utf-8").replace("aliases: []", "aliases:")
+        lines = "".join(f"  - {{old: {o}, new: {n}, note: 'text corrected ({s:.0%} alike)'}}\n" for o, n, s in added)
+        path.write_text(text.rstrip("\n") + "\n" + lines, encoding="utf-8")
+    return added, unmatched
 
 
 def jieba_words(corpus: Corpus, config: SiteConfig) -> list[str]:

@@ -51,8 +51,9 @@ def href(from_path: str, to_path: str, anchor: str = "") -> str:
     start = page_url(from_path) or "."
     target = page_url(to_path) or "."
     rel = posixpath.relpath(target, start)
-    rel = "" if rel == "." else rel + "/"
-    return (rel or "./") + (f"#{anchor}" if anchor else "")
+    if rel == ".":
+        return f"#{anchor}" if anchor else "./"
+    return f"{rel}/" + (f"#{anchor}" if anchor else "")
 
 
 def md_escape(text: str) -> Markup:
@@ -256,7 +257,9 @@ class Renderer:
                             "url": source.url, "seed": source.seed, "layout": source.layout.value,
                             "count": len(own), "sections": sections})
         moderator = self.name(event.moderator) if event.moderator else ""
-        return self.render("event.md.j2", path, event=event, name=self.event_name(event), sources=sources,
+        here = {p.id for p in paragraphs}
+        aliases = [(old, new) for old, new in self.corpus.aliases if new in here]
+        return self.render("event.md.j2", path, event=event, name=self.event_name(event), sources=sources, aliases=aliases,
                            moderator=moderator, participants=self.participants_view(event, path),
                            description=f"{event.date} · {self.t(event.place)} · "
                                        + "、".join(self.name(p.speaker) for p in event.participants))
