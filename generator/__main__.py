@@ -21,6 +21,7 @@ HELP = {
     "root": "The project folder (holding seeds/ and site_config/). Default: the current folder.",
     "debug": "Show the Python traceback of an error.",
     "quiet": "Print only errors and the final line.",
+    "show": "How many conversions to review to list (default 20).",
 }
 
 
@@ -74,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help=HELP["quiet"])
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("build", "export", "check", "site", "aliases"):
-        commands.add_parser(name, help=HELP[name], description=HELP[name])
+        sub = commands.add_parser(name, help=HELP[name], description=HELP[name])
+        if name == "check":
+            sub.add_argument("--show", type=int, default=20, help=HELP["show"])
     args = parser.parse_args(argv)
 
     project = pipeline.Project(args.root.resolve())
@@ -107,6 +110,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not args.quiet:
         print(summary(result))
+    if args.command == "check":
+        from .convert import converter_for, review
+        findings = review(result.corpus, converter_for(result.config))
+        for paragraph_id, why in findings[:args.show]:
+            print(f"Review conversion: {paragraph_id}: {why}")
+        print(f"{len(findings)} paragraph conversion(s) to review"
+              + (f" ({args.show} shown; --show N for more)" if len(findings) > args.show else ""))
     elapsed = time.perf_counter() - started
     verb = {"check": "Checked", "export": "Exported", "build": "Built", "site": "Published"}[args.command]
     print(f"{verb} {len(result.corpus.paragraphs)} paragraphs from {len(result.cleaned)} transcripts in {elapsed:.2f} seconds")

@@ -22,6 +22,11 @@ import opencc
 from .config import SiteConfig
 from .model import Corpus, Event, Script, Speaker, Topic
 
+# Simplified characters that stand for two or more Traditional ones (后 後/后,
+# 发 發/髮, 干 乾/幹/干 …): from OpenCC's STCharacters, those common in prose.
+# Converting them is a guess from context that an editor may need to review.
+ONE_TO_MANY = frozenset("后干发台只里么系历复面范余冲钟斗谷松卷云制准胡须汇划获蒙当尽征团周致注占于丰党")
+
 # Supplementary Private Use Area: cannot occur in a seed's text by accident
 # the way the BMP private-use characters of mojibake do.
 _PLACEHOLDER_BASE = 0xF0000
@@ -125,4 +130,25 @@ def named_in_both(name: str, name_hant: str, converter: Converter) -> tuple[str,
     return name, name_hant or converter.hant(name)
 
 
+def review(corpus: Corpus, converter: Converter) -> list[tuple[str, str]]:
+    """Paragraphs whose conversion an editor may want to check: (paragraph id, why).
 
+    A Simplified paragraph shown in Traditional had to guess at characters
+    that map to several (发 → 發 or 髮); a paragraph holding a protected term
+    that plain OpenCC would have written differently was converted around it.
+    """
+    scripts = {s.id: s.script for s in corpus.sources}
+    plain = Converter()
+    protect = [(hans, hant) for hans, hant in converter.protect
+               if plain.hant(hans) != hant or plain.hans(hant) != hans]
+    findings = []
+    for p in corpus.paragraphs:
+        if scripts[p.source] is Script.HANS:
+            chars = sorted({c for c in p.text if c in ONE_TO_MANY})
+            if chars:
+                shown = "、".join(f"{c}→{p.hant[p.text.index(c)]}" for c in chars[:6] if len(p.hant) == len(p.text))
+                findings.append((p.id, f"one-to-many character(s) {shown or '、'.join(chars)}"))
+        terms = sorted({hans for hans, hant in protect if hans in p.hans or hant in p.hant})
+        if terms:
+            findings.append((p.id, f"protected term(s) {'、'.join(terms)}: plain conversion would differ"))
+    return findings
