@@ -22,6 +22,14 @@ from .model import (Block, Corpus, Event, Kind, Layout, Paragraph, ParsedSource,
                     Source, Speaker, Topic, YanluError, YanluErrors)
 
 ASKING_ROLES = ("moderator", "host", "questioner")
+ANSWERING_ROLES = ("guest", "panelist")
+# Labels that name a role rather than a person: 主持人:/嘉宾:, Q:/A:, 问:/答:.
+# They stand for whoever holds that role at the event; if several do, the label is ambiguous.
+ROLE_LABELS = {
+    **dict.fromkeys(["q", "问", "問", "主持人", "主持", "主持人问", "主持人問", "记者", "記者", "提问", "提問",
+                     "host", "moderator", "interviewer", "采访者", "採訪者"], ASKING_ROLES[:2]),
+    **dict.fromkeys(["a", "答", "嘉宾", "嘉賓", "guest", "受访者", "受訪者", "访谈嘉宾", "訪談嘉賓"], ANSWERING_ROLES),
+}
 
 
 def stable_id(prefix: str, *parts: str, length: int = 10) -> str:
@@ -67,13 +75,18 @@ class SpeakerIndex:
         return fold(self.converter.hans(label))
 
     def is_known(self, label: str) -> bool:
-        return self.key(label) in self._by_key
+        return bool(self.candidates(label))
 
     def names_in(self, text: str) -> list[str]:
         return [form for form in self._surface if form in text]
 
     def candidates(self, label: str) -> list[str]:
-        return sorted(self._by_key.get(self.key(label), ()))
+        """Who a label can mean: a name or alias of a participant, else a role label."""
+        key = self.key(label)
+        if key in self._by_key:
+            return sorted(self._by_key[key])
+        roles = ROLE_LABELS.get(key, ())
+        return sorted(p.speaker for p in self.event.participants if p.role in roles)
 
     def role(self, speaker_id: str) -> str:
         return next(p.role for p in self.event.participants if p.speaker == speaker_id)

@@ -35,7 +35,10 @@ from .model import Block, CleanLine, CleanText, Layout, ParsedSection, ParsedSou
 LABEL = re.compile(
     r"^(?P<label>[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9·. ]{0,14}?)\s*"
     r"(?:[（(](?P<note>[^（）()]{1,30})[）)])?\s*[:：]\s*(?P<rest>.*)$"
+    r"|^【(?P<label_b>[^【】]{1,15})】\s*[:：]?\s*(?P<rest_b>.*)$"  # 【名字】text
 )
+# A numbered heading (一、开场 / 1. 关于开源 / 第三部分) may even end in a question mark.
+NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．]\s?|第[一二三四五六七八九十\d]+[部分章节问])")
 QUESTION_CUE = re.compile(r"^(?:追問|追问|向|問|问)(?P<name>.{1,12}?)(?:提問|提问|發問|发问)?[:：]\s*(?P<rest>.*)$")
 SPEECH_VERBS = (
     "認爲|認為|认为|表示|提到|稱|称|說|说|指出|強調|强调|坦言|透露|直言|澄清|回應|回应|"
@@ -57,19 +60,30 @@ class _Line:
     pull_quote: bool = False
 
 
-def _label_match(text: str) -> re.Match | None:
+@dataclass(frozen=True)
+class _Label:
+    label: str
+    rest: str
+
+
+def _label_match(text: str) -> _Label | None:
     match = LABEL.match(text)
-    if not match or match.group("rest").startswith("//"):
+    if not match:
         return None
-    label = match.group("label").strip()
-    if label.isdigit() or len(label) > 15:
+    label = (match.group("label") or match.group("label_b")).strip()
+    rest = match.group("rest") if match.group("label") else match.group("rest_b")
+    if rest.startswith("//") or label.isdigit() or len(label) > 15:
         return None
-    return match
+    return _Label(label, rest)
 
 
 def _looks_like_heading(text: str) -> bool:
-    """Short, one phrase, no closing punctuation: 什麼是agi, 價格戰是好是壞."""
-    return len(text) <= HEADING_MAX and not text.endswith(tuple(TERMINAL)) and not re.search("[。！？!?]", text)
+    """Short, one phrase, no closing punctuation (什麼是agi, 價格戰是好是壞), or numbered."""
+    if len(text) > HEADING_MAX:
+        return False
+    if NUMBERED_HEADING.match(text) and not text.endswith(("。", "；", ";")):
+        return True
+    return not text.endswith(tuple(TERMINAL)) and not re.search("[。！？!?]", text)
 
 
 def _regions(lines: list[CleanLine], regions) -> set[int]:
@@ -86,9 +100,7 @@ def _regions(lines: list[CleanLine], regions) -> set[int]:
 
 def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool]) -> list[_Line]:
     highlighted = _regions(list(clean.lines), source.highlights)
-    label_counts = Counter(
-        m.group("label").strip() for cl in clean.lines if (m := _label_match(cl.text))
-    )
+    label_counts = Counter(m.label for cl in clean.lines if (m := _label_match(cl.text)))
     out: list[_Line] = []
     for cl in clean.lines:
         text = cl.text
@@ -99,9 +111,8 @@ def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool]) 
             item.kind = "heading"
         elif cue and is_known(cue.group("name")):
             item.kind, item.addressed_to, item.rest = "cue", cue.group("name"), text
-        elif match and (is_known(match.group("label").strip()) or label_counts[match.group("label").strip()] >= 2):
-            item.label = match.group("label").strip()
-            item.rest = match.group("rest")
+        elif match and (is_known(match.label) or label_counts[match.label] >= 2):
+            item.label, item.rest = match.label, match.rest
             item.kind = "turn" if item.rest else "header"
         out.append(item)
     _mark_pull_quotes(out)
@@ -120,14 +131,19 @@ def _mark_pull_quotes(items: list[_Line]) -> None:
     for i, item in enumerate(items):
         if item.kind != "header" or item.highlight:
             continue
-        j = i - 1
+        j, run = i - 1, []
         while j >= 0 and items[j].kind == "text" and len(items[j].line.text) <= SHORT_LINE:
             text = items[j].line.text
             # A headline may end with 。 on its last line, never with a question.
             if text.endswith(tuple("？?")) or (j < i - 1 and text.endswith(tuple("。！!"))):
                 break
-            items[j].pull_quote = True
+            run.append(items[j])
             j -= 1
+        # A headline is broken over lines or left unpunctuated; one finished
+        # sentence before a header is the end of the previous answer.
+        if any(not r.line.text.endswith(tuple("。！!")) for r in run):
+            for r in run:
+                r.pull_quote = True
 
 
 def _reported_speaker(text: str, names: Callable[[str], list[str]]) -> str | None:
