@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 from .config import Entry
 from .model import CleanLine, CleanText, Flag, RawText, Removal
@@ -25,10 +26,11 @@ PINYIN = re.compile(rf"(?<=[\u3400-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-z�
 # Traces of text decoded with the wrong codec: a '?' standing for a lost
 # character next to its stray pinyin, private-use or kana characters inside
 # Chinese, '@' or circled numbers between Han characters.
+_ODD = r"\ue000-\uf8ff\u3040-\u30ff\u3100-\u312f\u2460-\u24ff"  # private use, kana, bopomofo, circled
 MOJIBAKE = re.compile(
-    rf"\?\(?[a-zü{_TONED}]{{1,7}}\)\S{{0,4}}"
-    r"|\?[\u3400-\u9fff]{1,6}[@\u2460-\u24ff][\u3400-\u9fff]{0,2}"
-    r"|[\u3400-\u9fff]?[\ue000-\uf8ff\u3040-\u30ff\u2460-\u24ff][\u3400-\u9fff\u3040-\u30ff\ue000-\uf8ff]{0,6}"
+    rf"\?\(?[a-zü{_TONED}]{{1,7}}\)[^，。？！、：；,.?!:;\s]{{0,6}}"
+    rf"|\?[\u3400-\u9fff]{{1,6}}[@{_ODD}][\u3400-\u9fff{_ODD}]{{0,6}}"
+    rf"|[\u3400-\u9fff]{{0,2}}[{_ODD}][\u3400-\u9fff{_ODD}]{{0,6}}"
     r"|[\u3400-\u9fff]@[\u3400-\u9fff]"
 )
 
@@ -174,7 +176,7 @@ def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
     return "".join(chars)
 
 
-def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, list[Removal], list[Flag]]:
+def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, list[Removal], list[Flag], set[int]]:
     removals, flags = [], []
     for pattern in source.trim:
         for match in re.finditer(pattern, line):
@@ -195,14 +197,39 @@ def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, 
         protected.update(range(match.start(), match.end()))
         flags.append(Flag(seed, number, "mojibake", match.group(),
                           "kept as found: characters garbled by a wrong text encoding; repair the seed by hand"))
-    return restore_punctuation(line, protected), removals, flags
+    return restore_punctuation(line, protected), removals, flags, protected
 
 
 # ------------------------------------------------------------------ the stage
 
 
-def clean(raw: RawText, source: Entry) -> CleanText:
-    """Apply every cleaning rule to one seed; return the kept lines and the record."""
+StrayFinder = Callable[[str], list[tuple[int, str, str]]]
+
+
+def _fix_stray_characters(number: int, text: str, find: StrayFinder | None, seed: str,
+                          keep: set[int]) -> tuple[str, list[Removal]]:
+    """Write characters of the other script in the seed's own (什么 → 什麼 in a Traditional seed).
+
+    Positions in ``keep`` (flagged mojibake) stay exactly as found.
+    """
+    stray = [s for s in find(text) if s[0] not in keep] if find else []
+    if not stray:
+        return text, []
+    chars = list(text)
+    for position, _found, fixed in stray:
+        chars[position] = fixed
+    shown = "、".join(dict.fromkeys(f"{found}→{fixed}" for _, found, fixed in stray))
+    record = Removal(seed, number, "script", "".join(found for _, found, _ in stray),
+                     f"{len(stray)} character(s) of the other script written in the seed's own: {shown}", False)
+    return "".join(chars), [record]
+
+
+def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> CleanText:
+    """Apply every cleaning rule to one seed; return the kept lines and the record.
+
+    ``stray`` finds characters of the other script in a line (see
+    ``Converter.stray_characters``); without it they are left alone.
+    """
     seed = raw.seed
     removals: list[Removal] = []
     title_key = fold(PINYIN.sub("", source.title))
@@ -228,7 +255,9 @@ def clean(raw: RawText, source: Entry) -> CleanText:
     kept, flags = [], []
     previous = 0
     for number, line in lines:
-        text, line_removals, line_flags = _clean_line(number, line, source, seed)
+        text, line_removals, line_flags, mojibake = _clean_line(number, line, source, seed)
+        text, script_fixes = _fix_stray_characters(number, text, stray, seed, mojibake)
+        line_removals += script_fixes
         removals += line_removals
         flags += line_flags
         if not text:

@@ -27,6 +27,13 @@ from .model import Corpus, Event, Script, Speaker, Topic
 # Converting them is a guess from context that an editor may need to review.
 ONE_TO_MANY = frozenset("后干发台只里么系历复面范余冲钟斗谷松卷云制准胡须汇划获蒙当尽征团周致注占于丰党")
 
+# Characters a Traditional text may rightly hold although OpenCC's s2tw would
+# write them otherwise: 台 (Taiwan writes 台 as often as 臺), 着 (mainland
+# Traditional, 着 for 著), 象 (想象 beside Taiwan's 想像), 余 (a surname), and
+# 了 干 厘 制, which a second pass over correct Traditional text misreads
+# (證明了 → 證明瞭, 干預 → 幹預). Never treated as stray characters.
+SHARED = frozenset("台着象余了干厘制")
+
 # Supplementary Private Use Area: cannot occur in a seed's text by accident
 # the way the BMP private-use characters of mojibake do.
 _PLACEHOLDER_BASE = 0xF0000
@@ -87,6 +94,32 @@ class Converter:
         t2s, s2tw = self._opencc[Script.HANS], self._opencc[Script.HANT]
         joined = "\n".join(t.replace("\n", " ") for t in texts)
         return t2s.convert(s2tw.convert(t2s.convert(joined))).split("\n")
+
+    def stray_characters(self, script: Script, text: str) -> list[tuple[int, str, str]]:
+        """Characters of the other script in a text written in ``script``: (position, found, fix).
+
+        A Traditional seed made by a broken converter keeps some Simplified
+        characters (什么 for 什麼). A character counts as stray only if it
+        belongs to the other script alone; characters both scripts use (台,
+        着, 后 as in 皇后, 游 as in 游泳 …, see SHARED) are left as written.
+        The fix comes from converting the whole text, so phrases choose it.
+        """
+        back = Script.HANT if script is Script.HANS else Script.HANS
+        converted = self.to(script, text)
+        if len(converted) != len(text):
+            return []
+        plain = self._opencc
+        pattern = self._patterns[script]
+        # A protected term written in the other script is the editor's explicit call: always fixed.
+        in_terms = {i for m in pattern.finditer(text) for i in range(m.start(), m.end())} if pattern else set()
+        stray = []
+        for i, (found, fixed) in enumerate(zip(text, converted)):
+            if found == fixed or (found in SHARED and i not in in_terms):
+                continue
+            # Stray only if converting it back to its own script leaves it as is.
+            if plain[back].convert(found) == found:
+                stray.append((i, found, fixed))
+        return stray
 
     def hans(self, text: str) -> str:
         return self.to(Script.HANS, text)

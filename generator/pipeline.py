@@ -143,7 +143,8 @@ def build_corpus(project: Project, progress: Progress = _quiet) -> Build:
     for done, raw in enumerate(raws, start=1):
         source = config.source_for_seed(raw.seed)
         index = SpeakerIndex(config.event(source.event), config, converter)
-        text = clean(raw, source)
+        script = Script(source.script)
+        text = clean(raw, source, lambda line, script=script: converter.stray_characters(script, line))
         cleaned.append(text)
         parsed.append(parse(text, source, index.is_known, index.names_in))
         progress("parse", done, len(raws))

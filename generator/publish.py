@@ -78,12 +78,14 @@ def sitemap(project: Project, base_url: str) -> str:
             + "\n".join(entries) + "\n</urlset>\n")
 
 
-def mkdocs_build(project: Project, config: str, site_dir: Path | None = None) -> subprocess.Popen:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(project.root / config)]
-    if site_dir is not None:
-        command += ["--site-dir", str(site_dir)]
-    # The generator ran once already; the hook sees this and only reads its output.
+def mkdocs_build(project: Project, script_dir: str, site_dir: Path) -> subprocess.Popen:
+    """Start ``mkdocs build`` of one script; the generator has run already, so the hook only reads."""
+    config = project.root / CONFIGS[script_dir]
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "--site-dir", str(site_dir)]
     env = dict(os.environ, YANLU_PREBUILT="1")
+    base = os.environ.get("YANLU_SITE_URL", "")
+    if base:
+        env["YANLU_SCRIPT_URL"] = f"{base.rstrip('/')}/{script_dir}/"
     return subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -91,7 +93,7 @@ def publish(project: Project, site: Path | None = None) -> Build:
     """Generate docs/, build both scripts in parallel, write the root page."""
     result = build(project)
     site = site or project.root / "site"
-    runs = {name: mkdocs_build(project, config, site / name) for name, config in CONFIGS.items()}
+    runs = {name: mkdocs_build(project, name, site / name) for name in CONFIGS}
     failures = []
     for name, run in runs.items():
         _out, err = run.communicate()

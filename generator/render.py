@@ -105,7 +105,7 @@ class Renderer:
         self.sources = {s.id: s for s in corpus.sources}
         self.topics = {t.id: t for t in corpus.topics}
         self.sections = {s.id: s for s in corpus.sections}
-        self._name_patterns: dict[str, re.Pattern | None] = {}
+        self._name_patterns: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
 
     # ---------------------------------------------------------- text in this script
 
@@ -129,9 +129,9 @@ class Renderer:
     def text_of(self, paragraph: Paragraph) -> str:
         return paragraph.hans if self.script is Script.HANS else paragraph.hant
 
-    def _names_of_event(self, event_id: str) -> re.Pattern | None:
-        """Speaker names to link in running text: only this event's participants,
-        so 张鹏 links to the right one of the two."""
+    def _names_of_event(self, event_id: str) -> tuple[re.Pattern | None, dict[str, str]]:
+        """Speaker names to link in running text, and whom each names: only this
+        event's participants, so 张鹏 links to the right one of the two."""
         if event_id not in self._name_patterns:
             forms = {}
             for participant in self.events[event_id].participants:
@@ -139,19 +139,17 @@ class Renderer:
                 for form in (speaker.name, speaker.name_hant, *speaker.aliases):
                     if len(form) >= 2 and not form.isascii():
                         forms[form] = speaker.id
-            self._name_lookup = getattr(self, "_name_lookup", {})
-            self._name_lookup[event_id] = forms
             alternatives = sorted(forms, key=len, reverse=True)
-            self._name_patterns[event_id] = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+            pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+            self._name_patterns[event_id] = (pattern, forms)
         return self._name_patterns[event_id]
 
     def paragraph_html(self, paragraph: Paragraph, page: str) -> Markup:
         """The paragraph's text, escaped, with participants' names linked to their pages."""
         escaped = html.escape(self.text_of(paragraph), quote=False)
-        pattern = self._names_of_event(paragraph.event)
+        pattern, lookup = self._names_of_event(paragraph.event)
         if pattern is None:
             return Markup(escaped)
-        lookup = self._name_lookup[paragraph.event]
 
         def link(match: re.Match) -> str:
             target = href(page, f"speakers/{lookup[match.group()]}.md")
@@ -160,6 +158,9 @@ class Renderer:
         return Markup(pattern.sub(link, escaped))
 
     # ---------------------------------------------------------- view models
+
+    def section_title(self, paragraph: Paragraph) -> str:
+        return self.convert_title(self.sections[paragraph.section].title, self.sources[paragraph.source].script)
 
     def paragraph_view(self, paragraph: Paragraph, page: str, summarises: Paragraph | None = None) -> dict:
         return {
@@ -172,7 +173,7 @@ class Renderer:
             "topics": [{"name": self.topic_name(t), "href": href(page, f"topics/{t}.md")} for t in paragraph.topics],
             "context_href": href(page, f"events/{paragraph.event}.md", paragraph.id),
             "summarises_href": href(page, f"events/{paragraph.event}.md", summarises.id) if summarises else "",
-            "section": self.sections[paragraph.section].title,
+            "section": self.section_title(paragraph),
             "lang": self.script.value,
         }
 
@@ -260,6 +261,7 @@ class Renderer:
         here = {p.id for p in paragraphs}
         aliases = [(old, new) for old, new in self.corpus.aliases if new in here]
         return self.render("event.md.j2", path, event=event, name=self.event_name(event), sources=sources, aliases=aliases,
+                           place=self.t(event.place),
                            moderator=moderator, participants=self.participants_view(event, path),
                            description=f"{event.date} · {self.t(event.place)} · "
                                        + "、".join(self.name(p.speaker) for p in event.participants))
@@ -315,7 +317,7 @@ class Renderer:
                            for e, views in sorted(by_event.items(), key=lambda kv: order[kv[0]])],
             })
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
-                           count=len(on), keywords="、".join(topic.keywords))
+                           count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
 
     def pages(self) -> list[Page]:
         pages = [self.home(),

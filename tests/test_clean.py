@@ -54,7 +54,7 @@ def test_title_injected_again_and_again_is_removed_each_time(built):
 
 def test_pinyin_annotations_are_cut_and_recorded(built):
     [p] = [p for p in built.corpus.paragraphs if p.seed.startswith("003") and 48 in p.lines]
-    assert "發布后其實有個疑問" in p.text and "(fā)" not in p.text
+    assert "發布後其實有個疑問" in p.text and "(fā)" not in p.text
     [record] = [r for r in built.corpus.removals if r.seed.startswith("003") and r.line == 48 and r.rule == "pinyin"]
     assert record.whole_line is False and "(fā)" in record.text
 
@@ -108,3 +108,17 @@ def test_short_lines_repeated_alone_are_kept_but_a_copied_block_is_not():
     result = clean(RawText(Path("t.txt"), "utf-8", tuple(lines)), _source())
     assert [c.number for c in result.lines] == [2, 3, 4, 5, 6, 7]
     assert [r.line for r in result.removals if r.rule == "duplicate"] == [8, 9, 10]
+
+
+def test_simplified_characters_left_in_a_traditional_seed_are_written_in_traditional_and_recorded(built):
+    [p] = [p for p in built.corpus.paragraphs if p.seed.startswith("003") and 48 in p.lines]
+    assert "有什麼差異" in p.text and "什么" not in p.text and "什么差異" in p.raw
+    [record] = [r for r in built.corpus.removals if r.seed.startswith("003") and r.line == 48 and r.rule == "script"]
+    assert "么→麼" in record.reason and record.whole_line is False
+
+
+def test_characters_both_scripts_write_are_left_as_the_seed_has_them(built):
+    # 000 is mainland-style Traditional: 着 and 爲 stay, though s2tw would write 著 and 為.
+    [p] = [p for p in built.corpus.paragraphs if p.seed.startswith("000") and p.text.startswith("但隨着技術")] or [None]
+    texts = " ".join(p.text for p in built.corpus.paragraphs if p.seed.startswith("000"))
+    assert "隨着" in texts and "認爲" in texts

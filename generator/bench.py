@@ -1,0 +1,681 @@
+"""bench: how the build scales with the size of the archive.
+
+``python -m generator.bench [--sizes 5,50,500,2000] [--out bench/RESULTS.md] [--keep DIR]``
+
+For each size N it writes a synthetic but complete Yanlu project of N
+transcripts (real paragraphs of the five seeds recombined, deterministically),
+checks that it reads cleanly, then measures, each as a child process:
+
+(a) ``python -m generator build`` (cold: no docs/ yet), wall seconds;
+(b) ``mkdocs build`` of the Simplified script alone (``YANLU_PREBUILT=1``, so
+    the hook does not regenerate docs/);
+(c) ``python -m generator site``: generator + both scripts, as published;
+(d) the peak RSS of the largest process of each step (``os.wait4``);
+(e) HTML pages and output megabytes per script;
+(f) what a reader downloads before the first search result: the gzipped
+    ``search/search_index.json`` (mkdocs-material loads it whole), or a
+    Pagefind index's fixed files when there is one (see ``pagefind_bytes``);
+(g) publish / (generator + one mkdocs), and the generator's share of publish;
+(h) incremental: one sentence appended to one transcript, then
+    ``python -m generator build`` again, and how many files under docs/ it
+    rewrote; plus where a warm generator run spends its time, stage by stage.
+
+Times are wall seconds on whatever machine runs it: compare the ratios
+within one run, not the absolute numbers across runs. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import importlib.metadata
+import io
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 20261128  # random.Random(SEED): the same archive every run
+DEFAULT_SIZES = (5, 50, 500, 2000)
+SCRIPT_DIRS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+GZIP_LEVEL = 6  # what web servers typically use for JSON
+PAGEFIND_QUERY = "价格战"  # the query whose chunks count, once Pagefind is set up
+APPENDED = "这一点我们后面还会再展开讲，今天先说到这里。"  # the incremental edit (h)
+
+# Made-up names: surnames and given-name characters chosen so that no real
+# speaker's name can be formed; every name is also checked against the text.
+SURNAMES = "赵钱孙周吴郑冯陈褚卫蒋沈韩朱秦尤许何吕施孔曹严华金魏陶姜谢邹柏窦章云苏潘葛范彭鲁韦马苗凤方俞任袁柳鲍史唐费薛雷贺倪汤罗毕郝邬安常乐于傅齐康伍余顾孟黄穆萧尹姚邵汪祁毛狄米贝臧计伏戴谈宋庞熊纪舒屈项祝董梁杜阮蓝闵席季麻贾路江童颜郭梅盛林钟徐邱骆高夏蔡田樊胡凌霍虞万柯卢莫房解应宗丁宣邓单杭洪包左石崔龚程邢裴陆荣翁荀甄"
+GIVEN = "子晓若思嘉雨欣梓浩宇轩辰逸哲瑾瑜琪璐颖婷岚珊芸蕾薇蓉茜菁楠桐柯彬斌栋楷槿熙煜炜烨焕霖露霏雯霄泓涵澜潇淇湘溪沐洵渝锐铭钧铮锦骏昊昕晗曦旭朗翊翔羽舟帆航远逍遥迪谦诚谨语诺靖竣峻岑嵘崎屹峥岳彦弈弘宏安宁宸宛容"
+ORGS = ("星河智能", "远帆科技", "青禾模型实验室", "明川研究院", "云杉智算", "北辰 AI", "海棠大学", "松涛资本")
+
+
+# ------------------------------------------------------------------ the code measured
+
+
+CODE_PATHS = ("generator", "templates", "mkdocs.yml", "mkdocs.zh-hant.yml", "seeds", "site_config")
+
+
+def git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def snapshot_code(dest: Path, ref: str) -> str:
+    """Freeze the product into ``dest``, so every size of one run measures the same code.
+
+    ``ref`` 'worktree' copies the files as they are on disk now (uncommitted
+    edits included); any other value is a git revision (e.g. HEAD), extracted
+    with ``git archive``. Returns a description for the report.
+    """
+    dest.mkdir(parents=True)
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    if ref == "worktree":
+        for name in CODE_PATHS:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                shutil.copyfile(source, dest / name)
+        dirty = [line[3:] for line in git("status", "--porcelain", "--", *CODE_PATHS).splitlines()
+                 if not line.startswith("??") and line[3:] != "generator/bench.py"]
+        return f"working tree at {head}" + (f" with uncommitted changes to {', '.join(dirty)}" if dirty else " (clean)")
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref, *CODE_PATHS],
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return f"git {ref} ({git('rev-parse', '--short', ref)})"
+
+
+# ------------------------------------------------------------------ the synthetic archive
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    hans: str
+    hant: str
+
+
+@dataclass(frozen=True)
+class Material:
+    """What synthetic transcripts are made of: real paragraphs and real headings, both scripts."""
+
+    paragraphs: tuple[Paragraph, ...]
+    headings: tuple[Paragraph, ...]
+    protected: tuple[str, ...]  # glossary terms, which no made-up name may contain
+
+
+# Runs in the frozen code: the real project's corpus (nothing written) as JSON.
+MATERIAL_SCRIPT = r"""
+import json, sys
+from pathlib import Path
+from generator.convert import converter_for
+from generator.pipeline import Project, build_corpus
+result = build_corpus(Project(Path(sys.argv[1])))
+converter = converter_for(result.config)
+titles = [s.title for s in result.corpus.sections if s.title] + [t.name for t in result.corpus.topics]
+print(json.dumps({
+    "paragraphs": [[p.hans, p.hant] for p in result.corpus.paragraphs],
+    "titles": [[converter.hans(t), converter.hant(converter.hans(t))] for t in titles],
+    "protected": [term for p in result.config.protect for term in (p.hans, p.hant)],
+}, ensure_ascii=False))
+"""
+
+
+def load_material(code: Path) -> Material:
+    """Real paragraphs (the pipeline run on the real seeds, writing nothing) and heading-like titles."""
+    result = checked("reading the real project", run([sys.executable, "-c", MATERIAL_SCRIPT, str(code)], cwd=code))
+    data = json.loads(result.stdout)
+    paragraphs, seen = [], set()
+    for hans, hant in data["paragraphs"]:
+        han = sum("\u4e00" <= c <= "\u9fff" for c in hans)
+        if han >= 8 and hans not in seen and "\n" not in hans + hant:
+            seen.add(hans)
+            paragraphs.append(Paragraph(hans, hant))
+    headings, seen = [], set()
+    for hans, hant in data["titles"]:
+        # Short, unpunctuated, unnumbered, no colon: read as a heading by every version of the parser.
+        if (hans in seen or len(hans) > 20 or re.search(r"[:：。！？!?；;]|^[一二三四五六七八九十\d]|^第", hans)
+                or hans.endswith(tuple("」”』）)"))):
+            continue
+        seen.add(hans)
+        headings.append(Paragraph(hans, hant))
+    return Material(tuple(paragraphs), tuple(headings), tuple(data["protected"]))
+
+
+def speaker_names(count: int, rng: random.Random, material: Material) -> list[tuple[str, str]]:
+    """``count`` made-up 2–3 character names (Simplified, Traditional), none a part of another
+    or of any real paragraph, none a real speaker's name."""
+    import opencc
+
+    to_hant = opencc.OpenCC("s2tw.json")
+    text = "\n".join([p.hans + "\n" + p.hant for p in material.paragraphs] + list(material.protected))
+    names: list[tuple[str, str]] = []
+    taken_hant: set[str] = set()
+    while len(names) < count:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        hant = to_hant.convert(name)
+        if (hant in taken_hant or name in text or hant in text or any(term in name for term in material.protected)
+                or any(name in other or other in name for other, _ in names)):
+            continue
+        names.append((name, hant))
+        taken_hant.add(hant)
+    return names
+
+
+@dataclass
+class Synthetic:
+    """A generated project and what it should read as."""
+
+    root: Path
+    transcripts: int
+    paragraphs: int  # turns written, each one paragraph
+    speakers: int
+    bytes: int  # seeds/ total
+
+
+def make_project(dest: Path, n: int, material: Material, code: Path, seed: int = SEED) -> Synthetic:
+    """Write a complete project of ``n`` transcripts into ``dest`` (which must not exist), running ``code``."""
+    rng = random.Random(seed)
+    pool = speaker_names(max(10, n // 4), rng, material)
+    (dest / "seeds").mkdir(parents=True)
+    config = dest / "site_config"
+    config.mkdir()
+    events, sources, used = [], [], set()
+    total_paragraphs = total_bytes = 0
+    for i in range(n):
+        hant = i % 2 == 1  # half Simplified, half Traditional
+        script = "zh-Hant" if hant else "zh-Hans"
+        number = f"{i + 1:04d}"
+        title = f"言錄基準實錄 {number}" if hant else f"言录基准实录 {number}"
+        roster = rng.sample(range(len(pool)), rng.randint(2, 5))
+        used.update(roster)
+        moderator, panel = roster[0], roster[1:]
+        chosen = rng.sample(range(len(material.paragraphs)), rng.randint(40, 80))
+        heading_at = sorted(rng.sample(range(len(chosen)), rng.randint(2, 4)))
+        headings = rng.sample(material.headings, len(heading_at))
+        lines = [title]
+        for k, index in enumerate(chosen):
+            if k in heading_at:
+                h = headings[heading_at.index(k)]
+                lines.append(h.hant if hant else h.hans)
+            who = moderator if rng.random() < 0.2 else rng.choice(panel)
+            label = pool[who][1] if hant else pool[who][0]
+            p = material.paragraphs[index]
+            lines.append(f"{label}: {p.hant}" if hant else f"{label}：{p.hans}")
+        text = "\n\n".join(lines) + "\n"
+        seed_name = f"{number}_bench.txt"
+        (dest / "seeds" / seed_name).write_text(text, encoding="utf-8")
+        total_paragraphs += len(chosen)
+        total_bytes += len(text.encode("utf-8"))
+        date = datetime.date(2023, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365))
+        event_id, source_id = f"bench-event-{number}", f"bench-source-{number}"
+        events.append({
+            "id": event_id,
+            "name": f"言录基准活动 {number} · {rng.choice(material.headings).hans}",
+            "date": date.isoformat(),
+            "place": rng.choice(("北京", "上海", "杭州", "深圳", "线上")),
+            "moderator": f"bench-speaker-{moderator:04d}",
+            "participants": [{"speaker": f"bench-speaker-{s:04d}", "role": "moderator" if s == moderator else "panelist",
+                              "affiliation": rng.choice(ORGS)} for s in roster],
+            "sources": [source_id],
+        })
+        sources.append({"id": source_id, "seed": seed_name, "event": event_id, "title": title,
+                        "publisher": "言录基准（合成）", "script": script})
+    speakers = [{"id": f"bench-speaker-{j:04d}", "name": name, "note": "基准测试用的虚构讲者"}
+                for j, (name, _hant) in enumerate(pool)]
+
+    def dump(name: str, key: str, items: list) -> None:
+        body = yaml.safe_dump({key: items}, allow_unicode=True, sort_keys=False, width=1000)
+        (config / name).write_text(f"# Synthetic benchmark archive (generator/bench.py, seed {seed}).\n" + body,
+                                   encoding="utf-8")
+
+    dump("events.yaml", "events", events)
+    dump("sources.yaml", "sources", sources)
+    dump("speakers.yaml", "speakers", speakers)
+    for name in ("topics.yaml", "glossary.yaml"):
+        shutil.copyfile(code / "site_config" / name, config / name)
+    (config / "aliases.yaml").write_text("aliases: []\n", encoding="utf-8")
+    for name in ("templates", "generator"):
+        (dest / name).symlink_to(code / name, target_is_directory=True)
+    # Copied, not linked: the MkDocs hook finds the project from the config file's resolved folder.
+    for name in ("mkdocs.yml", "mkdocs.zh-hant.yml"):
+        shutil.copyfile(code / name, dest / name)
+    return Synthetic(dest, n, total_paragraphs, len(pool), total_bytes)
+
+
+# ------------------------------------------------------------------ running and measuring
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float | None  # user + system, of it and the children it waited for
+    max_rss_mb: float | None  # the largest process of the tree (the child or a child it waited for)
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> Run:
+    """Run a child to completion; wall time and peak RSS (of it and the children it waited for)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        rss = cpu = None
+        if hasattr(os, "wait4"):
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            # Linux reports kilobytes, macOS bytes.
+            rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+            cpu = usage.ru_utime + usage.ru_stime
+        else:
+            proc.wait()
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, cpu, rss, proc.returncode, out.read().decode("utf-8", "replace"),
+                   err.read().decode("utf-8", "replace"))
+
+
+def checked(step: str, result: Run) -> Run:
+    if result.returncode:
+        raise SystemExit(f"bench: {step} failed (exit {result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def generator(root: Path, command: str) -> list[str]:
+    # --root and --quiet are options of `python -m generator` itself, so they come before the command.
+    return [sys.executable, "-m", "generator", "--root", str(root), "--quiet", command]
+
+
+def snapshot(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def html_pages(folder: Path) -> tuple[int, int]:
+    """(HTML files, bytes of every file) under a built script."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return sum(p.suffix == ".html" for p in files), sum(p.stat().st_size for p in files)
+
+
+def gzip_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0))
+
+
+def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None:
+    """What a reader downloads for one Pagefind search, or None while there is no Pagefind index.
+
+    Pagefind's files are compressed already, so their sizes on disk are what
+    travels. Fixed: pagefind.js, pagefind-entry.json, the WebAssembly and the
+    ``.pf_meta``; then, per query, the ``.pf_index`` chunk(s) whose word range
+    holds the query's words and the ``.pf_fragment`` of each result shown.
+
+    TODO(pagefind): the per-query part. The chunk ranges live in the gzipped
+    CBOR ``.pf_meta``; the simplest faithful measure is to run ``query`` in the
+    built page with Playwright (pinned in requirements.txt) and sum the bytes of
+    the responses under pagefind/ until the first result renders.
+    """
+    folder = script_dir / "pagefind"
+    if not folder.is_dir():
+        return None
+    fixed = [p for p in folder.iterdir() if p.is_file() and (
+        p.name in ("pagefind.js", "pagefind-entry.json") or p.suffix in (".pf_meta", ".pagefind"))]
+    return {"fixed": sum(p.stat().st_size for p in fixed), "query": query, "chunks": None}
+
+
+STAGES_SCRIPT = r"""
+import json, sys, time
+from pathlib import Path
+from generator import pipeline
+marks = []
+start = time.perf_counter()
+def progress(stage, done, total):
+    if done == total or stage == "render":
+        marks.append((f"{stage} {done}/{total}" if stage == "render" else stage, time.perf_counter() - start))
+pipeline.build(pipeline.Project(Path(sys.argv[1])), progress)
+marks.append(("end", time.perf_counter() - start))
+print(json.dumps(marks))
+"""
+
+STAGE_NAMES = {  # what happened between the previous mark and this one
+    "parse": "config+read+clean+parse",
+    "link": "link (ids, topics)",
+    "convert": "convert",
+    "render 1/2": "export JSON + render zh-hans",
+    "render 2/2": "render zh-hant",
+    "end": "query map + jieba dict",
+}
+
+
+def stages(root: Path) -> list[tuple[str, float]]:
+    """Where an in-process generator build spends its time, from the pipeline's progress marks."""
+    result = checked("stage profile", run([sys.executable, "-c", STAGES_SCRIPT, str(root)], cwd=root))
+    marks, out, previous = json.loads(result.stdout.strip().splitlines()[-1]), [], 0.0
+    for name, at in marks:
+        out.append((STAGE_NAMES.get(name, name), at - previous))
+        previous = at
+    return out
+
+
+@dataclass
+class Measure:
+    n: int
+    project: Synthetic
+    make_seconds: float = 0.0
+    paragraphs_built: int = 0
+    check: Run | None = None
+    build: Run | None = None
+    mkdocs: Run | None = None
+    publish: Run | None = None
+    incremental: Run | None = None
+    changed: list[str] = field(default_factory=list)
+    docs_files: int = 0
+    stage_times: list[tuple[str, float]] = field(default_factory=list)
+    pages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    search_gz: dict[str, tuple[int, int]] = field(default_factory=dict)  # (gzip, raw)
+    pagefind: dict[str, dict | None] = field(default_factory=dict)
+    worker_gz: dict[str, int] = field(default_factory=dict)
+    full: bool = True
+    total_seconds: float = 0.0
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def fastest(runs: list[Run]) -> Run:
+    """The least disturbed of several runs of one step: on a shared machine, noise only ever adds time."""
+    return min(runs, key=lambda r: r.seconds)
+
+
+def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, repeat: int = 1) -> Measure:
+    started = time.perf_counter()
+    root = workdir / f"n{n}"
+    if root.exists():
+        shutil.rmtree(root)
+    t = time.perf_counter()
+    m = Measure(n, make_project(root, n, material, code), full=full)
+    m.make_seconds = time.perf_counter() - t
+    log(f"N={n}: project written ({m.project.paragraphs} paragraphs, {m.project.bytes / 1e6:.1f} MB of seeds) in {root}")
+
+    m.check = checked("generator check", run(generator(root, "check"), cwd=root))
+    warnings = [line for line in m.check.stdout.splitlines() if line.startswith(("Warning:", "Check:"))]
+    if warnings:
+        log(f"N={n}: check reports {len(warnings)} warning(s)/flag(s), e.g. {warnings[0][:200]}")
+    log(f"N={n}: check ok ({m.check.seconds:.1f} s)")
+
+    builds = []
+    for _ in range(repeat):  # (a) cold: no docs/
+        shutil.rmtree(root / "docs", ignore_errors=True)
+        builds.append(checked("generator build", run(generator(root, "build"), cwd=root)))
+    m.build = fastest(builds)
+    corpus = json.loads((root / "docs" / "data" / "corpus.json").read_text(encoding="utf-8"))
+    m.paragraphs_built = len(corpus["paragraphs"])
+    if m.paragraphs_built != m.project.paragraphs:
+        raise SystemExit(f"bench: N={n}: wrote {m.project.paragraphs} turns but the build has "
+                         f"{m.paragraphs_built} paragraphs; the synthetic seeds are not read as intended")
+    log(f"N={n}: generator build {m.build.seconds:.1f} s")
+
+    if full:
+        env = dict(os.environ, YANLU_PREBUILT="1")
+        mkdocs_runs = []
+        for _ in range(repeat):  # (b)
+            with tempfile.TemporaryDirectory(prefix="yanlu-bench-site-") as out:
+                mkdocs_runs.append(checked("mkdocs build", run(
+                    [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", out], cwd=root, env=env)))
+        m.mkdocs = fastest(mkdocs_runs)
+        log(f"N={n}: mkdocs build (zh-hans) {m.mkdocs.seconds:.1f} s")
+        m.publish = fastest([checked("generator site", run(generator(root, "site"), cwd=root))  # (c)
+                             for _ in range(repeat)])
+        log(f"N={n}: publish {m.publish.seconds:.1f} s")
+        for folder in SCRIPT_DIRS:  # (e), (f)
+            built = root / "site" / folder
+            m.pages[folder] = html_pages(built)
+            index = built / "search" / "search_index.json"
+            m.search_gz[folder] = (gzip_size(index), index.stat().st_size) if index.exists() else (0, 0)
+            m.pagefind[folder] = pagefind_bytes(built)
+            m.worker_gz[folder] = sum(gzip_size(p) for p in (built / "assets" / "javascripts" / "workers").glob("search.*.js"))
+
+    # (h) one sentence appended, as a new turn by one of the transcript's speakers
+    seed = sorted((root / "seeds").glob("*.txt"))[0]
+    label = seed.read_text(encoding="utf-8").rstrip("\n").rsplit("\n", 1)[-1].split("：", 1)[0]
+    before = snapshot(root / "docs")
+    with seed.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{label}：{APPENDED}\n")
+    m.incremental = checked("incremental build", run(generator(root, "build"), cwd=root))
+    after = snapshot(root / "docs")
+    m.docs_files = len(after)
+    m.changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    log(f"N={n}: incremental build {m.incremental.seconds:.1f} s, {len(m.changed)} of {len(after)} files rewritten")
+
+    m.stage_times = stages(root)  # warm: nothing changed since the incremental build
+    log(f"N={n}: stages " + ", ".join(f"{name} {s:.1f}" for name, s in m.stage_times))
+    m.total_seconds = time.perf_counter() - started
+    return m
+
+
+# ------------------------------------------------------------------ report
+
+
+def machine() -> list[str]:
+    try:
+        today = subprocess.run(["date", "+%Y-%m-%d %H:%M %Z"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        today = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cpu = ""
+    try:
+        cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo", encoding="utf-8")
+                    if line.startswith("model name")), "")
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(next(line.split()[1] for line in open("/proc/meminfo", encoding="utf-8") if line.startswith("MemTotal")))
+        memory = f", {kb / 1024 / 1024:.1f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    packages = []
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        name = line.split("#")[0].strip().split("==")[0]
+        if not name:
+            continue
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "not installed"
+        packages.append(f"{name} {version}")
+    facts = [
+        f"- Date: {today}",
+        f"- Machine: {cores} core(s) (nproc){', ' + cpu if cpu else ''}{memory}; {platform.system()} {platform.release()}",
+        f"- Load average at the end of the run (1/5/15 min): {load}",
+        f"- Python {platform.python_version()} ({sys.executable})",
+        f"- Packages (requirements.txt): {', '.join(packages)}",
+    ]
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        facts.append("- PYTHONDONTWRITEBYTECODE is set: every child process compiles the generator's modules afresh")
+    return facts
+
+
+def _s(run_: Run | None) -> str:
+    if not run_:
+        return "—"
+    return f"{run_.seconds:.2f}" + (f" ({run_.cpu_seconds:.2f})" if run_.cpu_seconds is not None else "")
+
+
+def _ratio(part: Run, whole: Run) -> str:
+    return f"{part.cpu_seconds / whole.cpu_seconds:.0%}" if part.cpu_seconds and whole.cpu_seconds else "?"
+
+
+def _mb(run_: Run | None) -> str:
+    return f"{run_.max_rss_mb:.0f}" if run_ and run_.max_rss_mb is not None else "—"
+
+
+def _pair(m: Measure, fn) -> str:
+    if not m.pages:
+        return "—"
+    return " / ".join(fn(folder) for folder in SCRIPT_DIRS)
+
+
+def table(results: list[Measure]) -> str:
+    rows: list[tuple[str, list[str]]] = []
+
+    def row(label: str, fn) -> None:
+        rows.append((label, [fn(m) for m in results]))
+
+    row("transcripts / paragraphs / speakers", lambda m: f"{m.n} / {m.paragraphs_built} / {m.project.speakers}")
+    row("seeds (MB)", lambda m: f"{m.project.bytes / 1e6:.1f}")
+    row("(a) generator build, cold: wall s (CPU s)", lambda m: _s(m.build))
+    row("(b) mkdocs build, zh-hans only: wall s (CPU s)", lambda m: _s(m.mkdocs))
+    row("(c) publish, generator + both scripts: wall s (CPU s, all processes)", lambda m: _s(m.publish))
+    row("(g) publish ÷ (generator + one mkdocs), wall",
+        lambda m: f"{m.publish.seconds / (m.build.seconds + m.mkdocs.seconds):.2f}" if m.publish else "—")
+    row("(g) generator share of publish, wall a ÷ c (CPU)",
+        lambda m: f"{m.build.seconds / m.publish.seconds:.0%} ({_ratio(m.build, m.publish)})" if m.publish else "—")
+    row("(d) peak RSS MB: generator / mkdocs / publish",
+        lambda m: f"{_mb(m.build)} / {_mb(m.mkdocs)} / {_mb(m.publish)}")
+    row("(e) HTML pages, zh-hans / zh-hant", lambda m: _pair(m, lambda f: str(m.pages[f][0])))
+    row("(e) output MB, zh-hans / zh-hant", lambda m: _pair(m, lambda f: f"{m.pages[f][1] / 1e6:.1f}"))
+    row("(f) search index, gzip MB (raw MB), zh-hans / zh-hant",
+        lambda m: _pair(m, lambda f: f"{m.search_gz[f][0] / 1e6:.2f} ({m.search_gz[f][1] / 1e6:.1f})"))
+    row("(f) search worker script, gzip kB (fixed)", lambda m: _pair(m, lambda f: f"{m.worker_gz[f] / 1e3:.0f}"))
+    row("(f) Pagefind, fixed + query chunks",
+        lambda m: _pair(m, lambda f: "no index" if m.pagefind[f] is None else f"{m.pagefind[f]['fixed'] / 1e3:.0f} kB + TODO"))
+    row("(h) incremental build after a 1-sentence edit: wall s (CPU s)", lambda m: _s(m.incremental))
+    row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}")
+    names = list(dict.fromkeys(name for m in results for name, _ in m.stage_times))
+    for name in names:
+        row(f"warm generator stage: {name} (s)",
+            lambda m, name=name: next((f"{s:.2f}" for k, s in m.stage_times if k == name), "—"))
+    row("bench wall time for this size (s)", lambda m: f"{m.total_seconds:.0f}")
+    header = "| N | " + " | ".join(f"{m.n}" + ("" if m.full else " (generator only)") for m in results) + " |"
+    lines = [header, "|---|" + "---:|" * len(results)]
+    lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+    return "\n".join(lines)
+
+
+def changed_files(results: list[Measure]) -> str:
+    out = []
+    for m in results:
+        shown = ", ".join(m.changed[:30]) + (" …" if len(m.changed) > 30 else "")
+        out.append(f"- N={m.n}: {shown}")
+    return "\n".join(out)
+
+
+def report(results: list[Measure], measured: str, notes: list[str]) -> str:
+    return "\n".join([
+        "# Yanlu build benchmark",
+        "",
+        "Written by `python -m generator.bench` (see bench/README.md). Wall-clock seconds on a shared,",
+        "noisy machine: compare ratios within this run, not absolute times across runs.",
+        "",
+        f"- Code measured: {measured}",
+        *machine(),
+        "",
+        table(results),
+        "",
+        "Files under docs/ rewritten by the incremental build (h):",
+        "",
+        changed_files(results),
+        "",
+        *notes,
+        "",
+    ])
+
+
+# ------------------------------------------------------------------ command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="transcript counts, comma-separated (default %(default)s)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md",
+                        help="where to write the results (default bench/RESULTS.md)")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="write the synthetic projects into DIR/n<N>/ and keep them (default: a temporary folder)")
+    parser.add_argument("--budget", type=float, default=240,
+                        help="once one size's full measurement takes longer than this many seconds, measure "
+                             "larger sizes with the generator only (default %(default)s)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run (a), (b) and (c) this many times and keep the fastest (default %(default)s)")
+    parser.add_argument("--generator-only", default="",
+                        help="sizes to measure with the generator only (build, incremental, stages)")
+    parser.add_argument("--code", default="worktree",
+                        help="what to measure: 'worktree' (the files on disk now, copied once at the start) or a "
+                             "git revision such as HEAD (default %(default)s)")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    generator_only = {int(s) for s in args.generator_only.split(",") if s.strip()}
+    repeat = max(1, args.repeat)
+
+    workdir = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="yanlu-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    code = workdir / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    measured = snapshot_code(code, args.code)
+    log(f"measuring {measured}, frozen in {code}")
+    results, notes, over_budget = [], [], None
+    try:
+        log("reading the real project for paragraphs")
+        material = load_material(code)
+        log(f"{len(material.paragraphs)} real paragraphs, {len(material.headings)} headings")
+        for n in sizes:
+            full = n not in generator_only and over_budget is None
+            if not full and over_budget is not None and n not in generator_only:
+                notes.append(f"- N={n} was measured with the generator only: N={over_budget[0]} took "
+                             f"{over_budget[1]:.0f} s in full, over the --budget of {args.budget:.0f} s.")
+            elif not full:
+                notes.append(f"- N={n} was measured with the generator only (--generator-only).")
+            results.append(measure(n, material, workdir, code, full, repeat))
+            if full and results[-1].total_seconds > args.budget:
+                over_budget = (n, results[-1].total_seconds)
+            if not args.keep:
+                shutil.rmtree(workdir / f"n{n}", ignore_errors=True)
+            write_report(args.out, results, measured, notes, repeat)  # so far, in case a larger size is stopped
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(table(results))
+    log(f"wrote {args.out}")
+    return 0
+
+
+def write_report(out: Path, results: list[Measure], measured: str, notes: list[str], repeat: int) -> None:
+    explained = [
+        "Notes:",
+        "",
+        *notes,
+        "- (a) is a cold `python -m generator build` (no docs/ yet); (c) runs the generator again (docs/ up to date,",
+        "  nothing rewritten) and then both `mkdocs build --strict` in parallel, so on 2 cores the ideal (g) ratio is 1.0.",
+        "- (d) is the largest single process of each step (`os.wait4` max RSS); publish runs two MkDocs processes at once,",
+        "  so the machine needs about twice the mkdocs figure at that moment.",
+        f"- (f) gzip level {GZIP_LEVEL} of `search/search_index.json`, which mkdocs-material's search worker downloads",
+        "  whole before it can answer (the worker script is on its own row; the page bundle is loaded anyway).",
+        f"- (a), (b) and (c) show the fastest of {repeat} run(s) (--repeat); CPU seconds (user + system of the process",
+        "  and its children) are less disturbed by other load than wall seconds.",
+        "- (h) appends one line (a new turn by the transcript's last speaker) to the first seed and times",
+        "  `python -m generator build`; the stage rows are one more, in-process, build with nothing changed, split at",
+        "  the pipeline's progress marks.",
+    ]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report(results, measured, explained), encoding="utf-8")
+
+if __name__ == "__main__":
+    sys.exit(main())
