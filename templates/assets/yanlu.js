@@ -75,6 +75,7 @@
      this listener sees the input event first (capture phase) and rewrites the box. */
   var CHARS = window.YANLU_CHARS || {};
   function convertQuery(event) {
+    if (event.isComposing) return;  // an input method is still composing: wait for compositionend
     var input = event.target;
     if (!input.matches || !input.matches("input[data-md-component=search-query]")) return;
     var value = input.value, converted = "";
@@ -87,6 +88,7 @@
   }
   document.addEventListener("input", convertQuery, true);
   document.addEventListener("keyup", convertQuery, true);
+  document.addEventListener("compositionend", convertQuery, true);
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".yl-copy");

@@ -1,0 +1,533 @@
+"""The published site in a real browser: permalinks, copy link, search, the script toggle, screenshots.
+
+The project's inputs are copied to a temporary folder and published with
+``generator.publish.publish`` into ``www/yanlu/``, which ``python -m
+http.server`` serves on 127.0.0.1, so the site lives under the sub-path
+``/yanlu/`` as on a GitHub Pages project site (and 127.0.0.1 is a secure
+context, so the clipboard API works). Debian's Chromium drives it headless.
+Without /usr/bin/chromium these tests fail, they do not skip: CI installs it.
+
+Paragraph ids and the expected words come from the built ``corpus.json``;
+nothing here hard-codes an id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these Chromium keeps trying to reach the (closed) network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SCREENSHOTS = ROOT / "screenshots"
+INPUT_DIRS = ("seeds", "site_config", "templates", "generator")
+INPUT_FILES = ("mkdocs.yml", "mkdocs.zh-hant.yml")
+PREFIX = "/yanlu/"
+SCRIPTS = ("zh-hans", "zh-hant")
+OTHER = {"zh-hans": "zh-hant", "zh-hant": "zh-hans"}
+TOGGLE_LABEL = {"zh-hans": "繁", "zh-hant": "简"}
+EVENT = "apsara-2024-o1-panel"  # the 云栖大会 panel: long, Simplified source
+VIEWPORT = {"width": 1280, "height": 900}
+MISSING_CHROMIUM = (
+    f"{CHROMIUM} is missing: the browser tests need Debian's Chromium and CJK fonts. "
+    "Install them with `apt-get install chromium fonts-noto-cjk` (.ci/run does this in CI)."
+)
+TOGGLE_MISSING = (
+    "each page header should hold one a.yl-script-toggle (templates/overrides/partials/alternate.html), labelled "
+    "繁 on Simplified pages and 简 on Traditional ones, pointing to the same page in the other script, keeping "
+    "#q-… and remembering the choice in localStorage for the root page."
+)
+
+
+# ------------------------------------------------------------------ the site, served
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project's inputs, published into www/yanlu/ (both scripts and the root page)."""
+    from generator.pipeline import Project
+    from generator.publish import publish
+
+    root = tmp_path_factory.mktemp("yanlu-browser")
+    for name in INPUT_DIRS:
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in INPUT_FILES:
+        shutil.copy2(ROOT / name, root / name)
+    publish(Project(root), root / "www" / "yanlu")
+    return root
+
+
+@pytest.fixture(scope="session")
+def corpus(project) -> dict:
+    return json.loads((project / "docs" / "data" / "corpus.json").read_text(encoding="utf-8"))
+
+
+class _MkDocsYaml(yaml.SafeLoader):
+    """Reads mkdocs.yml for its plain values; MkDocs' own tags (!ENV, !relative …) read as None."""
+
+
+_MkDocsYaml.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+@pytest.fixture(scope="session")
+def yanlu_config(project) -> dict:
+    """extra.yanlu of each script's MkDocs config (the notices the permalink script shows)."""
+    read = lambda name: yaml.load((project / name).read_text(encoding="utf-8"), Loader=_MkDocsYaml)["extra"]["yanlu"]
+    hans = read("mkdocs.yml")
+    return {"zh-hans": hans, "zh-hant": {**hans, **read("mkdocs.zh-hant.yml")}}
+
+
+@pytest.fixture(scope="session")
+def base(project) -> str:
+    """http://127.0.0.1:PORT/yanlu/ — python -m http.server on a free port, bound to 127.0.0.1."""
+    log_path = project / "http-server.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(project / "www")],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+    port = None
+    deadline = time.monotonic() + 15
+    while port is None and time.monotonic() < deadline:
+        text = log_path.read_text(encoding="utf-8", errors="replace")
+        match = re.search(r"port (\d+)", text)
+        if match:
+            port = int(match.group(1))
+        elif server.poll() is not None:
+            break
+        else:
+            time.sleep(0.05)
+    if port is None:
+        server.kill()
+        server.wait()
+        pytest.fail("python -m http.server did not start:\n" + log_path.read_text(encoding="utf-8", errors="replace"),
+                    pytrace=False)
+    try:
+        yield f"http://127.0.0.1:{port}{PREFIX}"
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.returncode not in (0, -15):
+            print("http.server log:\n" + log_path.read_text(encoding="utf-8", errors="replace"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium from Debian, or None when it is not installed (each test then fails)."""
+    if not CHROMIUM.exists():
+        yield None
+        return
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+
+
+@contextmanager
+def open_page(browser, **options):
+    """A fresh browser context (own storage, permissions, locale) with one page, 1280×900."""
+    if browser is None:
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)
+    context = browser.new_context(viewport=VIEWPORT, **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def paragraph(corpus: dict, speaker: str, words: str, event: str | None = None) -> dict:
+    """The paragraph of ``speaker`` whose Simplified text contains ``words`` (the corpus changed if none)."""
+    found = [p for p in corpus["paragraphs"]
+             if p["speaker"] == speaker and words in p["zh-Hans"] and (event is None or p["event"] == event)]
+    assert found, f"corpus.json has no paragraph of {speaker} containing {words!r}: update this test's choice"
+    return found[0]
+
+
+def late_paragraph(corpus: dict) -> dict:
+    """One of 朱军's last paragraphs on the 云栖大会 page: far below the first screen."""
+    return [p for p in corpus["paragraphs"] if p["event"] == EVENT and p["speaker"] == "zhu-jun"][-1]
+
+
+def event_url(base: str, script: str, pid: str = "") -> str:
+    return f"{base}{script}/events/{EVENT}/" + (f"#{pid}" if pid else "")
+
+
+def position(page, pid: str) -> dict:
+    return page.evaluate(
+        """id => {
+            const el = document.getElementById(id);
+            if (!el) return null;
+            const r = el.getBoundingClientRect();
+            const header = document.querySelector(".md-header");
+            return {top: r.top, bottom: r.bottom, height: r.height, innerHeight: window.innerHeight,
+                    scrollY: window.scrollY, pageTop: r.top + window.scrollY,
+                    headerBottom: header ? header.getBoundingClientRect().bottom : 0,
+                    className: el.className};
+        }""",
+        pid,
+    )
+
+
+def assert_shown(page, pid: str) -> None:
+    """The paragraph is highlighted (yl-target) and entirely on screen, below the sticky header."""
+    try:
+        page.wait_for_selector(f"#{pid}.yl-target", state="attached", timeout=5_000)
+    except Exception:
+        pass
+    box = position(page, pid)
+    assert box is not None, f"no element with id {pid} on {page.url}"
+    assert "yl-target" in box["className"].split(), f"#{pid} is not highlighted (class={box['className']!r}) on {page.url}"
+    assert box["headerBottom"] - 1 <= box["top"] and box["bottom"] <= box["innerHeight"], (
+        f"#{pid} is not in view on {page.url}: {box}")
+
+
+def normalised(text: str) -> str:
+    """Search results carry the build's jieba word breaks (U+200B); compare without them and whitespace."""
+    return re.sub(r"[\s\u200b]+", "", text)
+
+
+def type_with_ime(page, text: str) -> None:
+    """Type ``text`` the way a Chinese input method does: a composition that grows, then one commit.
+
+    Zhuyin and Cangjie users see the characters while composing (ㄐ → 價 → 價格 → 價格戰);
+    the page receives input events with isComposing = true for each step.
+    """
+    cdp = page.context.new_cdp_session(page)
+    steps = ["ㄐ"] + [text[: i + 1] for i in range(len(text))]
+    for step in steps:
+        cdp.send("Input.imeSetComposition", {"text": step, "selectionStart": len(step), "selectionEnd": len(step)})
+        page.wait_for_timeout(50)
+    cdp.send("Input.insertText", {"text": text})
+    cdp.detach()
+    page.keyboard.press("End")  # the commit keystroke's keyup
+
+
+def search(page, base: str, script: str, query: str, ime: bool = False) -> dict:
+    """Type ``query`` into the header search box of the ``script`` home page; the settled results."""
+    page.goto(f"{base}{script}/")
+    box = page.locator("input.md-search__input")
+    box.click()
+    if ime:
+        type_with_ime(page, query)
+    else:
+        box.press_sequentially(query, delay=20)
+        # Playwright enters characters that are not on a keyboard (CJK) as bare text input, with no
+        # keyup; a reader's input method commits with a keystroke, whose keyup Material listens for.
+        page.keyboard.press("End")
+    # Material searches on every keystroke: wait until results exist (or 'none') and stop changing.
+    snapshot_js = """() => {
+        const meta = document.querySelector(".md-search-result__meta");
+        const items = [...document.querySelectorAll(".md-search-result__item")];
+        return {meta: meta ? meta.textContent : "",
+                texts: items.map(i => i.textContent),
+                pages: items.map(i => { const a = i.querySelector("a.md-search-result__link"); return a ? a.href : ""; })};
+    }"""
+    last, stable_since = None, time.monotonic()
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline:
+        now = page.evaluate(snapshot_js)
+        done = bool(now["texts"]) or re.search(r"没有|沒有", now["meta"])
+        if now != last:
+            last, stable_since = now, time.monotonic()
+        elif done and time.monotonic() - stable_since > 0.4:
+            break
+        page.wait_for_timeout(100)
+    pages = [urlsplit(href).path for href in last["pages"]]
+    return {"meta": normalised(last["meta"]), "text": normalised("".join(last["texts"])), "pages": pages,
+            "input": box.input_value()}
+
+
+def describe(results: dict) -> str:
+    return f"search box holds {results['input']!r}; {results['meta']}; pages: {results['pages']}"
+
+
+# ------------------------------------------------------------------ 1-3 permalinks and copy link
+
+
+def test_permalink_far_down_the_page_is_scrolled_to_highlighted_and_keyboard_reachable(browser, base, corpus):
+    target = late_paragraph(corpus)
+    pid = target["id"]
+    with open_page(browser) as page:
+        page.goto(event_url(base, "zh-hans", pid))
+        assert_shown(page, pid)
+        box = position(page, pid)
+        assert box["pageTop"] > 3 * box["innerHeight"], f"{pid} is not far down the page, the test proves little: {box}"
+
+        link = page.locator(f"#{pid} a.yl-link")
+        copy = page.locator(f"#{pid} button.yl-copy")
+        assert link.count() == 1 and link.get_attribute("href") == f"#{pid}"
+        assert copy.count() == 1 and copy.get_attribute("data-yl-copy") == pid
+
+        # Real keyboard: from the speaker's name, Tab reaches the permalink, then the copy button.
+        page.locator(f"#{pid} a.yl-who").focus()
+        active = lambda: page.evaluate(
+            "() => { const el = document.activeElement;"
+            " return [['yl-who', 'yl-link', 'yl-copy'].find(c => el.classList.contains(c)) || el.tagName,"
+            " el.closest('.yl-p')?.id]; }")
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            if active() == ["yl-link", pid]:
+                break
+        assert active() == ["yl-link", pid], f"Tab never reached the permalink of {pid}; focus is on {active()}"
+        assert link.is_visible()
+        page.keyboard.press("Tab")
+        assert active() == ["yl-copy", pid], f"Tab after the permalink goes to {active()}, not the copy button"
+        assert not page.js_errors, page.js_errors
+
+
+def test_unknown_paragraph_id_shows_a_notice(browser, base, yanlu_config):
+    with open_page(browser) as page:
+        page.goto(event_url(base, "zh-hans", "q-0000000000"))
+        notice = page.locator(".yl-notice")
+        notice.wait_for(state="visible", timeout=5_000)
+        assert notice.inner_text().strip() == yanlu_config["zh-hans"]["missing_anchor"]
+        box = notice.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], f"notice not on screen: {box}"
+        assert page.locator(".yl-target").count() == 0
+        assert not page.js_errors, page.js_errors
+
+
+def test_copy_button_puts_the_paragraph_permalink_on_the_clipboard(browser, base, corpus):
+    ids = [p["id"] for p in corpus["paragraphs"] if p["event"] == EVENT]
+    opened_at, copied = ids[0], ids[len(ids) // 2]  # the page's own hash must not leak into the copied link
+    with open_page(browser, permissions=["clipboard-read", "clipboard-write"]) as page:
+        prompts = []
+        page.on("dialog", lambda dialog: (prompts.append(dialog.default_value or dialog.message), dialog.dismiss()))
+        page.goto(event_url(base, "zh-hans", opened_at))
+        assert page.evaluate("() => window.isSecureContext")
+        button = page.locator(f"#{copied} button.yl-copy")
+        label = button.inner_text()
+        button.click()
+        page.wait_for_function("b => b.textContent === b.getAttribute('data-yl-copied')", arg=button.element_handle(),
+                               timeout=5_000)
+        assert not prompts, f"the copy button fell back to prompt(): {prompts}"
+        assert page.evaluate("() => navigator.clipboard.readText()") == event_url(base, "zh-hans", copied)
+        assert label == "复制链接"
+        assert not page.js_errors, page.js_errors
+
+
+# ------------------------------------------------------------------ 4 search in Chinese
+
+SEARCHES = [
+    # query, speaker of the expected paragraph, words of it that a result must show, page that must be found
+    ("价格战", "wang-xiaochuan", "价格战对于中国发展大模型", "topics/price-war/"),
+    ("李大海", "li-dahai", "最近有个机构做过一个调研", "speakers/li-dahai/"),
+    ("面壁智能", "li-dahai", "面壁智能发布的 MiniCPM1.0", None),
+    ("Scaling Law", "yang-zhilin", "Scaling Law会持续，但Scale方法会变化", "topics/scaling-law/"),
+]
+
+
+@pytest.mark.parametrize("query, speaker, words, page_path", SEARCHES, ids=[s[0] for s in SEARCHES])
+def test_search_in_chinese_finds_the_paragraph(browser, base, corpus, query, speaker, words, page_path):
+    paragraph(corpus, speaker, words)
+    with open_page(browser) as page:
+        results = search(page, base, "zh-hans", query)
+    assert normalised(words) in results["text"], f"searching {query!r} does not show {words!r}: {describe(results)}"
+    if page_path:
+        assert f"{PREFIX}zh-hans/{page_path}" in results["pages"], (
+            f"searching {query!r} does not list {page_path}: {describe(results)}")
+
+
+# ------------------------------------------------------------------ 5 toggle between scripts
+
+TOGGLE_PAGES = ["", f"events/{EVENT}/", "speakers/li-dahai/", "topics/price-war/"]
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_page_header_links_to_the_same_page_in_the_other_script(browser, base, script):
+    problems = []
+    with open_page(browser) as page:
+        for path in TOGGLE_PAGES:
+            page.goto(f"{base}{script}/{path}", wait_until="domcontentloaded")
+            toggle = page.locator("header a.yl-script-toggle")
+            if toggle.count() != 1:
+                problems.append(f"{script}/{path}: {toggle.count()} a.yl-script-toggle in the header")
+                continue
+            label = toggle.inner_text().strip()
+            target = urlsplit(toggle.evaluate("a => a.href")).path
+            expected = f"{PREFIX}{OTHER[script]}/{path}"
+            if label != TOGGLE_LABEL[script]:
+                problems.append(f"{script}/{path}: labelled {label!r}, not {TOGGLE_LABEL[script]!r}")
+            if target != expected:
+                problems.append(f"{script}/{path}: points to {target}, not {expected}")
+            if not toggle.is_visible():
+                problems.append(f"{script}/{path}: not visible")
+    assert not problems, TOGGLE_MISSING + "\n" + "\n".join(problems)
+
+
+def click_toggle(page, to_script: str) -> None:
+    toggle = page.locator("header a.yl-script-toggle")
+    assert toggle.count() == 1, TOGGLE_MISSING
+    toggle.click()
+    page.wait_for_url(re.compile(f".*/{to_script}/.*"), timeout=5_000)
+    page.wait_for_load_state()
+
+
+def test_toggle_keeps_the_paragraph_anchor(browser, base, corpus):
+    pid = late_paragraph(corpus)["id"]
+    with open_page(browser) as page:
+        page.goto(event_url(base, "zh-hans", pid))
+        assert_shown(page, pid)
+        click_toggle(page, "zh-hant")
+        assert page.url == event_url(base, "zh-hant", pid), (
+            f"the 繁 toggle on {event_url(base, 'zh-hans', pid)} led to {page.url}: the #{pid} anchor was lost "
+            "(mkdocs-material's alternate-language handler takes over clicks on links to a page named by a "
+            "<link rel=alternate hreflang> and navigates without the hash)")
+        assert_shown(page, pid)
+        assert page.locator("header a.yl-script-toggle").inner_text().strip() == "简"
+        assert not page.js_errors, page.js_errors
+
+
+def test_root_page_remembers_the_script_chosen_with_the_toggle(browser, base):
+    with open_page(browser, locale="zh-CN") as page:  # the browser prefers Simplified …
+        page.goto(f"{base}zh-hans/speakers/li-dahai/")
+        click_toggle(page, "zh-hant")  # … but the reader chose Traditional
+        page.goto(base)
+        try:
+            page.wait_for_url(f"{base}zh-hant/", timeout=5_000)
+        except Exception:
+            storage = page.evaluate("() => JSON.stringify(localStorage)")
+            pytest.fail(f"{base} went to {page.url}, not {base}zh-hant/; localStorage: {storage}", pytrace=False)
+
+
+@pytest.mark.parametrize("locale, script", [("zh-TW", "zh-hant"), ("zh-HK", "zh-hant"), ("zh-CN", "zh-hans"),
+                                            ("en-US", "zh-hans")])
+def test_root_page_follows_the_browser_language(browser, base, locale, script):
+    with open_page(browser, locale=locale) as page:
+        page.goto(base)
+        page.wait_for_url(f"{base}{script}/", timeout=5_000)
+        assert page.locator("html").get_attribute("lang") == {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}[script]
+
+
+# ------------------------------------------------------------------ 6 search across scripts
+
+
+def test_simplified_site_finds_traditional_query(browser, base, corpus):
+    words = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")["zh-Hans"][:16]
+    with open_page(browser) as page:
+        results = search(page, base, "zh-hans", "價格戰")
+    problems = []
+    if normalised(words) not in results["text"]:
+        problems.append(f"no result shows {words!r}")
+    if f"{PREFIX}zh-hans/topics/price-war/" not in results["pages"]:
+        problems.append("the topic page 价格战 (topics/price-war/) is not found")
+    assert not problems, (
+        "searching 價格戰 on the Simplified site should find what 价格战 finds (the index holds Simplified words; "
+        "yanlu.js converts the query): " + "; ".join(problems) + f"\n{describe(results)}")
+
+
+def test_traditional_site_finds_simplified_query(browser, base, corpus):
+    words = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")["zh-Hant"][:16]
+    with open_page(browser) as page:
+        results = search(page, base, "zh-hant", "价格战")
+    problems = []
+    if normalised(words) not in results["text"]:
+        problems.append(f"no result shows {words!r}")
+    if f"{PREFIX}zh-hant/topics/price-war/" not in results["pages"]:
+        problems.append("the topic page 價格戰 (topics/price-war/) is not found")
+    assert not problems, (
+        "searching 价格战 on the Traditional site should find what 價格戰 finds (the index holds Traditional words; "
+        "yanlu.js converts the query): " + "; ".join(problems) + f"\n{describe(results)}")
+
+
+def test_cross_script_query_typed_through_an_input_method(browser, base, corpus):
+    """A Traditional reader on the Simplified site types 價格戰 with Zhuyin: one query, and it finds 价格战."""
+    words = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")["zh-Hans"][:16]
+    with open_page(browser) as page:
+        results = search(page, base, "zh-hans", "價格戰", ime=True)
+    assert results["input"] in ("價格戰", "价格战"), (
+        f"typing 價格戰 through an input method left {results['input']!r} in the search box: "
+        "templates/assets/yanlu.js convertQuery rewrites the box while the IME is still composing")
+    assert normalised(words) in results["text"], f"no result shows {words!r}: {describe(results)}"
+
+
+# ------------------------------------------------------------------ the site stays on its own host
+
+
+def test_pages_make_no_failing_or_third_party_requests(browser, base, corpus):
+    pid = late_paragraph(corpus)["id"]
+    bad = []
+    with open_page(browser) as page:
+        def on_request(request):
+            if urlsplit(request.url).scheme in ("http", "https") and urlsplit(request.url).hostname != "127.0.0.1":
+                bad.append(f"third-party request {request.url}")
+        page.on("request", on_request)
+        page.on("response", lambda response: response.status >= 400 and bad.append(f"{response.status} {response.url}"))
+        page.on("requestfailed", lambda request: bad.append(f"failed {request.url}: {request.failure}"))
+        for url in (f"{base}zh-hans/", event_url(base, "zh-hans", pid), f"{base}zh-hant/speakers/li-dahai/"):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+    assert not bad, "requests that failed or left the site:\n" + "\n".join(bad)
+
+
+# ------------------------------------------------------------------ 7 screenshots for the README
+
+CJK_GLYPHS_JS = """() => {
+    const font = getComputedStyle(document.querySelector(".md-typeset") || document.body).fontFamily;
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 64;
+    const g = canvas.getContext("2d");
+    const draw = ch => { g.clearRect(0, 0, 64, 64); g.font = "48px " + font; g.fillText(ch, 4, 52); return canvas.toDataURL(); };
+    return {yan: draw("言"), lu: draw("录"), lu_hant: draw("錄"), none: draw("\\u{10FFFD}"), blank: (g.clearRect(0, 0, 64, 64), canvas.toDataURL())};
+}"""
+
+
+def assert_cjk_renders(page) -> None:
+    """Distinct glyphs for distinct characters: missing CJK fonts draw every character as the same box."""
+    glyphs = page.evaluate(CJK_GLYPHS_JS)
+    assert len({glyphs["yan"], glyphs["lu"], glyphs["lu_hant"], glyphs["none"], glyphs["blank"]}) == 5, (
+        "Chinese characters render as identical boxes: no CJK font (install fonts-noto-cjk)")
+
+
+def test_screenshots_for_the_readme(browser, base, corpus):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pid = paragraph(corpus, "yang-zhilin", "开放性的强化学习", event=EVENT)["id"]
+    shots = {
+        "event-page.png": (event_url(base, "zh-hans", pid), pid),
+        "speaker-page.png": (f"{base}zh-hans/speakers/li-dahai/", None),
+    }
+    with open_page(browser) as page:
+        for name, (url, shown) in shots.items():
+            page.goto(url)
+            if shown:
+                assert_shown(page, shown)
+            assert_cjk_renders(page)
+            page.evaluate("() => document.fonts.ready")
+            path = SCREENSHOTS / name
+            page.screenshot(path=str(path))
+            assert path.stat().st_size > 20_000, f"{path} looks empty"
+        assert page.locator("h1").first.inner_text().strip() == "李大海"
