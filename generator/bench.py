@@ -392,14 +392,22 @@ class Measure:
     worker_gz: dict[str, int] = field(default_factory=dict)
     full: bool = True
     total_seconds: float = 0.0
+    load: list[float] = field(default_factory=list)  # 1-minute load average before and after
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def fastest(runs: list[Run]) -> Run:
-    """The least disturbed of several runs of one step: on a shared machine, noise only ever adds time."""
+REPEAT_UNDER = 30.0  # seconds: slower steps run once
+
+
+def repeated(step, times: int) -> Run:
+    """The fastest of up to ``times`` runs of a step (noise on a shared machine only ever adds time);
+    a step that takes over REPEAT_UNDER seconds runs once."""
+    runs = [step()]
+    while len(runs) < times and runs[-1].seconds < REPEAT_UNDER:
+        runs.append(step())
     return min(runs, key=lambda r: r.seconds)
 
 
@@ -413,17 +421,19 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
     m.make_seconds = time.perf_counter() - t
     log(f"N={n}: project written ({m.project.paragraphs} paragraphs, {m.project.bytes / 1e6:.1f} MB of seeds) in {root}")
 
-    m.check = checked("generator check", run(generator(root, "check"), cwd=root))
-    warnings = [line for line in m.check.stdout.splitlines() if line.startswith(("Warning:", "Check:"))]
-    if warnings:
-        log(f"N={n}: check reports {len(warnings)} warning(s)/flag(s), e.g. {warnings[0][:200]}")
-    log(f"N={n}: check ok ({m.check.seconds:.1f} s)")
+    m.load = [os.getloadavg()[0]] if hasattr(os, "getloadavg") else []
+    if full:  # a generator-only size is validated by its build and the paragraph count below
+        m.check = checked("generator check", run(generator(root, "check"), cwd=root))
+        warnings = [line for line in m.check.stdout.splitlines() if line.startswith(("Warning:", "Check:"))]
+        if warnings:
+            log(f"N={n}: check reports {len(warnings)} warning(s)/flag(s), e.g. {warnings[0][:200]}")
+        log(f"N={n}: check ok ({m.check.seconds:.1f} s)")
 
-    builds = []
-    for _ in range(repeat):  # (a) cold: no docs/
+    def build_cold() -> Run:  # (a): no docs/
         shutil.rmtree(root / "docs", ignore_errors=True)
-        builds.append(checked("generator build", run(generator(root, "build"), cwd=root)))
-    m.build = fastest(builds)
+        return checked("generator build", run(generator(root, "build"), cwd=root))
+
+    m.build = repeated(build_cold, repeat)
     corpus = json.loads((root / "docs" / "data" / "corpus.json").read_text(encoding="utf-8"))
     m.paragraphs_built = len(corpus["paragraphs"])
     if m.paragraphs_built != m.project.paragraphs:
@@ -433,15 +443,15 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
 
     if full:
         env = dict(os.environ, YANLU_PREBUILT="1")
-        mkdocs_runs = []
-        for _ in range(repeat):  # (b)
+
+        def mkdocs_one() -> Run:  # (b)
             with tempfile.TemporaryDirectory(prefix="yanlu-bench-site-") as out:
-                mkdocs_runs.append(checked("mkdocs build", run(
-                    [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", out], cwd=root, env=env)))
-        m.mkdocs = fastest(mkdocs_runs)
+                return checked("mkdocs build", run(
+                    [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", out], cwd=root, env=env))
+
+        m.mkdocs = repeated(mkdocs_one, repeat)
         log(f"N={n}: mkdocs build (zh-hans) {m.mkdocs.seconds:.1f} s")
-        m.publish = fastest([checked("generator site", run(generator(root, "site"), cwd=root))  # (c)
-                             for _ in range(repeat)])
+        m.publish = repeated(lambda: checked("generator site", run(generator(root, "site"), cwd=root)), repeat)  # (c)
         log(f"N={n}: publish {m.publish.seconds:.1f} s")
         for folder in SCRIPT_DIRS:  # (e), (f)
             built = root / "site" / folder
@@ -466,6 +476,8 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
     m.stage_times = stages(root)  # warm: nothing changed since the incremental build
     log(f"N={n}: stages " + ", ".join(f"{name} {s:.1f}" for name, s in m.stage_times))
     m.total_seconds = time.perf_counter() - started
+    if hasattr(os, "getloadavg"):
+        m.load.append(os.getloadavg()[0])
     return m
 
 
@@ -546,6 +558,9 @@ def table(results: list[Measure]) -> str:
     row("(c) publish, generator + both scripts: wall s (CPU s, all processes)", lambda m: _s(m.publish))
     row("(g) publish ÷ (generator + one mkdocs), wall",
         lambda m: f"{m.publish.seconds / (m.build.seconds + m.mkdocs.seconds):.2f}" if m.publish else "—")
+    row("(g) publish CPU ÷ (generator + 2 × one mkdocs) CPU",
+        lambda m: f"{m.publish.cpu_seconds / (m.build.cpu_seconds + 2 * m.mkdocs.cpu_seconds):.2f}"
+        if m.publish and m.publish.cpu_seconds else "—")
     row("(g) generator share of publish, wall a ÷ c (CPU)",
         lambda m: f"{m.build.seconds / m.publish.seconds:.0%} ({_ratio(m.build, m.publish)})" if m.publish else "—")
     row("(d) peak RSS MB: generator / mkdocs / publish",
@@ -563,7 +578,9 @@ def table(results: list[Measure]) -> str:
     for name in names:
         row(f"warm generator stage: {name} (s)",
             lambda m, name=name: next((f"{s:.2f}" for k, s in m.stage_times if k == name), "—"))
+    row("generator check: wall s (CPU s)", lambda m: _s(m.check))
     row("bench wall time for this size (s)", lambda m: f"{m.total_seconds:.0f}")
+    row("load average (1 min) before / after", lambda m: " / ".join(f"{x:.1f}" for x in m.load) or "?")
     header = "| N | " + " | ".join(f"{m.n}" + ("" if m.full else " (generator only)") for m in results) + " |"
     lines = [header, "|---|" + "---:|" * len(results)]
     lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
@@ -613,8 +630,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=240,
                         help="once one size's full measurement takes longer than this many seconds, measure "
                              "larger sizes with the generator only (default %(default)s)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run (a), (b) and (c) this many times and keep the fastest (default %(default)s)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="run (a), (b) and (c) up to this many times and keep the fastest; a step that takes "
+                             f"over {REPEAT_UNDER:.0f} s runs once (default %(default)s)")
     parser.add_argument("--generator-only", default="",
                         help="sizes to measure with the generator only (build, incremental, stages)")
     parser.add_argument("--code", default="worktree",
@@ -668,8 +686,9 @@ def write_report(out: Path, results: list[Measure], measured: str, notes: list[s
         "  so the machine needs about twice the mkdocs figure at that moment.",
         f"- (f) gzip level {GZIP_LEVEL} of `search/search_index.json`, which mkdocs-material's search worker downloads",
         "  whole before it can answer (the worker script is on its own row; the page bundle is loaded anyway).",
-        f"- (a), (b) and (c) show the fastest of {repeat} run(s) (--repeat); CPU seconds (user + system of the process",
-        "  and its children) are less disturbed by other load than wall seconds.",
+        f"- (a), (b) and (c) show the fastest of up to {repeat} run(s) (--repeat; a step slower than {REPEAT_UNDER:.0f} s",
+        "  runs once). CPU seconds (user + system of the process and its children) are less disturbed by other load",
+        "  than wall seconds; where the two differ a lot, the machine was busy with other work.",
         "- (h) appends one line (a new turn by the transcript's last speaker) to the first seed and times",
         "  `python -m generator build`; the stage rows are one more, in-process, build with nothing changed, split at",
         "  the pipeline's progress marks.",

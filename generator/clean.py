@@ -203,16 +203,16 @@ def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, 
 # ------------------------------------------------------------------ the stage
 
 
-StrayFinder = Callable[[str], list[tuple[int, str, str]]]
+StrayFinder = Callable[[list[str]], list[list[tuple[int, str, str]]]]
 
 
-def _fix_stray_characters(number: int, text: str, find: StrayFinder | None, seed: str,
+def _fix_stray_characters(number: int, text: str, found: list[tuple[int, str, str]], seed: str,
                           keep: set[int]) -> tuple[str, list[Removal]]:
     """Write characters of the other script in the seed's own (什么 → 什麼 in a Traditional seed).
 
     Positions in ``keep`` (flagged mojibake) stay exactly as found.
     """
-    stray = [s for s in find(text) if s[0] not in keep] if find else []
+    stray = [s for s in found if s[0] not in keep]
     if not stray:
         return text, []
     chars = list(text)
@@ -252,13 +252,13 @@ def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> Clea
     lines, copies = _duplicates(lines, seed)
     removals += dropped + copies
 
+    cleaned = [(number, line, *_clean_line(number, line, source, seed)) for number, line in lines]
+    strays = stray([c[2] for c in cleaned]) if stray and cleaned else [[] for _ in cleaned]
     kept, flags = [], []
     previous = 0
-    for number, line in lines:
-        text, line_removals, line_flags, mojibake = _clean_line(number, line, source, seed)
-        text, script_fixes = _fix_stray_characters(number, text, stray, seed, mojibake)
-        line_removals += script_fixes
-        removals += line_removals
+    for (number, line, text, line_removals, line_flags, mojibake), found in zip(cleaned, strays):
+        text, script_fixes = _fix_stray_characters(number, text, found, seed, mojibake)
+        removals += line_removals + script_fixes
         flags += line_flags
         if not text:
             removals.append(Removal(seed, number, "trim", line, "nothing left after trimming"))

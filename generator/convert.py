@@ -13,6 +13,7 @@ itself, never a round trip.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from functools import cached_property
@@ -39,15 +40,21 @@ SHARED = frozenset("台着象余了干厘制")
 _PLACEHOLDER_BASE = 0xF0000
 
 
+@functools.lru_cache(maxsize=1)
+def _converters() -> dict[Script, opencc.OpenCC]:
+    """OpenCC's converters, built once per process (each costs ~0.2 s)."""
+    return {Script.HANS: opencc.OpenCC("t2s.json"), Script.HANT: opencc.OpenCC("s2tw.json")}
+
+
 class Converter:
     """OpenCC converters built once (each costs ~0.2 s), with protected terms."""
 
     def __init__(self, protect: list[tuple[str, str]] = ()):
         self.protect = list(protect)
 
-    @cached_property
+    @property
     def _opencc(self) -> dict[Script, opencc.OpenCC]:
-        return {Script.HANS: opencc.OpenCC("t2s.json"), Script.HANT: opencc.OpenCC("s2tw.json")}
+        return _converters()
 
     @cached_property
     def _patterns(self) -> dict[Script, re.Pattern | None]:
@@ -95,31 +102,33 @@ class Converter:
         joined = "\n".join(t.replace("\n", " ") for t in texts)
         return t2s.convert(s2tw.convert(t2s.convert(joined))).split("\n")
 
-    def stray_characters(self, script: Script, text: str) -> list[tuple[int, str, str]]:
-        """Characters of the other script in a text written in ``script``: (position, found, fix).
+    def stray_characters(self, script: Script, texts: list[str]) -> list[list[tuple[int, str, str]]]:
+        """Characters of the other script in texts written in ``script``: per text, (position, found, fix).
 
         A Traditional seed made by a broken converter keeps some Simplified
         characters (什么 for 什麼). A character counts as stray only if it
-        belongs to the other script alone; characters both scripts use (台,
-        着, 后 as in 皇后, 游 as in 游泳 …, see SHARED) are left as written.
-        The fix comes from converting the whole text, so phrases choose it.
+        belongs to the other script alone (converting it back leaves it as
+        is) and is not one both scripts write (SHARED). The fix comes from
+        converting the whole text, so phrases choose it. One OpenCC call per
+        call, texts separated by newlines.
         """
         back = Script.HANT if script is Script.HANS else Script.HANS
-        converted = self.to(script, text)
-        if len(converted) != len(text):
-            return []
-        plain = self._opencc
+        flat = [t.replace("\n", " ") for t in texts]
+        converted = self.to(script, "\n".join(flat)).split("\n")
         pattern = self._patterns[script]
-        # A protected term written in the other script is the editor's explicit call: always fixed.
-        in_terms = {i for m in pattern.finditer(text) for i in range(m.start(), m.end())} if pattern else set()
-        stray = []
-        for i, (found, fixed) in enumerate(zip(text, converted)):
-            if found == fixed or (found in SHARED and i not in in_terms):
-                continue
-            # Stray only if converting it back to its own script leaves it as is.
-            if plain[back].convert(found) == found:
-                stray.append((i, found, fixed))
-        return stray
+        result = []
+        for text, fixed_text in zip(flat, converted):
+            stray = []
+            if len(fixed_text) == len(text) and fixed_text != text:
+                # A protected term written in the other script is the editor's explicit call: always fixed.
+                in_terms = {i for m in pattern.finditer(text) for i in range(m.start(), m.end())} if pattern else set()
+                for i, (found, fixed) in enumerate(zip(text, fixed_text)):
+                    if found == fixed or (found in SHARED and i not in in_terms):
+                        continue
+                    if self._opencc[back].convert(found) == found:
+                        stray.append((i, found, fixed))
+            result.append(stray)
+        return result
 
     def hans(self, text: str) -> str:
         return self.to(Script.HANS, text)

@@ -177,13 +177,14 @@ def _keyword_pattern(keyword: str, converter: Converter) -> re.Pattern:
     return re.compile(word)
 
 
-def _topics_of(text_hans: str, topics: tuple[Entry, ...], converter: Converter) -> tuple[str, ...]:
-    lowered = text_hans.lower()
-    return tuple(t.id for t in topics if any(_keyword_pattern(k, converter).search(lowered) for k in t.keywords))
+def topic_patterns(config: SiteConfig, converter: Converter) -> list[tuple[str, re.Pattern]]:
+    """One pattern per topic, matching any of its keywords in lowercased Simplified text."""
+    return [(t.id, re.compile("|".join(_keyword_pattern(k, converter).pattern for k in t.keywords)))
+            for t in config.topics]
 
 
 def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, converter: Converter,
-                errors: list) -> tuple[list[Section], list[Paragraph]]:
+                errors: list, topics: list[tuple[str, re.Pattern]]) -> tuple[list[Section], list[Paragraph]]:
     event = config.event(source.event)
     index = SpeakerIndex(event, config, converter)
     where = f"seeds/{source.seed}"
@@ -200,16 +201,17 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
     texts_seen: Counter = Counter()
     paragraphs = []
     text_keys = id_texts([b.text for b in parsed.blocks], converter)
+    simplified = converter.hans("\n".join(b.text.replace("\n", " ") for b in parsed.blocks)).lower().split("\n")
     unresolved = _Unresolved()
     for seq, (block, key) in enumerate(zip(parsed.blocks, text_keys), start=1):
         kind, speaker, addressed = _kind_and_speaker(block, index, unresolved)
         texts_seen[key] += 1
         ordinal = [] if texts_seen[key] == 1 else [str(texts_seen[key])]
-        hans = converter.hans(block.text)
+        lowered = simplified[seq - 1]
         paragraphs.append(Paragraph(
             id=stable_id("q-", source.id, key, *ordinal), event=event.id, source=source.id, seed=source.seed,
             section=section_ids[block.section], seq=seq, speaker=speaker, kind=kind, text=block.text,
-            raw=block.raw, lines=block.lines, topics=_topics_of(hans, config.topics, converter),
+            raw=block.raw, lines=block.lines, topics=tuple(t for t, pattern in topics if pattern.search(lowered)),
             addressed_to=addressed,
         ))
     errors.extend(unresolved.errors(index, where))
@@ -237,9 +239,10 @@ def link(parsed: list[ParsedSource], config: SiteConfig, converter: Converter) -
     """Resolve every source against the configuration; collect all errors before stopping."""
     errors: list[YanluError] = []
     sections, paragraphs = [], []
+    topics = topic_patterns(config, converter)
     for item in parsed:
         source = next(s for s in config.sources if s.id == item.source_id)
-        s, p = link_source(item, source, config, converter, errors)
+        s, p = link_source(item, source, config, converter, errors, topics)
         sections += s
         paragraphs += p
     seen: dict[str, Paragraph] = {}

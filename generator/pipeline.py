@@ -144,7 +144,7 @@ def build_corpus(project: Project, progress: Progress = _quiet) -> Build:
         source = config.source_for_seed(raw.seed)
         index = SpeakerIndex(config.event(source.event), config, converter)
         script = Script(source.script)
-        text = clean(raw, source, lambda line, script=script: converter.stray_characters(script, line))
+        text = clean(raw, source, lambda lines, script=script: converter.stray_characters(script, lines))
         cleaned.append(text)
         parsed.append(parse(text, source, index.is_known, index.names_in))
         progress("parse", done, len(raws))

@@ -11,6 +11,7 @@ the site works from any sub-path.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import posixpath
@@ -46,6 +47,7 @@ def page_url(path: str) -> str:
     return (stem[: -len("/index")] if stem.endswith("/index") else stem) + "/"
 
 
+@functools.lru_cache(maxsize=65536)
 def href(from_path: str, to_path: str, anchor: str = "") -> str:
     """A relative link from one page to another, as the browser resolves it."""
     start = page_url(from_path) or "."
@@ -70,14 +72,17 @@ def _bigrams(text: str) -> set[str]:
     return {a + b for a, b in zip(chars, chars[1:])}
 
 
-def summarised_paragraph(highlight: Paragraph, candidates: list[Paragraph]) -> Paragraph | None:
-    """The paragraph an editor's highlight summarises, when enough of its wording is there."""
+def summarised_paragraph(highlight: Paragraph, candidates: list[tuple[Paragraph, set[str]]]) -> Paragraph | None:
+    """The paragraph an editor's highlight summarises, when enough of its wording is there.
+
+    ``candidates`` pairs each paragraph with its character bigrams (computed once per event).
+    """
     grams = _bigrams(highlight.hans)
     best, best_score = None, 0.45
-    for paragraph in candidates:
+    for paragraph, their_grams in candidates:
         if highlight.speaker and paragraph.speaker != highlight.speaker:
             continue
-        score = len(grams & _bigrams(paragraph.hans)) / max(len(grams), 1)
+        score = len(grams & their_grams) / max(len(grams), 1)
         if score > best_score:
             best, best_score = paragraph, score
     return best
@@ -93,6 +98,7 @@ class Renderer:
         self.labels = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))[script.value]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
+            auto_reload=False,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
@@ -239,7 +245,7 @@ class Renderer:
     def event_page(self, event: Event) -> Page:
         path = f"events/{event.id}.md"
         paragraphs = [p for p in self.corpus.paragraphs if p.event == event.id]
-        spoken = [p for p in paragraphs if p.kind is not Kind.HIGHLIGHT]
+        spoken = [(p, _bigrams(p.hans)) for p in paragraphs if p.kind is not Kind.HIGHLIGHT]
         sources = []
         for source_id in event.sources:
             source = self.sources[source_id]
