@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Recorded {len(added)} alias(es); {len(unmatched)} paragraph(s) removed. Now run `python -m generator build`.")
             return 0
         if args.command == "check":
-            result = pipeline.build_corpus(project, bar)
+            result = pipeline.build_corpus(project, bar, write_cache=False)
         elif args.command == "site":
             from .publish import publish
             result = publish(project)

@@ -21,7 +21,7 @@ from functools import cached_property
 import opencc
 
 from .config import SiteConfig
-from .model import Corpus, Event, Script, Speaker, Topic
+from .model import Corpus, Paragraph, Script
 
 # Simplified characters that stand for two or more Traditional ones (后 後/后,
 # 发 發/髮, 干 乾/幹/干 …): from OpenCC's STCharacters, those common in prose.
@@ -147,24 +147,23 @@ def converter_for(config: SiteConfig) -> Converter:
     return Converter([(p.hans, p.hant) for p in config.protect])
 
 
+def convert_paragraphs(paragraphs: list[Paragraph], script: Script, converter: Converter) -> list[Paragraph]:
+    """Fill ``hans``/``hant`` of one source's paragraphs with one OpenCC call."""
+    other = Script.HANT if script is Script.HANS else Script.HANS
+    # Paragraph texts hold no newlines (lines are joined), so one newline separates them.
+    converted = converter.to(other, "\n".join(p.text for p in paragraphs)).split("\n") if paragraphs else []
+    return [replace(p, hans=p.text, hant=text) if script is Script.HANS else replace(p, hans=text, hant=p.text)
+            for p, text in zip(paragraphs, converted)]
+
+
 def convert(corpus: Corpus, converter: Converter) -> Corpus:
-    """Fill ``hans``/``hant`` of every paragraph, one OpenCC call per source and script."""
+    """Fill ``hans``/``hant`` of every paragraph, one OpenCC call per source."""
     scripts = {s.id: s.script for s in corpus.sources}
-    by_source: dict[str, list[int]] = {}
-    for index, paragraph in enumerate(corpus.paragraphs):
-        by_source.setdefault(paragraph.source, []).append(index)
-    paragraphs = list(corpus.paragraphs)
-    for source_id, indexes in by_source.items():
-        script = scripts[source_id]
-        other = Script.HANT if script is Script.HANS else Script.HANS
-        # Paragraph texts hold no newlines (lines are joined), so one newline separates them.
-        joined = "\n".join(paragraphs[i].text for i in indexes)
-        converted = converter.to(other, joined).split("\n")
-        for i, text in zip(indexes, converted):
-            own = paragraphs[i].text
-            hans, hant = (own, text) if script is Script.HANS else (text, own)
-            paragraphs[i] = replace(paragraphs[i], hans=hans, hant=hant)
-    return replace(corpus, paragraphs=tuple(paragraphs))
+    by_source: dict[str, list[Paragraph]] = {}
+    for paragraph in corpus.paragraphs:
+        by_source.setdefault(paragraph.source, []).append(paragraph)
+    converted = [p for source_id, ps in by_source.items() for p in convert_paragraphs(ps, scripts[source_id], converter)]
+    return replace(corpus, paragraphs=tuple(converted))
 
 
 def named_in_both(name: str, name_hant: str, converter: Converter) -> tuple[str, str]:

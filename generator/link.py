@@ -184,9 +184,10 @@ def topic_patterns(config: SiteConfig, converter: Converter) -> list[tuple[str, 
 
 
 def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, converter: Converter,
-                errors: list, topics: list[tuple[str, re.Pattern]]) -> tuple[list[Section], list[Paragraph]]:
+                errors: list, topics: list[tuple[str, re.Pattern]],
+                index: SpeakerIndex | None = None) -> tuple[list[Section], list[Paragraph]]:
     event = config.event(source.event)
-    index = SpeakerIndex(event, config, converter)
+    index = index or SpeakerIndex(event, config, converter)
     where = f"seeds/{source.seed}"
     sections = []
     section_ids: dict[int, str] = {}
@@ -235,16 +236,9 @@ def build_entities(config: SiteConfig, converter: Converter, layouts: dict[str, 
     return events, sources, speakers, topics
 
 
-def link(parsed: list[ParsedSource], config: SiteConfig, converter: Converter) -> Corpus:
-    """Resolve every source against the configuration; collect all errors before stopping."""
-    errors: list[YanluError] = []
-    sections, paragraphs = [], []
-    topics = topic_patterns(config, converter)
-    for item in parsed:
-        source = next(s for s in config.sources if s.id == item.source_id)
-        s, p = link_source(item, source, config, converter, errors, topics)
-        sections += s
-        paragraphs += p
+def assemble(config: SiteConfig, converter: Converter, parsed: list[ParsedSource], sections: list[Section],
+             paragraphs: list[Paragraph], errors: list[YanluError]) -> Corpus:
+    """Put linked sources together: check ids across sources, resolve aliases, add the entities."""
     seen: dict[str, Paragraph] = {}
     for p in paragraphs:
         if p.id in seen:
@@ -257,6 +251,19 @@ def link(parsed: list[ParsedSource], config: SiteConfig, converter: Converter) -
     events, sources, speakers, topics = build_entities(config, converter, {p.source_id: p.layout for p in parsed})
     return Corpus(events=events, sources=sources, speakers=speakers, topics=topics,
                   sections=tuple(sections), paragraphs=tuple(paragraphs), aliases=aliases)
+
+
+def link(parsed: list[ParsedSource], config: SiteConfig, converter: Converter) -> Corpus:
+    """Resolve every source against the configuration; collect all errors before stopping."""
+    errors: list[YanluError] = []
+    sections, paragraphs = [], []
+    topics = topic_patterns(config, converter)
+    for item in parsed:
+        source = next(s for s in config.sources if s.id == item.source_id)
+        s, p = link_source(item, source, config, converter, errors, topics)
+        sections += s
+        paragraphs += p
+    return assemble(config, converter, parsed, sections, paragraphs, errors)
 
 
 def _resolve_aliases(config: SiteConfig, current: dict, errors: list) -> tuple[tuple[str, str], ...]:

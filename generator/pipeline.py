@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
+import pickle
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from . import export as export_stage
 from .clean import clean
 from .config import Entry, SiteConfig, load_config
-from .convert import Converter, convert, converter_for
-from .link import SpeakerIndex, link
-from .model import CleanText, Corpus, ParsedSource, RawText, Script, YanluError, YanluErrors
+from .convert import Converter, convert_paragraphs, converter_for
+from .link import SpeakerIndex, assemble, link_source, topic_patterns
+from .model import (CleanText, Corpus, Paragraph, ParsedSource, RawText, Script, Section, YanluError,
+                    YanluErrors)
 from .parse import parse
 from .read import read_seed
-from .render import SCRIPT_DIRS, TEMPLATES, Renderer, write_pages
+from .render import SCRIPT_DIRS, TEMPLATES, Renderer, write_planned
 from .export import write_if_changed
 
 
@@ -53,6 +56,7 @@ class Build:
     corpus: Corpus
     cleaned: tuple[CleanText, ...]
     parsed: tuple[ParsedSource, ...]
+    source_keys: dict[str, str] = field(default_factory=dict)  # source id → fingerprint of its inputs
 
 
 Progress = Callable[[str, int, int], None]
@@ -129,8 +133,88 @@ def read_all(project: Project, config: SiteConfig) -> list[RawText]:
     return raws
 
 
-def build_corpus(project: Project, progress: Progress = _quiet) -> Build:
-    """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input."""
+@dataclass(frozen=True)
+class SourceResult:
+    """One source read, cleaned, parsed, linked and converted: what the cache keeps."""
+
+    key: str
+    cleaned: CleanText
+    parsed: ParsedSource
+    sections: tuple[Section, ...]
+    paragraphs: tuple[Paragraph, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A hash of the stage modules: a cached source is stale when the code that made it changed."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha1()
+    for name in ("model", "read", "clean", "parse", "link", "convert", "config", "pipeline"):
+        digest.update((here / f"{name}.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _source_key(raw: RawText, source: Entry, config: SiteConfig) -> str:
+    """Everything one source's result depends on: its text, its settings, its event and
+    speakers, the topics and the glossary, and the code."""
+    event = config.event(source.event)
+    speakers = [config.speaker(p.speaker).values for p in event.participants]
+    inputs = {
+        "code": _code_version(),
+        "text": raw.lines,
+        "source": source.values,
+        "event": {k: v for k, v in event.values.items() if k != "sources"},
+        "speakers": speakers,
+        "topics": [t.values for t in config.topics],
+        "protect": [t.values for t in config.protect],
+    }
+    return hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
+
+
+class SourceCache:
+    """Results of unchanged sources from earlier runs, in .yanlu-cache/ (safe to delete).
+
+    ``writable`` False reads what is there and adds nothing (``check`` writes nothing).
+    """
+
+    def __init__(self, folder: Path | None, writable: bool = True):
+        self.folder = folder
+        self.writable = writable
+
+    def _path(self, source_id: str) -> Path:
+        return self.folder / f"{source_id}.pickle"
+
+    def get(self, source_id: str, key: str) -> SourceResult | None:
+        if self.folder is None or not self._path(source_id).exists():
+            return None
+        try:
+            result = pickle.loads(self._path(source_id).read_bytes())
+        except Exception:  # an unreadable cache entry is simply rebuilt
+            return None
+        return result if isinstance(result, SourceResult) and result.key == key else None
+
+    def put(self, source_id: str, result: SourceResult) -> None:
+        if self.folder is not None and self.writable:
+            write_if_changed(self._path(source_id), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: Converter, index: SpeakerIndex,
+                    topics, key: str, errors: list) -> SourceResult:
+    """read → clean → parse → link → convert for one source."""
+    script = Script(source.script)
+    cleaned = clean(raw, source, lambda lines: converter.stray_characters(script, lines))
+    parsed = parse(cleaned, source, index.is_known, index.names_in)
+    sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
+    paragraphs = convert_paragraphs(paragraphs, script, converter)
+    return SourceResult(key, cleaned, parsed, tuple(sections), tuple(paragraphs))
+
+
+def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True) -> Build:
+    """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
+
+    Sources whose inputs (text, settings, event, speakers, topics, glossary,
+    code) did not change since the last run come from .yanlu-cache/.
+    """
     config = load_config(project.site_config, project.seeds)
     converter = converter_for(config)
     raws = read_all(project, config)
@@ -139,29 +223,38 @@ def build_corpus(project: Project, progress: Progress = _quiet) -> Build:
     present = {r.seed for r in raws}
     config = replace(config, sources=tuple(s for s in config.sources if s.seed in present))
 
-    cleaned, parsed = [], []
+    store = SourceCache(project.root / ".yanlu-cache", writable=write_cache)
+    topics = topic_patterns(config, converter)
+    indexes: dict[str, SpeakerIndex] = {}
+    errors: list[YanluError] = []
+    results: list[SourceResult] = []
     for done, raw in enumerate(raws, start=1):
         source = config.source_for_seed(raw.seed)
-        index = SpeakerIndex(config.event(source.event), config, converter)
-        script = Script(source.script)
-        text = clean(raw, source, lambda lines, script=script: converter.stray_characters(script, lines))
-        cleaned.append(text)
-        parsed.append(parse(text, source, index.is_known, index.names_in))
+        key = _source_key(raw, source, config)
+        result = store.get(source.id, key)
+        if result is None:
+            if source.event not in indexes:
+                indexes[source.event] = SpeakerIndex(config.event(source.event), config, converter)
+            before = len(errors)
+            result = _process_source(raw, source, config, converter, indexes[source.event], topics, key, errors)
+            if len(errors) == before:
+                store.put(source.id, result)
+        results.append(result)
         progress("parse", done, len(raws))
-    for item in parsed:
-        for line in item.orphan_labels:
-            warnings.append(f"seeds/{item.seed}, line {line}: a speaker header with no text under it")
-    corpus = link(parsed, config, converter)
-    progress("link", 1, 1)
-    corpus = convert(corpus, converter)
-    progress("convert", 1, 1)
+    for result in results:
+        for line in result.parsed.orphan_labels:
+            warnings.append(f"seeds/{result.parsed.seed}, line {line}: a speaker header with no text under it")
+    corpus = assemble(config, converter, [r.parsed for r in results],
+                      [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs], errors)
     corpus = replace(
         corpus,
-        removals=tuple(r for c in cleaned for r in c.removals),
-        flags=tuple(f for c in cleaned for f in c.flags),
+        removals=tuple(r for res in results for r in res.cleaned.removals),
+        flags=tuple(f for res in results for f in res.cleaned.flags),
         warnings=tuple(warnings),
     )
-    return Build(config=config, corpus=corpus, cleaned=tuple(cleaned), parsed=tuple(parsed))
+    return Build(config=config, corpus=corpus, cleaned=tuple(r.cleaned for r in results),
+                 parsed=tuple(r.parsed for r in results),
+                 source_keys={r.parsed.source_id: r.key for r in results})
 
 
 def previous_paragraphs(project: Project) -> dict[str, dict]:
@@ -271,7 +364,8 @@ def build(project: Project, progress: Progress = _quiet) -> Build:
     converter = converter_for(result.config)
     for script, folder in SCRIPT_DIRS.items():
         out = project.docs / folder
-        write_pages(Renderer(result.corpus, script, converter).pages(), out)
+        plan = Renderer(result.corpus, script, converter).plan(result.source_keys)
+        write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())
         progress("render", 1 + list(SCRIPT_DIRS).index(script), len(SCRIPT_DIRS))

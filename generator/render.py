@@ -12,6 +12,7 @@ the site works from any sub-path.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import json
 import posixpath
@@ -19,6 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 import yaml
@@ -111,6 +113,18 @@ class Renderer:
         self.sources = {s.id: s for s in corpus.sources}
         self.topics = {t.id: t for t in corpus.topics}
         self.sections = {s.id: s for s in corpus.sections}
+        self.by_event: dict[str, list[Paragraph]] = defaultdict(list)
+        self.by_speaker: dict[str, list[Paragraph]] = defaultdict(list)
+        self.by_topic: dict[str, list[Paragraph]] = defaultdict(list)
+        for p in corpus.paragraphs:
+            self.by_event[p.event].append(p)
+            if p.speaker:
+                self.by_speaker[p.speaker].append(p)
+            for t in p.topics:
+                self.by_topic[t].append(p)
+        self.sections_of: dict[str, list] = defaultdict(list)
+        for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
+            self.sections_of[section.source].append(section)
         self._name_patterns: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
 
     # ---------------------------------------------------------- text in this script
@@ -223,20 +237,15 @@ class Renderer:
         ]
 
     def speaker_list(self, page: str) -> list[dict]:
-        said = defaultdict(int)
-        for p in self.corpus.paragraphs:
-            if p.speaker:
-                said[p.speaker] += 1
+        said = {s: len(ps) for s, ps in self.by_speaker.items()}
+        said = defaultdict(int, said)
         return [
             {"name": self.name(s.id), "href": href(page, f"speakers/{s.id}.md"), "note": self.t(s.note), "count": said[s.id]}
             for s in sorted(self.corpus.speakers, key=lambda s: (-said[s.id], s.id)) if said[s.id]
         ]
 
     def topic_list(self, page: str) -> list[dict]:
-        on = defaultdict(int)
-        for p in self.corpus.paragraphs:
-            for t in p.topics:
-                on[t] += 1
+        on = defaultdict(int, {t: len(ps) for t, ps in self.by_topic.items()})
         return [
             {"name": self.topic_name(t.id), "href": href(page, f"topics/{t.id}.md"), "count": on[t.id]}
             for t in self.corpus.topics if on[t.id]
@@ -244,14 +253,14 @@ class Renderer:
 
     def event_page(self, event: Event) -> Page:
         path = f"events/{event.id}.md"
-        paragraphs = [p for p in self.corpus.paragraphs if p.event == event.id]
+        paragraphs = self.by_event[event.id]
         spoken = [(p, _bigrams(p.hans)) for p in paragraphs if p.kind is not Kind.HIGHLIGHT]
         sources = []
         for source_id in event.sources:
             source = self.sources[source_id]
             own = [p for p in paragraphs if p.source == source_id]
             sections = []
-            for section in sorted((s for s in self.corpus.sections if s.source == source_id), key=lambda s: s.seq):
+            for section in self.sections_of[source_id]:
                 views = []
                 for p in own:
                     if p.section == section.id:
@@ -281,7 +290,7 @@ class Renderer:
     def speaker_page(self, speaker_id: str) -> Page:
         path = f"speakers/{speaker_id}.md"
         speaker = self.speakers[speaker_id]
-        said = [p for p in self.corpus.paragraphs if p.speaker == speaker_id]
+        said = self.by_speaker[speaker_id]
         events = []
         for event in self.events_newest_first():
             participation = next((p for p in event.participants if p.speaker == speaker_id), None)
@@ -306,7 +315,7 @@ class Renderer:
     def topic_page(self, topic_id: str) -> Page:
         path = f"topics/{topic_id}.md"
         topic = self.topics[topic_id]
-        on = [p for p in self.corpus.paragraphs if topic_id in p.topics and p.speaker and p.kind is not Kind.HIGHLIGHT]
+        on = [p for p in self.by_topic[topic_id] if p.speaker and p.kind is not Kind.HIGHLIGHT]
         order = {e.id: (e.date, e.id) for e in self.corpus.events}
         by_speaker = defaultdict(list)
         for p in on:
@@ -325,23 +334,70 @@ class Renderer:
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
                            count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
 
+    def plan(self, source_keys: dict[str, str]) -> list[tuple[str, str, Callable[[], Page]]]:
+        """Every page as (path, key, render): the key changes whenever what the page shows can.
+
+        ``source_keys`` fingerprint each source's paragraphs (pipeline.SourceResult.key);
+        a page's key combines those of the sources it quotes with the configuration
+        and templates, so an edit to one transcript re-renders only the pages that show it.
+        """
+        every = tuple(sorted(source_keys.items()))
+        lists = [
+            ("index.md", every, self.home),
+            ("events/index.md", every, lambda: self.render("list.md.j2", "events/index.md", title=self.labels["all_events"], items=self.event_list("events/index.md"), kind="events")),
+            ("speakers/index.md", every, lambda: self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers")),
+            ("topics/index.md", every, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")),
+        ]
+        events_sources = {e.id: e.sources for e in self.corpus.events}
+        plan = list(lists)
+        for event in self.corpus.events:
+            plan.append((f"events/{event.id}.md", tuple(source_keys[s] for s in event.sources if s in source_keys),
+                         functools.partial(self.event_page, event)))
+        for speaker_id, said in sorted(self.by_speaker.items()):
+            events = sorted({p.event for p in said} | {e.id for e in self.corpus.events
+                                                        if any(x.speaker == speaker_id for x in e.participants)})
+            deps = tuple(source_keys[s] for e in events for s in events_sources[e] if s in source_keys)
+            plan.append((f"speakers/{speaker_id}.md", deps, functools.partial(self.speaker_page, speaker_id)))
+        for topic_id, on in sorted(self.by_topic.items()):
+            deps = tuple(sorted({source_keys[p.source] for p in on if p.source in source_keys}))
+            plan.append((f"topics/{topic_id}.md", deps, functools.partial(self.topic_page, topic_id)))
+        base = (self.script.value, _templates_version(), json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
+                repr(self.corpus.events), repr(self.corpus.speakers), repr(self.corpus.topics),
+                repr(self.corpus.aliases), repr(self.corpus.sources))
+        return [(path, _digest(base, path, deps), render) for path, deps, render in plan]
+
     def pages(self) -> list[Page]:
-        pages = [self.home(),
-                 self.render("list.md.j2", "events/index.md", title=self.labels["all_events"], items=self.event_list("events/index.md"), kind="events"),
-                 self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers"),
-                 self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")]
-        pages += [self.event_page(e) for e in self.corpus.events]
-        pages += [self.speaker_page(s.id) for s in self.corpus.speakers if any(p.speaker == s.id for p in self.corpus.paragraphs)]
-        pages += [self.topic_page(t.id) for t in self.corpus.topics if any(t.id in p.topics for p in self.corpus.paragraphs)]
-        return pages
+        return [render() for _path, _key, render in self.plan({})]
 
 
-def write_pages(pages: list[Page], out_dir: Path) -> list[Path]:
-    """Write pages whose bytes changed; delete generated pages that no longer exist."""
-    changed = [out_dir / p.path for p in pages if write_if_changed(out_dir / p.path, p.content)]
-    wanted = {out_dir / p.path for p in pages}
+@functools.lru_cache(maxsize=1)
+def _templates_version() -> str:
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    for path in sorted(TEMPLATES.glob("*.j2")) + [TEMPLATES / "labels.yaml"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
+def write_planned(plan: list[tuple[str, str, Callable[[], Page]]], out_dir: Path, manifest: Path) -> list[Path]:
+    """Render and write only the pages whose key changed (or whose file is missing);
+    delete generated pages that no longer exist. The keys are kept in ``manifest``."""
+    try:
+        known = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    changed = []
+    for path, key, render in plan:
+        if known.get(path) != key or not (out_dir / path).exists():
+            if write_if_changed(out_dir / path, render().content):
+                changed.append(out_dir / path)
+    wanted = {out_dir / path for path, _key, _render in plan}
     for stale in sorted(out_dir.rglob("*.md")):
         if stale not in wanted:
             stale.unlink()
             changed.append(stale)
+    write_if_changed(manifest, json.dumps({path: key for path, key, _ in plan}, sort_keys=True, indent=0))
     return changed
