@@ -38,3 +38,23 @@ def test_two_builds_of_the_same_input_are_byte_identical(project_copy, tmp_path)
     build(project_copy)
     assert {p.name: p.read_bytes() for p in project_copy.data.iterdir()} == first
     assert {p.name: p.stat().st_mtime_ns for p in project_copy.data.iterdir()} == mtimes  # not rewritten
+
+
+def test_editing_one_transcript_rewrites_only_the_files_that_show_it(project_copy):
+    build(project_copy)
+    files = sorted(p for p in project_copy.docs.rglob("*") if p.is_file())
+    before = {p: p.stat().st_mtime_ns for p in files}
+    seed = project_copy.seeds / "003_dc7046a9a6216149.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("這是第一點。", "這是第一點，也是最重要的一點。"),
+                    encoding="utf-8")
+    build(project_copy)
+    changed = {str(p.relative_to(project_copy.docs)) for p in files if p.stat().st_mtime_ns != before[p]}
+    assert "zh-hans/events/fan-talk-2024-li-dahai.md" in changed
+    assert "zh-hant/events/fan-talk-2024-li-dahai.md" in changed
+    assert "data/corpus.json" in changed
+    for script in ("zh-hans", "zh-hant"):
+        for other in ("baai-2024-peak-dialogue", "csdn-1024-2023-nine-questions", "apsara-2024-o1-panel"):
+            assert f"{script}/events/{other}.md" not in changed
+        assert f"{script}/speakers/zhu-jun.md" not in changed  # not at that event
+        assert f"{script}/assets/yanlu.css" not in changed
+    assert len(changed) < len(files) / 2
