@@ -343,12 +343,16 @@ import json, sys, time
 from pathlib import Path
 from generator import pipeline
 marks = []
-start = time.perf_counter()
+def now():
+    return time.perf_counter(), time.process_time()
+start = now()
 def progress(stage, done, total):
     if done == total or stage == "render":
-        marks.append((f"{stage} {done}/{total}" if stage == "render" else stage, time.perf_counter() - start))
+        wall, cpu = now()
+        marks.append((f"{stage} {done}/{total}" if stage == "render" else stage, wall - start[0], cpu - start[1]))
 pipeline.build(pipeline.Project(Path(sys.argv[1])), progress)
-marks.append(("end", time.perf_counter() - start))
+wall, cpu = now()
+marks.append(("end", wall - start[0], cpu - start[1]))
 print(json.dumps(marks))
 """
 
@@ -362,13 +366,14 @@ STAGE_NAMES = {  # what happened between the previous mark and this one
 }
 
 
-def stages(root: Path) -> list[tuple[str, float]]:
-    """Where an in-process generator build spends its time, from the pipeline's progress marks."""
+def stages(root: Path) -> list[tuple[str, float, float]]:
+    """Where an in-process generator build spends its time, from the pipeline's progress marks:
+    (stage, wall seconds, CPU seconds)."""
     result = checked("stage profile", run([sys.executable, "-c", STAGES_SCRIPT, str(root)], cwd=root))
-    marks, out, previous = json.loads(result.stdout.strip().splitlines()[-1]), [], 0.0
-    for name, at in marks:
-        out.append((STAGE_NAMES.get(name, name), at - previous))
-        previous = at
+    marks, out, wall0, cpu0 = json.loads(result.stdout.strip().splitlines()[-1]), [], 0.0, 0.0
+    for name, wall, cpu in marks:
+        out.append((STAGE_NAMES.get(name, name), wall - wall0, cpu - cpu0))
+        wall0, cpu0 = wall, cpu
     return out
 
 
@@ -385,7 +390,7 @@ class Measure:
     incremental: Run | None = None
     changed: list[str] = field(default_factory=list)
     docs_files: int = 0
-    stage_times: list[tuple[str, float]] = field(default_factory=list)
+    stage_times: list[tuple[str, float, float]] = field(default_factory=list)
     pages: dict[str, tuple[int, int]] = field(default_factory=dict)
     search_gz: dict[str, tuple[int, int]] = field(default_factory=dict)  # (gzip, raw)
     pagefind: dict[str, dict | None] = field(default_factory=dict)
@@ -474,7 +479,7 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
     log(f"N={n}: incremental build {m.incremental.seconds:.1f} s, {len(m.changed)} of {len(after)} files rewritten")
 
     m.stage_times = stages(root)  # warm: nothing changed since the incremental build
-    log(f"N={n}: stages " + ", ".join(f"{name} {s:.1f}" for name, s in m.stage_times))
+    log(f"N={n}: stages (CPU s) " + ", ".join(f"{name} {cpu:.1f}" for name, _wall, cpu in m.stage_times))
     m.total_seconds = time.perf_counter() - started
     if hasattr(os, "getloadavg"):
         m.load.append(os.getloadavg()[0])
@@ -574,10 +579,11 @@ def table(results: list[Measure]) -> str:
         lambda m: _pair(m, lambda f: "no index" if m.pagefind[f] is None else f"{m.pagefind[f]['fixed'] / 1e3:.0f} kB + TODO"))
     row("(h) incremental build after a 1-sentence edit: wall s (CPU s)", lambda m: _s(m.incremental))
     row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}")
-    names = list(dict.fromkeys(name for m in results for name, _ in m.stage_times))
+    names = list(dict.fromkeys(name for m in results for name, _, _ in m.stage_times))
     for name in names:
-        row(f"warm generator stage: {name} (s)",
-            lambda m, name=name: next((f"{s:.2f}" for k, s in m.stage_times if k == name), "—"))
+        row(f"warm generator stage: {name}: CPU s (share)",
+            lambda m, name=name: next((f"{cpu:.2f} ({cpu / sum(c for _, _, c in m.stage_times):.0%})"
+                                       for k, _, cpu in m.stage_times if k == name), "—"))
     row("generator check: wall s (CPU s)", lambda m: _s(m.check))
     row("bench wall time for this size (s)", lambda m: f"{m.total_seconds:.0f}")
     row("load average (1 min) before / after", lambda m: " / ".join(f"{x:.1f}" for x in m.load) or "?")

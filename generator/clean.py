@@ -15,9 +15,8 @@ import unicodedata
 from typing import Callable
 
 from .config import Entry
-from .model import CleanLine, CleanText, Flag, RawText, Removal
+from .model import BLANK, CleanLine, CleanText, Flag, RawText, Removal, strip_blank  # noqa: F401 (BLANK: for tests)
 
-BLANK = " \t\u00a0\u3000\ufeff\u200b"
 
 # A pinyin syllable with a tone mark, in brackets right after a Han character.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -36,10 +35,11 @@ MOJIBAKE = re.compile(
 
 DUPLICATE_MIN_RUN = 3  # consecutive repeated lines that make a copied block
 DUPLICATE_MIN_CHARS = 20  # a single repeated line this long is a copy too
+DUPLICATE_MIN_BLOCK = 60  # characters a run must hold: 主持人：/好的。/张鹏： repeat in real talk
 
 
 def is_blank(line: str) -> bool:
-    return not line.strip(BLANK)
+    return not strip_blank(line)
 
 
 def fold(text: str) -> str:
@@ -70,7 +70,7 @@ def _drop_regions(lines: list[tuple[int, str]], regions, seed: str) -> tuple[lis
     kept = []
     inside = None
     for number, line in lines:
-        stripped = PINYIN.sub("", line.strip(BLANK))
+        stripped = PINYIN.sub("", strip_blank(line))
         if inside is None:
             inside = next((r for r in regions if re.search(r.values["from"], stripped)), None)
         elif re.search(inside.until, stripped):
@@ -101,8 +101,9 @@ def _duplicates(lines: list[tuple[int, str]], seed: str) -> tuple[list, list[Rem
                 run += 1
             if run > best_run:
                 best_j, best_run = j, run
-        if best_j is not None and (best_run >= DUPLICATE_MIN_RUN or len(keys[i]) >= DUPLICATE_MIN_CHARS):
-            span = best_run if best_run >= DUPLICATE_MIN_RUN else 1
+        copied_block = best_run >= DUPLICATE_MIN_RUN and sum(map(len, keys[i:i + best_run])) >= DUPLICATE_MIN_BLOCK
+        if best_j is not None and (copied_block or len(keys[i]) >= DUPLICATE_MIN_CHARS):
+            span = best_run if copied_block else 1
             for k in range(span):
                 removed[i + k] = best_j + k
             # A copied block often starts mid-line: its first line is the tail
@@ -157,6 +158,8 @@ def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
     chars = list(text)
     pairs = _paired_brackets(text)
     for open_, close in pairs.items():
+        if open_ in protected or close in protected:
+            continue
         inner = text[open_ + 1 : close]
         touches = is_cjk(_neighbour(text, open_, -1)) or is_cjk(_neighbour(text, close, 1))
         if any(is_cjk(c) for c in inner) or touches:
@@ -191,7 +194,7 @@ def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, 
     if nbsp:
         removals.append(Removal(seed, number, "nbsp", "\u00a0" * nbsp, f"{nbsp} no-break space(s) made ordinary", False))
         line = line.replace("\u00a0", " ")
-    line = line.strip(BLANK)
+    line = strip_blank(line)
     protected: set[int] = set()
     for match in MOJIBAKE.finditer(line):
         protected.update(range(match.start(), match.end()))
@@ -238,7 +241,7 @@ def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> Clea
     for number, line in enumerate(raw.lines, start=1):
         if is_blank(line):
             continue
-        stripped = PINYIN.sub("", line.strip(BLANK))
+        stripped = PINYIN.sub("", strip_blank(line))
         if fold(stripped) == title_key:
             rule = "repeated-title" if title_seen else "title"
             reason = "the title again, injected into the text" if title_seen else "the title (kept in sources.yaml)"

@@ -78,16 +78,22 @@ class Converter:
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
         pattern = self._patterns[target]
-        found: list[str] = []
-        if pattern is not None:
-            def hold(match: re.Match) -> str:
-                found.append(self._targets[target][match.group()])
-                return chr(_PLACEHOLDER_BASE + len(found) - 1)
+        if pattern is None:
+            return self._opencc[target].convert(text)
+        # Placeholders: supplementary private-use characters the text does not contain.
+        taken = {c for c in text if ord(c) >= _PLACEHOLDER_BASE}
+        free = (chr(c) for c in range(_PLACEHOLDER_BASE, 0x10FFFE) if chr(c) not in taken)
+        held: dict[str, str] = {}
 
-            text = pattern.sub(hold, text)
-        converted = self._opencc[target].convert(text)
-        for index, term in enumerate(found):
-            converted = converted.replace(chr(_PLACEHOLDER_BASE + index), term, 1)
+        def hold(match: re.Match) -> str:
+            term = self._targets[target][match.group()]
+            placeholder = next((k for k, v in held.items() if v == term), None) or next(free)
+            held[placeholder] = term
+            return placeholder
+
+        converted = self._opencc[target].convert(pattern.sub(hold, text))
+        for placeholder, term in held.items():
+            converted = converted.replace(placeholder, term)
         return converted
 
     def canonical(self, texts: list[str]) -> list[str]:
@@ -125,7 +131,10 @@ class Converter:
                 for i, (found, fixed) in enumerate(zip(text, fixed_text)):
                     if found == fixed or (found in SHARED and i not in in_terms):
                         continue
-                    if self._opencc[back].convert(found) == found:
+                    # Stray: the other script's alone (back-conversion keeps it, conversion alone
+                    # changes it), so 周 in 周期 or 托 in 托管, which s2tw rewrites as phrases, stay.
+                    alone = self._opencc[script].convert(found) != found
+                    if (alone or i in in_terms) and self._opencc[back].convert(found) == found:
                         stray.append((i, found, fixed))
             result.append(stray)
         return result

@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+# Characters that show nothing: Unicode whitespace (NBSP, em and ideographic spaces,
+# line separators …) and the zero-width ones scrapers leave behind.
+BLANK = "".join(sorted({chr(c) for c in range(0x3001) if chr(c).isspace()} | {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}))
+
+
+def strip_blank(text: str) -> str:
+    return text.strip(BLANK)
+
+
 class YanluError(Exception):
     """A problem an editor can fix: where it is, what is wrong, what to do.
 

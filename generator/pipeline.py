@@ -18,7 +18,7 @@ from .config import Entry, SiteConfig, load_config
 from .convert import Converter, convert_paragraphs, converter_for
 from .link import SpeakerIndex, assemble, link_source, topic_patterns
 from .model import (CleanText, Corpus, Paragraph, ParsedSource, RawText, Script, Section, YanluError,
-                    YanluErrors)
+                    YanluErrors, strip_blank)
 from .parse import parse
 from .read import read_seed
 from .render import SCRIPT_DIRS, TEMPLATES, Renderer, write_planned
@@ -86,7 +86,7 @@ def _auto_configure(config: SiteConfig, raws: list[RawText], converter: Converte
     warnings: list[str] = []
     events, sources, speakers = list(config.events), list(config.sources), list(config.speakers)
     for raw in raws:
-        title = next(line.strip() for line in raw.lines if line.strip())
+        title = next(strip_blank(line) for line in raw.lines if strip_blank(line))  # read_seed refuses blank seeds
         source_id, event_id = _auto_id("auto", raw.seed), _auto_id("auto-event", raw.seed)
         source = Entry(dict(id=source_id, seed=raw.seed, event=event_id, title=title, publisher="", url="",
                             script=_guess_script(raw, converter), encoding="", noise=(), trim=(), drop=(),
@@ -333,18 +333,6 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
     return added, unmatched
 
 
-def jieba_words(corpus: Corpus, config: SiteConfig) -> list[str]:
-    """Words search must keep whole: names, companies, protected terms, topics (both scripts)."""
-    words = set()
-    for speaker in corpus.speakers:
-        words |= {speaker.name, speaker.name_hant, *speaker.aliases}
-    for term in config.protect:
-        words |= {term.hans, term.hant}
-    for topic in corpus.topics:
-        words |= {topic.name, topic.name_hant, *topic.keywords}
-    return sorted(w for w in words if w and " " not in w and len(w) > 1)
-
-
 def query_chars(corpus: Corpus, script: Script, converter: Converter) -> str:
     """JSON map of the other script's characters to this one's, for the characters the corpus uses.
 
@@ -372,6 +360,4 @@ def build(project: Project, progress: Progress = _quiet) -> Build:
     for script, folder in SCRIPT_DIRS.items():
         chars = query_chars(result.corpus, script, converter)
         write_if_changed(project.docs / folder / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
-    words = "".join(f"{w} 100000\n" for w in jieba_words(result.corpus, result.config))
-    write_if_changed(project.data / "jieba-userdict.txt", words)
     return result

@@ -1,22 +1,28 @@
 """publish: build what goes online into ``site/``: both scripts and the root page.
 
 ``site/zh-hans/`` and ``site/zh-hant/`` are two MkDocs builds, page for page
-with the same paths and paragraph ids, run side by side on two cores. The
-root ``site/index.html`` sends a visitor to the script they chose before, or
-the one their browser prefers, and without JavaScript shows both links.
+with the same paths and paragraph ids, run side by side on two cores. Each
+then gets its own Pagefind search index in ``site/<script>/pagefind/`` (see
+``start_pagefind``). The root ``site/index.html`` sends a visitor to the
+script they chose before, or the one their browser prefers, and without
+JavaScript shows both links.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from xml.sax.saxutils import escape
 
 from .export import write_if_changed
-from .model import YanluError
+from .model import YanluError, YanluErrors
 from .pipeline import Build, Project, build
 from .render import page_url
 
@@ -82,11 +88,143 @@ def mkdocs_build(project: Project, script_dir: str, site_dir: Path) -> subproces
     """Start ``mkdocs build`` of one script; the generator has run already, so the hook only reads."""
     config = project.root / CONFIGS[script_dir]
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "--site-dir", str(site_dir)]
-    env = dict(os.environ, YANLU_PREBUILT="1")
+    # YANLU_PAGEFIND: the pages may offer search, the index is built right after (extra.yanlu.search.indexed).
+    env = dict(os.environ, YANLU_PREBUILT="1", YANLU_PAGEFIND="1")
     base = os.environ.get("YANLU_SITE_URL", "")
     if base:
         env["YANLU_SCRIPT_URL"] = f"{base.rstrip('/')}/{script_dir}/"
     return subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+# ------------------------------------------------------------------ search: one Pagefind index per script
+
+PAGEFIND_DIR = "pagefind"  # site/<script>/pagefind/: what templates/assets/yanlu-search.js loads
+# Inside the article, not what was said: each paragraph's permalink, copy button, topic chips and
+# "see in context" links.
+PAGEFIND_EXCLUDE = ".yl-tools"
+# Pagefind's ready-made search interfaces; the header's box uses its JavaScript API only.
+PAGEFIND_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                   "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
+_HAN_AT_END = re.compile(f"[{_HAN}]$")
+_HAN_AT_START = re.compile(f"^[{_HAN}]")
+_TAG = re.compile(r"(<[^>]*>)")
+_BODY = re.compile(r"<(\w+)\b[^>]*\sdata-pagefind-body\b[^>]*>")
+_LANG = re.compile(r"<html\b[^>]*\slang=\"([^\"]+)\"")
+
+
+def pagefind_page(html: str) -> str | None:
+    """What Pagefind reads of a built page, or None for a page without an article to index (the 404 page).
+
+    Only the article (``data-pagefind-body``, templates/overrides/main.html), with a space between
+    every two Chinese characters, so that the index holds each character as a word of its own. A
+    word segmenter cuts text and query differently (jieba-rs in Pagefind's extended build at index
+    time, the browser's Intl.Segmenter at search time: 大模型 is 大|模型 to one and 大模型 to the
+    other, and Traditional text falls apart into single characters in the index but not in the
+    query), and then finds nothing; a character index, searched as exact phrases by yanlu-search.js,
+    finds every page that holds the query, in either script. The pages themselves are not changed.
+    """
+    body, lang = _BODY.search(html), _LANG.search(html)
+    if body is None or lang is None:
+        return None
+    tag = body.group(1)
+    end = html.find(f"</{tag}>", body.end())  # Material's article holds no nested <article>
+    if end < 0:
+        return None
+    parts = _TAG.split(html[body.start():end + len(tag) + 3])
+    ends_han = False
+    for i in range(0, len(parts), 2):  # even items are text between tags
+        text = parts[i]
+        if not text:
+            continue
+        spaced = _BETWEEN_HAN.sub(" ", text)
+        if ends_han and _HAN_AT_START.match(spaced):  # 李大海</a>表示: two characters on either side of a tag
+            spaced = " " + spaced
+        parts[i] = spaced
+        ends_han = bool(_HAN_AT_END.search(text))
+    return (f'<!doctype html>\n<html lang="{lang.group(1)}">\n<head><meta charset="utf-8"><title></title></head>\n'
+            f'<body>{"".join(parts)}</body>\n</html>\n')
+
+
+def pagefind_binary() -> Path:
+    """Pagefind's extended binary, shipped in the PyPI wheel ``pagefind-bin-extended`` (requirements.txt).
+
+    The ``pagefind`` Python package finds its binary the same way (``pagefind.service.get_executable``:
+    $PAGEFIND_BINARY_PATH, then ``pagefind_bin_extended``, then ``pagefind_bin``, then PATH); asking
+    ``pagefind_bin_extended`` directly makes sure the extended build is the one that runs.
+    """
+    try:
+        from pagefind_bin_extended import get_executable
+        return get_executable()
+    except (ImportError, FileNotFoundError) as exc:
+        raise YanluError("pagefind", f"the extended Pagefind binary is not installed ({exc})",
+                         "Install the pinned packages: `.venv/bin/pip install -r requirements.txt` "
+                         "(it lists pagefind-bin-extended).") from None
+
+
+def start_pagefind(site_dir: Path, work: Path) -> tuple[subprocess.Popen, int]:
+    """Start Pagefind on one built script: its pages as ``pagefind_page`` writes them into ``work``,
+    the bundle into ``site_dir/pagefind/``. Returns the process and the number of pages given to it."""
+    binary = pagefind_binary()
+    pages = 0
+    for page in sorted(site_dir.rglob("*.html")):
+        relative = page.relative_to(site_dir)
+        if relative.parts[0] == PAGEFIND_DIR:
+            continue
+        text = pagefind_page(page.read_text(encoding="utf-8"))
+        if text is not None:
+            (work / relative).parent.mkdir(parents=True, exist_ok=True)
+            (work / relative).write_text(text, encoding="utf-8")
+            pages += 1
+    if not pages:
+        raise YanluError(str(site_dir), "no page marks its article with data-pagefind-body, so search would find nothing",
+                         "templates/overrides/main.html (block container) must put data-pagefind-body on the article.")
+    shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
+    command = [str(binary), "--site", str(work), "--output-path", str(site_dir / PAGEFIND_DIR),
+               "--exclude-selectors", PAGEFIND_EXCLUDE, "--silent"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
+
+
+def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int, lang: str) -> None:
+    """Wait for Pagefind, check that it indexed every page in the script's language, drop what is not used."""
+    out, err = run.communicate()
+    where = f"pagefind ({site_dir.name})"
+    if run.returncode:
+        raise YanluError(where, f"{' '.join(run.args)} failed (exit status {run.returncode}):\n{(err or out).strip()}",
+                         "Fix the problem Pagefind names above.")
+    bundle = site_dir / PAGEFIND_DIR
+    try:
+        languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise YanluError(where, f"Pagefind wrote no usable {bundle / 'pagefind-entry.json'} ({exc})\n{(err or out).strip()}",
+                         "Run it again; if it keeps failing, reinstall requirements.txt.") from None
+    indexed = {name: entry.get("page_count") for name, entry in languages.items()}
+    if indexed != {lang.lower(): pages}:
+        raise YanluError(where, f"Pagefind indexed {indexed}, expected {pages} pages in {lang.lower()}",
+                         f"Every page of {site_dir.name} must declare <html lang=\"{lang}\">.")
+    for name in PAGEFIND_UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+
+
+def index_search(site: Path) -> None:
+    """Build both scripts' Pagefind indexes, side by side."""
+    langs = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+    failures: list[YanluError] = []
+    with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
+        runs = {}
+        for name in CONFIGS:  # the second script's pages are written while Pagefind reads the first's
+            try:
+                runs[name] = start_pagefind(site / name, Path(work) / name)
+            except YanluError as exc:
+                failures.append(exc)
+        for name, (run, pages) in runs.items():
+            try:
+                finish_pagefind(site / name, run, pages, langs[name])
+            except YanluError as exc:
+                failures.append(exc)
+    if failures:
+        raise failures[0] if len(failures) == 1 else YanluErrors(failures)
 
 
 def publish(project: Project, site: Path | None = None) -> Build:
@@ -101,6 +239,7 @@ def publish(project: Project, site: Path | None = None) -> Build:
             failures.append(f"{CONFIGS[name]}:\n{err.strip()}")
     if failures:
         raise YanluError("mkdocs build", "failed:\n" + "\n".join(failures), "Fix the problems MkDocs names above.")
+    index_search(site)
     write_if_changed(site / "index.html", ROOT_PAGE)
     write_if_changed(site / "sitemap.xml", sitemap(project, os.environ.get("YANLU_SITE_URL", "")))
     return result

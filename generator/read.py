@@ -13,7 +13,7 @@ import codecs
 import re
 from pathlib import Path
 
-from .model import RawText, YanluError
+from .model import RawText, YanluError, strip_blank
 
 # Common characters of Chinese prose; real text in the right codec is full of them,
 # mojibake from the wrong codec is not.
@@ -56,15 +56,22 @@ def _bad_line(data: bytes, position: int) -> int:
 def decode(data: bytes, where: str, declared: str = "") -> tuple[str, str]:
     """Bytes → (text, encoding used). Raises YanluError naming the fix."""
     if declared:
+        fix = "Check the 'encoding' declared for it in site_config/sources.yaml, or save it as UTF-8."
         try:
-            return data.decode(declared), declared
+            text = data.decode(declared)
         except LookupError:
             raise YanluError(where, f"the declared encoding '{declared}' is not one Python knows",
                              "Use a name such as utf-8, gbk, gb18030, big5 or utf-16 in site_config/sources.yaml.")
-        except UnicodeDecodeError as exc:
-            raise YanluError(where, f"is not valid {declared}: this line holds bytes that are not {declared}",
-                             f"Check the 'encoding' declared for it in site_config/sources.yaml, or save it as UTF-8.",
-                             line=_bad_line(data, exc.start))
+        except UnicodeError as exc:
+            start = getattr(exc, "start", None)
+            raise YanluError(where, f"is not valid {declared}: it holds bytes that are not {declared}", fix,
+                             line=_bad_line(data, start) if start is not None else None)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # e.g. utf-7 or unicode_escape producing lone surrogates
+            raise YanluError(where, f"decoding it as {declared} gives characters that are not text", fix,
+                             line=text.count("\n", 0, exc.start) + 1)
+        return text, declared
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -103,6 +110,6 @@ def read_seed(path: Path, declared_encoding: str = "") -> RawText:
     lines = tuple(re.split(r"\r\n|\r|\n", text))
     if lines and lines[-1] == "":
         lines = lines[:-1]
-    if not any(line.strip(" \t\u00a0\u3000\ufeff") for line in lines):
+    if not any(strip_blank(line) for line in lines):
         raise YanluError(where, "is empty", "Paste the transcript into it, or remove the file and its entry in site_config/sources.yaml.")
     return RawText(path=path, encoding=encoding, lines=lines)
