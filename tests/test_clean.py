@@ -104,7 +104,7 @@ def _source(**settings) -> Entry:
 
 
 def test_short_lines_repeated_alone_are_kept_but_a_copied_block_is_not():
-    a, b, c = "第一句话说得比较长一些以便成为内容", "第二句话也说得比较长一些以便成为内容", "第三句话同样说得比较长一些以便成为内容"
+    a, b, c = "第一句话说得比较长一些以便成为复制的内容块", "第二句话也说得比较长一些以便成为复制的内容块", "第三句话同样说得比较长一些以便成为复制的内容块"
     lines = ["标题", "甲：对。", "乙：好的。", "甲：对。", a, b, c, a, b, c]
     result = clean(RawText(Path("t.txt"), "utf-8", tuple(lines)), _source())
     assert [c.number for c in result.lines] == [2, 3, 4, 5, 6, 7]
