@@ -13,8 +13,9 @@ checks that it reads cleanly, then measures, each as a child process:
 (d) the peak RSS of the largest process of each step (``os.wait4``);
 (e) HTML pages and output megabytes per script;
 (f) what a reader downloads before the first search result: the gzipped
-    ``search/search_index.json`` (mkdocs-material loads it whole), or a
-    Pagefind index's fixed files when there is one (see ``pagefind_bytes``);
+    ``search/search_index.json`` (mkdocs-material loads it whole) if there is
+    one, and what the Pagefind search box fetches for ``PAGEFIND_QUERY``,
+    measured in headless Chromium (see ``pagefind_bytes``);
 (g) publish / (generator + one mkdocs), and the generator's share of publish;
 (h) incremental: one sentence appended to one transcript, then
     ``python -m generator build`` again, and how many files under docs/ it
@@ -52,7 +53,7 @@ SEED = 20261128  # random.Random(SEED): the same archive every run
 DEFAULT_SIZES = (5, 50, 500, 2000)
 SCRIPT_DIRS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 GZIP_LEVEL = 6  # what web servers typically use for JSON
-PAGEFIND_QUERY = "价格战"  # the query whose chunks count, once Pagefind is set up
+PAGEFIND_QUERY = "价格战"  # the query (f) types into the search box
 APPENDED = "这一点我们后面还会再展开讲，今天先说到这里。"  # the incremental edit (h)
 
 # Made-up names: surnames and given-name characters chosen so that no real
@@ -70,7 +71,7 @@ CODE_PATHS = ("generator", "templates", "mkdocs.yml", "mkdocs.zh-hant.yml", "see
 
 def git(*args: str) -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout.rstrip()
     except (OSError, subprocess.CalledProcessError):
         return ""
 
@@ -317,25 +318,82 @@ def gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0))
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, as the browser tests use
+SEARCH_SETTLED_JS = """() => {
+    const box = document.querySelector("header input.yl-search__input");
+    const out = document.querySelector(".yl-search__output");
+    return !!box && !!out && !out.hidden && out.dataset.query === box.value.trim()
+        && ["done", "none", "error", "unavailable"].includes(out.dataset.state);
+}"""
+
+
 def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None:
     """What a reader downloads for one Pagefind search, or None while there is no Pagefind index.
 
-    Pagefind's files are compressed already, so their sizes on disk are what
-    travels. Fixed: pagefind.js, pagefind-entry.json, the WebAssembly and the
-    ``.pf_meta``; then, per query, the ``.pf_index`` chunk(s) whose word range
-    holds the query's words and the ``.pf_fragment`` of each result shown.
-
-    TODO(pagefind): the per-query part. The chunk ranges live in the gzipped
-    CBOR ``.pf_meta``; the simplest faithful measure is to run ``query`` in the
-    built page with Playwright (pinned in requirements.txt) and sum the bytes of
-    the responses under pagefind/ until the first result renders.
+    The built site is served (``python -m http.server`` on 127.0.0.1) and ``query`` typed into the
+    header's search box in headless Chromium (Playwright, pinned in requirements.txt); every response
+    under pagefind/ from the first focus of the box until the first results show is counted.
+    Pagefind's index files are compressed already, so their bodies are what travels (pagefind.js and
+    its worker would shrink by about 60 kB more with a server's gzip). ``fixed``: pagefind.js, its
+    worker, the WebAssembly, pagefind-entry.json and the ``.pf_meta``; ``chunks``: the ``.pf_index``
+    files of the query's characters; ``fragments``: the ``.pf_fragment`` of each page shown (the box
+    shows 10 at first). Without Chromium or Playwright only the fixed files on disk are counted.
     """
     folder = script_dir / "pagefind"
     if not folder.is_dir():
         return None
-    fixed = [p for p in folder.iterdir() if p.is_file() and (
-        p.name in ("pagefind.js", "pagefind-entry.json") or p.suffix in (".pf_meta", ".pagefind"))]
-    return {"fixed": sum(p.stat().st_size for p in fixed), "query": query, "chunks": None}
+    fixed_files = [p for p in folder.iterdir() if p.is_file() and (
+        p.name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json") or p.suffix in (".pf_meta", ".pagefind"))]
+    measured = {"query": query, "fixed": sum(p.stat().st_size for p in fixed_files), "chunks": None,
+                "fragments": None, "total": None, "pages": None, "seconds": None}
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return measured
+    if not CHROMIUM.exists():
+        return measured
+    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                               "--directory", str(script_dir.parent)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    fetched: dict[str, int] = {}
+    try:
+        port = re.search(r"port (\d+)", server.stdout.readline() or "")
+        if port is None:
+            return measured
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run"])
+            try:
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{port.group(1)}/{script_dir.name}/", wait_until="networkidle")
+                page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())) if "/pagefind/" in r.url else None)
+                started = time.perf_counter()
+                box = page.locator("header input.yl-search__input")
+                box.click()
+                box.press_sequentially(query, delay=20)
+                page.wait_for_function(SEARCH_SETTLED_JS, timeout=300_000)
+                measured["seconds"] = time.perf_counter() - started
+                measured["pages"] = page.locator(".yl-search__item").count()
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    by_kind = lambda suffix: sum(size for url, size in fetched.items() if url.split("?")[0].endswith(suffix))
+    measured["chunks"], measured["fragments"] = by_kind(".pf_index"), by_kind(".pf_fragment")
+    measured["fixed"] = sum(fetched.values()) - measured["chunks"] - measured["fragments"]
+    measured["total"] = sum(fetched.values())
+    return measured
+
+
+def _pagefind_cell(found: dict | None) -> str:
+    if found is None:
+        return "no index"
+    if found["total"] is None:
+        return f"{found['fixed'] / 1e3:.0f} kB fixed (no browser to measure the rest)"
+    return (f"{found['total'] / 1e3:.0f} kB = {found['fixed'] / 1e3:.0f} + {found['chunks'] / 1e3:.0f} + "
+            f"{found['fragments'] / 1e3:.0f} ({found['pages']} pages, {found['seconds']:.1f} s)")
 
 
 STAGES_SCRIPT = r"""
@@ -357,12 +415,12 @@ print(json.dumps(marks))
 """
 
 STAGE_NAMES = {  # what happened between the previous mark and this one
-    "parse": "config+read+clean+parse",
-    "link": "link (ids, topics)",
+    "parse": "config + each source read…convert (or from .yanlu-cache)",
+    "link": "link (ids, topics)",  # marks of earlier pipelines, which linked and converted all sources at once
     "convert": "convert",
-    "render 1/2": "export JSON + render zh-hans",
+    "render 1/2": "assemble + export JSON + render zh-hans",
     "render 2/2": "render zh-hant",
-    "end": "query map + jieba dict",
+    "end": "query map",
 }
 
 
@@ -434,8 +492,9 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
             log(f"N={n}: check reports {len(warnings)} warning(s)/flag(s), e.g. {warnings[0][:200]}")
         log(f"N={n}: check ok ({m.check.seconds:.1f} s)")
 
-    def build_cold() -> Run:  # (a): no docs/
-        shutil.rmtree(root / "docs", ignore_errors=True)
+    def build_cold() -> Run:  # (a): no docs/, no cache of earlier runs
+        for folder in ("docs", ".yanlu-cache"):
+            shutil.rmtree(root / folder, ignore_errors=True)
         return checked("generator build", run(generator(root, "build"), cwd=root))
 
     m.build = repeated(build_cold, repeat)
@@ -464,7 +523,9 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
             index = built / "search" / "search_index.json"
             m.search_gz[folder] = (gzip_size(index), index.stat().st_size) if index.exists() else (0, 0)
             m.pagefind[folder] = pagefind_bytes(built)
-            m.worker_gz[folder] = sum(gzip_size(p) for p in (built / "assets" / "javascripts" / "workers").glob("search.*.js"))
+            # The theme ships its search worker either way; it is only loaded with the search plugin's index.
+            m.worker_gz[folder] = sum(gzip_size(p) for p in (built / "assets" / "javascripts" / "workers").glob("search.*.js")
+                                      ) if index.exists() else 0
 
     # (h) one sentence appended, as a new turn by one of the transcript's speakers
     seed = sorted((root / "seeds").glob("*.txt"))[0]
@@ -573,10 +634,12 @@ def table(results: list[Measure]) -> str:
     row("(e) HTML pages, zh-hans / zh-hant", lambda m: _pair(m, lambda f: str(m.pages[f][0])))
     row("(e) output MB, zh-hans / zh-hant", lambda m: _pair(m, lambda f: f"{m.pages[f][1] / 1e6:.1f}"))
     row("(f) search index, gzip MB (raw MB), zh-hans / zh-hant",
-        lambda m: _pair(m, lambda f: f"{m.search_gz[f][0] / 1e6:.2f} ({m.search_gz[f][1] / 1e6:.1f})"))
-    row("(f) search worker script, gzip kB (fixed)", lambda m: _pair(m, lambda f: f"{m.worker_gz[f] / 1e3:.0f}"))
-    row("(f) Pagefind, fixed + query chunks",
-        lambda m: _pair(m, lambda f: "no index" if m.pagefind[f] is None else f"{m.pagefind[f]['fixed'] / 1e3:.0f} kB + TODO"))
+        lambda m: _pair(m, lambda f: f"{m.search_gz[f][0] / 1e6:.2f} ({m.search_gz[f][1] / 1e6:.1f})"
+                                     if m.search_gz[f][1] else "none"))
+    row("(f) search worker script, gzip kB (fixed)",
+        lambda m: _pair(m, lambda f: f"{m.worker_gz[f] / 1e3:.0f}" if m.worker_gz[f] else "none"))
+    row(f"(f) Pagefind, bytes before the first results for {PAGEFIND_QUERY}: total = fixed + index chunks + fragments",
+        lambda m: _pair(m, lambda f: _pagefind_cell(m.pagefind[f])))
     row("(h) incremental build after a 1-sentence edit: wall s (CPU s)", lambda m: _s(m.incremental))
     row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}")
     names = list(dict.fromkeys(name for m in results for name, _, _ in m.stage_times))

@@ -23,7 +23,7 @@ def _project(config: MkDocsConfig) -> pipeline.Project:
     return pipeline.Project(Path(config.config_file_path).resolve().parent)
 
 
-@event_priority(100)  # before the search plugin reads the jieba dictionary we write
+@event_priority(100)  # the pages exist before any plugin looks at docs/
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if os.environ.get("YANLU_PREBUILT"):  # `python -m generator site` generated docs/ already
         return config

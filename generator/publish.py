@@ -183,7 +183,11 @@ def start_pagefind(site_dir: Path, work: Path) -> tuple[subprocess.Popen, int]:
     shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
     command = [str(binary), "--site", str(work), "--output-path", str(site_dir / PAGEFIND_DIR),
                "--exclude-selectors", PAGEFIND_EXCLUDE, "--silent"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
+    try:
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
+    except OSError as exc:
+        raise YanluError(f"pagefind ({site_dir.name})", f"could not run {binary}: {exc}",
+                         "Reinstall the pinned packages: `.venv/bin/pip install -r requirements.txt`.") from None
 
 
 def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int, lang: str) -> None:
@@ -191,7 +195,7 @@ def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int, lang: str
     out, err = run.communicate()
     where = f"pagefind ({site_dir.name})"
     if run.returncode:
-        raise YanluError(where, f"{' '.join(run.args)} failed (exit status {run.returncode}):\n{(err or out).strip()}",
+        raise YanluError(where, f"{' '.join(run.args)} failed (exit status {run.returncode}):\n{(err or out).strip() or '(it printed nothing)'}",
                          "Fix the problem Pagefind names above.")
     bundle = site_dir / PAGEFIND_DIR
     try:

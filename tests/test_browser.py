@@ -216,8 +216,8 @@ def assert_shown(page, pid: str) -> None:
 
 
 def normalised(text: str) -> str:
-    """Search results carry the build's jieba word breaks (U+200B); compare without them and whitespace."""
-    return re.sub(r"[\s\u200b]+", "", text)
+    """Compare without whitespace: excerpts and pages may break lines and space words differently."""
+    return re.sub(r"\s+", "", text)
 
 
 def type_with_ime(page, text: str) -> None:
@@ -236,43 +236,68 @@ def type_with_ime(page, text: str) -> None:
     page.keyboard.press("End")  # the commit keystroke's keyup
 
 
-def search(page, base: str, script: str, query: str, ime: bool = False) -> dict:
-    """Type ``query`` into the header search box of the ``script`` home page; the settled results."""
+SEARCH_BOX = "header input.yl-search__input"
+# yanlu-search.js marks the results with the query they answer and a state once they are shown.
+SEARCH_SETTLED_JS = """() => {
+    const box = document.querySelector("header input.yl-search__input");
+    const out = document.querySelector(".yl-search__output");
+    return !!box && !!out && !out.hidden && out.dataset.query === box.value.trim()
+        && ["done", "none", "error", "unavailable"].includes(out.dataset.state);
+}"""
+SEARCH_RESULTS_JS = """() => {
+    const out = document.querySelector(".yl-search__output");
+    const hits = [...out.querySelectorAll("a.yl-search__hit")].map(a => ({
+        href: a.href, text: a.textContent, shown: a.offsetParent !== null}));
+    return {state: out.dataset.state, meta: out.querySelector(".yl-search__meta").textContent,
+            pages: [...out.querySelectorAll("a.yl-search__page")].map(a => a.href), hits};
+}"""
+
+
+def search(page, base: str, script: str, query: str, ime: bool = False, expand: bool = True) -> dict:
+    """Type ``query`` into the header search box of the ``script`` home page; the results it shows.
+
+    With ``expand``, every "more results" and "N more on this page" button is pressed first, as a
+    reader looking for a paragraph would: the result then lists everything the box can show.
+    """
     page.goto(f"{base}{script}/")
-    box = page.locator("input.md-search__input")
+    box = page.locator(SEARCH_BOX)
     box.click()
     if ime:
         type_with_ime(page, query)
     else:
         box.press_sequentially(query, delay=20)
-        # Playwright enters characters that are not on a keyboard (CJK) as bare text input, with no
-        # keyup; a reader's input method commits with a keystroke, whose keyup Material listens for.
-        page.keyboard.press("End")
-    # Material searches on every keystroke: wait until results exist (or 'none') and stop changing.
-    snapshot_js = """() => {
-        const meta = document.querySelector(".md-search-result__meta");
-        const items = [...document.querySelectorAll(".md-search-result__item")];
-        return {meta: meta ? meta.textContent : "",
-                texts: items.map(i => i.textContent),
-                pages: items.map(i => { const a = i.querySelector("a.md-search-result__link"); return a ? a.href : ""; })};
-    }"""
-    last, stable_since = None, time.monotonic()
-    deadline = time.monotonic() + 8
-    while time.monotonic() < deadline:
-        now = page.evaluate(snapshot_js)
-        done = bool(now["texts"]) or re.search(r"没有|沒有", now["meta"])
-        if now != last:
-            last, stable_since = now, time.monotonic()
-        elif done and time.monotonic() - stable_since > 0.4:
-            break
-        page.wait_for_timeout(100)
-    pages = [urlsplit(href).path for href in last["pages"]]
-    return {"meta": normalised(last["meta"]), "text": normalised("".join(last["texts"])), "pages": pages,
-            "input": box.input_value()}
+    page.wait_for_function(SEARCH_SETTLED_JS, timeout=10_000)
+    if expand:
+        for _ in range(20):  # more pages, 10 at a time
+            more = page.locator(".yl-search__more:visible")
+            if not more.count():
+                break
+            shown = page.locator(".yl-search__item").count()
+            more.click()
+            page.wait_for_function(f"() => document.querySelectorAll('.yl-search__item').length > {shown}")
+        buttons = page.locator(".yl-search__more-here")  # each goes away once pressed
+        for _ in range(200):
+            if not buttons.count():
+                break
+            buttons.first.click()
+    found = page.evaluate(SEARCH_RESULTS_JS)
+    hits = [(urlsplit(h["href"]).path, urlsplit(h["href"]).fragment, normalised(h["text"]), h["shown"])
+            for h in found["hits"]]
+    return {"state": found["state"], "meta": normalised(found["meta"]), "input": box.input_value(),
+            "pages": [urlsplit(href).path for href in found["pages"]], "hits": hits,
+            "text": "".join(text for _, _, text, _ in hits)}
+
+
+def hit_for(results: dict, script: str, target: dict) -> tuple | None:
+    """The result that links to ``target``'s paragraph on its event page, if the box lists one."""
+    path = f"{PREFIX}{script}/events/{target['event']}/"
+    return next((hit for hit in results["hits"] if hit[0] == path and hit[1] == target["id"]), None)
 
 
 def describe(results: dict) -> str:
-    return f"search box holds {results['input']!r}; {results['meta']}; pages: {results['pages']}"
+    hits = ", ".join(f"{path}#{fragment}" for path, fragment, _, _ in results["hits"][:30])
+    return (f"search box holds {results['input']!r}; state {results['state']}; {results['meta']}; "
+            f"pages: {results['pages']}; first results: {hits}")
 
 
 # ------------------------------------------------------------------ 1-3 permalinks and copy link
@@ -343,7 +368,7 @@ def test_copy_button_puts_the_paragraph_permalink_on_the_clipboard(browser, base
 # ------------------------------------------------------------------ 4 search in Chinese
 
 SEARCHES = [
-    # query, speaker of the expected paragraph, words of it that a result must show, page that must be found
+    # query, speaker of the expected paragraph, words of it that its result must show, page that must be found
     ("价格战", "wang-xiaochuan", "价格战对于中国发展大模型", "topics/price-war/"),
     ("李大海", "li-dahai", "最近有个机构做过一个调研", "speakers/li-dahai/"),
     ("面壁智能", "li-dahai", "面壁智能发布的 MiniCPM1.0", None),
@@ -353,13 +378,72 @@ SEARCHES = [
 
 @pytest.mark.parametrize("query, speaker, words, page_path", SEARCHES, ids=[s[0] for s in SEARCHES])
 def test_search_in_chinese_finds_the_paragraph(browser, base, corpus, query, speaker, words, page_path):
-    paragraph(corpus, speaker, words)
+    target = paragraph(corpus, speaker, words)
     with open_page(browser) as page:
         results = search(page, base, "zh-hans", query)
-    assert normalised(words) in results["text"], f"searching {query!r} does not show {words!r}: {describe(results)}"
+        assert not page.js_errors, page.js_errors
+    hit = hit_for(results, "zh-hans", target)
+    assert hit is not None, (
+        f"searching {query!r} lists no link to the paragraph {target['id']} ({words!r}): {describe(results)}")
+    assert normalised(words) in hit[2], f"the result for {target['id']} shows {hit[2]!r}, not {words!r}"
     if page_path:
         assert f"{PREFIX}zh-hans/{page_path}" in results["pages"], (
             f"searching {query!r} does not list {page_path}: {describe(results)}")
+
+
+def test_a_search_result_opens_the_paragraph_highlighted(browser, base, corpus):
+    target = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")
+    with open_page(browser) as page:
+        search(page, base, "zh-hans", "价格战")
+        link = page.locator(f"a.yl-search__hit[href$='/events/{target['event']}/#{target['id']}']")
+        assert link.count() == 1, f"no single result links to #{target['id']}"
+        link.click()
+        page.wait_for_url(re.compile(f".*#{target['id']}$"))
+        assert_shown(page, target["id"])
+        assert page.locator(".yl-search__output").is_hidden(), "the results stay open over the paragraph"
+        assert not page.js_errors, page.js_errors
+
+
+def test_search_for_words_that_are_nowhere_says_so(browser, base):
+    with open_page(browser) as page:
+        results = search(page, base, "zh-hans", "量子纠缠")
+        assert not page.js_errors, page.js_errors
+    assert results["state"] == "none" and not results["hits"], describe(results)
+    assert results["meta"] == "没有找到符合条件的结果", describe(results)
+
+
+def test_search_downloads_under_a_megabyte_before_the_first_result(browser, base):
+    """Everything search fetches — pagefind.js, its worker and WebAssembly, the index metadata, the
+    index chunks of the query's characters and the fragments of the first results — counted from the
+    first focus of the box until the first result shows (Pagefind's files are compressed already)."""
+    with open_page(browser) as page:
+        page.goto(f"{base}zh-hans/")
+        page.wait_for_load_state("networkidle")
+        fetched = {}
+
+        def on_response(response):
+            try:
+                fetched[response.url] = len(response.body())
+            except Exception as exc:  # a redirect has no body
+                fetched[response.url] = 0
+                print(f"{response.url}: {exc}")
+
+        page.on("response", on_response)
+        box = page.locator(SEARCH_BOX)
+        box.click()
+        box.press_sequentially("价格战", delay=20)
+        page.wait_for_function(SEARCH_SETTLED_JS, timeout=10_000)
+        page.locator("a.yl-search__hit").first.wait_for(state="visible")
+        page.remove_listener("response", on_response)
+        assert not page.js_errors, page.js_errors
+    names = sorted(url.rsplit("/", 1)[-1].split("?")[0] for url in fetched)
+    total = sum(fetched.values())
+    print(f"search 价格战: {total} bytes in {len(fetched)} files before the first result: {names}")
+    for expected in ("pagefind.js", ".pf_meta", "wasm.", ".pf_index", ".pf_fragment"):
+        assert any(expected in name for name in names), f"no {expected} among the files search fetched: {names}"
+    assert all(url.startswith(f"{base}zh-hans/pagefind/") for url in fetched), (
+        f"search fetched files from outside zh-hans/pagefind/: {sorted(fetched)}")
+    assert total < 1_000_000, f"{total} bytes before the first result for 价格战: {fetched}"
 
 
 # ------------------------------------------------------------------ 5 toggle between scripts
@@ -436,43 +520,48 @@ def test_root_page_follows_the_browser_language(browser, base, locale, script):
 # ------------------------------------------------------------------ 6 search across scripts
 
 
-def test_simplified_site_finds_traditional_query(browser, base, corpus):
-    words = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")["zh-Hans"][:16]
+def cross_script(browser, base, corpus, script: str, query: str, ime: bool = False) -> tuple[dict, list[str]]:
+    """Search ``query`` (typed in the other script) on ``script``; what is missing from what 价格战 finds."""
+    key = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}[script]
+    target = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")
+    words = target[key][:16]
     with open_page(browser) as page:
-        results = search(page, base, "zh-hans", "價格戰")
+        results = search(page, base, script, query, ime=ime)
+        assert not page.js_errors, page.js_errors
     problems = []
-    if normalised(words) not in results["text"]:
-        problems.append(f"no result shows {words!r}")
-    if f"{PREFIX}zh-hans/topics/price-war/" not in results["pages"]:
-        problems.append("the topic page 价格战 (topics/price-war/) is not found")
+    hit = hit_for(results, script, target)
+    if hit is None:
+        problems.append(f"no result links to the paragraph {target['id']}")
+    elif normalised(words) not in hit[2]:
+        problems.append(f"the result for {target['id']} does not show {words!r}: {hit[2]!r}")
+    if f"{PREFIX}{script}/topics/price-war/" not in results["pages"]:
+        problems.append("the topic page (topics/price-war/) is not found")
+    return results, problems
+
+
+def test_simplified_site_finds_traditional_query(browser, base, corpus):
+    results, problems = cross_script(browser, base, corpus, "zh-hans", "價格戰")
     assert not problems, (
-        "searching 價格戰 on the Simplified site should find what 价格战 finds (the index holds Simplified words; "
-        "yanlu.js converts the query): " + "; ".join(problems) + f"\n{describe(results)}")
+        "searching 價格戰 on the Simplified site should find what 价格战 finds (the index holds Simplified "
+        "characters; yanlu-search.js converts the query): " + "; ".join(problems) + f"\n{describe(results)}")
+    assert results["input"] == "价格战", f"the box holds {results['input']!r}, not the converted 价格战"
 
 
 def test_traditional_site_finds_simplified_query(browser, base, corpus):
-    words = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")["zh-Hant"][:16]
-    with open_page(browser) as page:
-        results = search(page, base, "zh-hant", "价格战")
-    problems = []
-    if normalised(words) not in results["text"]:
-        problems.append(f"no result shows {words!r}")
-    if f"{PREFIX}zh-hant/topics/price-war/" not in results["pages"]:
-        problems.append("the topic page 價格戰 (topics/price-war/) is not found")
+    results, problems = cross_script(browser, base, corpus, "zh-hant", "价格战")
     assert not problems, (
-        "searching 价格战 on the Traditional site should find what 價格戰 finds (the index holds Traditional words; "
-        "yanlu.js converts the query): " + "; ".join(problems) + f"\n{describe(results)}")
+        "searching 价格战 on the Traditional site should find what 價格戰 finds (the index holds Traditional "
+        "characters; yanlu-search.js converts the query): " + "; ".join(problems) + f"\n{describe(results)}")
+    assert results["input"] == "價格戰", f"the box holds {results['input']!r}, not the converted 價格戰"
 
 
 def test_cross_script_query_typed_through_an_input_method(browser, base, corpus):
     """A Traditional reader on the Simplified site types 價格戰 with Zhuyin: one query, and it finds 价格战."""
-    words = paragraph(corpus, "wang-xiaochuan", "价格战对于中国发展大模型")["zh-Hans"][:16]
-    with open_page(browser) as page:
-        results = search(page, base, "zh-hans", "價格戰", ime=True)
+    results, problems = cross_script(browser, base, corpus, "zh-hans", "價格戰", ime=True)
     assert results["input"] in ("價格戰", "价格战"), (
         f"typing 價格戰 through an input method left {results['input']!r} in the search box: "
-        "templates/assets/yanlu.js convertQuery rewrites the box while the IME is still composing")
-    assert normalised(words) in results["text"], f"no result shows {words!r}: {describe(results)}"
+        "templates/assets/yanlu-search.js converts the box while the IME is still composing")
+    assert not problems, "; ".join(problems) + f"\n{describe(results)}"
 
 
 # ------------------------------------------------------------------ the site stays on its own host
@@ -491,6 +580,11 @@ def test_pages_make_no_failing_or_third_party_requests(browser, base, corpus):
         for url in (f"{base}zh-hans/", event_url(base, "zh-hans", pid), f"{base}zh-hant/speakers/li-dahai/"):
             page.goto(url)
             page.wait_for_load_state("networkidle")
+        # Search, too: Pagefind's script, WebAssembly, index and fragments come from the site itself.
+        for script, query in (("zh-hant", "價格戰"), ("zh-hans", "Scaling Law")):
+            search(page, base, script, query, expand=False)
+            page.wait_for_load_state("networkidle")
+        assert not page.js_errors, page.js_errors
     assert not bad, "requests that failed or left the site:\n" + "\n".join(bad)
 
 

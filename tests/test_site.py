@@ -15,6 +15,7 @@ and links are resolved against that address exactly as a browser does
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -31,7 +32,7 @@ from generator.convert import SHARED
 import yaml
 
 from generator.pipeline import Project
-from generator.publish import publish
+from generator.publish import pagefind_page, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -311,13 +312,15 @@ def simplified_slips(text: str) -> list[tuple[int, str]]:
     and s2tw writes 為 著 才 for the standard 爲 着 纔 that some seeds use. A
     character is a slip only when neither accepts it: both s2t and s2tw change
     it. One-to-many characters that are right where they stand are listed in
-    TRADITIONAL_ONE_TO_MANY.
+    TRADITIONAL_ONE_TO_MANY, and a character Traditional text also writes on its
+    own (周 in 周期, 托 in 托管, 注 in 注定: s2tw prefers 週期 託管 註定 as phrases,
+    but converting the character alone leaves it) is no slip either.
     """
     a, b = cc("s2t").convert(text), cc("s2tw").convert(text)
     if len(a) != len(text) or len(b) != len(text):
         return [(0, "<s2t changed the length>")]
     return [(i, c) for i, c in enumerate(text)
-            if a[i] != c and b[i] != c and c not in TRADITIONAL_ONE_TO_MANY]
+            if a[i] != c and b[i] != c and c not in TRADITIONAL_ONE_TO_MANY and cc("s2tw").convert(c) != c]
 
 
 def without_flagged_mojibake(site: Site, text: str) -> str:
@@ -912,3 +915,106 @@ def test_every_paragraph_names_its_speaker_and_links_to_their_page(site):
                 if target != expected:
                     problems.append(f"{page.rel}#{p['id']}: {name} links to {who.attrs['href']}, not {p['speaker']}")
     assert not problems, report(problems, "paragraphs with a wrong or missing name beside them")
+
+
+# ------------------------------------------------------------------ 9. search: one Pagefind index per script
+
+
+def pagefind_fragments(site: Site, script: str) -> dict[str, dict]:
+    """Page address (relative to the script's folder, as Pagefind stores it) → that page's fragment:
+    its indexed text (words apart by U+200B), title and anchors (elements with an id)."""
+    fragments = {}
+    for path in sorted((site.root / script / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), f"{path}: not a Pagefind fragment"
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        fragments[fragment["url"]] = fragment
+    return fragments
+
+
+def indexed_text(fragment: dict) -> str:
+    """A fragment's text with Pagefind's word breaks and the index's spaces between characters taken out."""
+    return "".join(fragment["content"].replace("\u200b", "").split())
+
+
+def test_each_script_has_its_own_pagefind_index_of_every_page_and_no_other_search_index(site):
+    for script, lang in SCRIPTS.items():
+        folder = site.root / script
+        pages = [p for p in site.pages(script) if not p.rel.endswith("404.html")]
+        entry = json.loads((folder / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert {k: v["page_count"] for k, v in entry["languages"].items()} == {lang.lower(): len(pages)}, (
+            f"{script}/pagefind/ should index the {len(pages)} pages of {script} (all but 404) in {lang.lower()}: {entry}")
+        expected = {"/" + p.rel[len(script) + 1:].removesuffix("index.html") for p in pages}
+        assert set(pagefind_fragments(site, script)) == expected
+        for name in ("pagefind.js", "pagefind-worker.js"):
+            assert (folder / "pagefind" / name).is_file(), f"{script}/pagefind/{name} is missing"
+        assert list((folder / "pagefind").glob("wasm.*.pagefind")), f"{script}/pagefind/ has no WebAssembly"
+        assert not (folder / "search").exists(), f"{script}/search/: mkdocs-material's search plugin is still on"
+    assert not list(site.project.rglob("jieba*")), "jieba files are written although search no longer uses jieba"
+
+
+def test_every_paragraph_is_indexed_under_its_own_anchor_in_both_scripts(site):
+    problems = []
+    for script, key in SCRIPTS.items():
+        fragments = pagefind_fragments(site, script)
+        for event in site.corpus["events"]:
+            fragment = fragments[f"/events/{event['id']}/"]
+            text = indexed_text(fragment)
+            ids = list(site.shown(script, event["id"]))  # in page order
+            anchors = [a["id"] for a in fragment["anchors"] if a["id"].startswith("q-")]
+            if anchors != ids:
+                problems.append(f"{script}/events/{event['id']}/: the index's paragraph anchors are {anchors[:5]}…, "
+                                f"the page's {ids[:5]}…")
+            for p in (p for p in site.corpus["paragraphs"] if p["event"] == event["id"]):
+                if "".join(p[key].split()) not in text:
+                    problems.append(f"{script}/events/{event['id']}/#{p['id']}: not in the index: {p[key][:30]!r}")
+            for chrome in ("复制链接", "複製連結", "言录 Yanlu", "言錄 Yanlu"):
+                if chrome in fragment["content"]:
+                    problems.append(f"{script}/events/{event['id']}/: the index holds {chrome!r} (not the article)")
+            # Every Chinese character is a word of its own (publish.pagefind_page), whatever a segmenter makes of it.
+            words = [w.strip() for w in fragment["content"].split("\u200b")]
+            long = [w for w in words if len(w) > 1 and all("\u4e00" <= c <= "\u9fff" for c in w)]
+            if long:
+                problems.append(f"{script}/events/{event['id']}/: words of several characters in the index: {long[:5]}")
+    assert not problems, report(problems, "paragraphs search cannot find or cannot link to")
+
+
+def test_the_search_box_is_in_every_header_and_loads_its_scripts_own_index(site):
+    labels = {"zh-hans": "搜索", "zh-hant": "搜尋"}
+    problems = []
+    for script in SCRIPTS:
+        for page in site.pages(script):
+            header = page.dom.find("header")
+            boxes = [e for e in (header.iter() if header else []) if "data-yl-search" in e.attrs]
+            if len(boxes) != 1 or "hidden" not in boxes[0].attrs:
+                problems.append(f"{page.rel}: {len(boxes)} search boxes in the header (one, hidden until its script runs)")
+                continue
+            field = boxes[0].find("input", "yl-search__input")
+            if field is None or field.attrs.get("aria-label") != labels[script]:
+                problems.append(f"{page.rel}: the search field is not labelled {labels[script]!r}")
+            config = next((e.raw_text() for e in page.dom.find_all("script") if "window.YANLU =" in e.raw_text()), "")
+            search = json.loads(config.split("=", 1)[1].strip().rstrip(";"))["search"] if config else {}
+            if not search.get("indexed"):
+                problems.append(f"{page.rel}: window.YANLU.search does not say the index was built")
+            target = site.resolve(page, search.get("pagefind", "")).target if search.get("pagefind") else None
+            if is_remote(search.get("pagefind", "")) or target != site.root / script / "pagefind" / "pagefind.js":
+                problems.append(f"{page.rel}: search loads {search.get('pagefind')!r}, not {script}/pagefind/pagefind.js")
+    assert not problems, report(problems, "pages whose search box is missing or points elsewhere")
+    script_text = (ROOT / "templates" / "assets" / "yanlu-search.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in script_text and "insertAdjacentHTML" not in script_text, (
+        "yanlu-search.js must put transcript text into the page as text: Pagefind's excerpts are not escaped")
+
+
+def test_pagefind_reads_the_article_with_every_chinese_character_apart():
+    html = ('<html lang="zh-Hant"><head><title>不要</title></head><body><nav>導航</nav>'
+            '<article class="md-content__inner" data-pagefind-body><h1 id="x">價格戰</h1>'
+            '<div class="yl-p" id="q-1" title="屬性不變"><a>李大海</a>表示，AI 時代 Scaling Law</div></article>'
+            '<footer>頁腳</footer></body></html>')
+    page = pagefind_page(html)
+    assert '<html lang="zh-Hant">' in page
+    assert "導航" not in page and "頁腳" not in page and "不要" not in page
+    assert '<h1 id="x">價 格 戰</h1>' in page
+    assert 'title="屬性不變"' in page
+    # characters that meet across a tag are spaced too (a space after a tag is no harm)
+    assert "<a> 李 大 海</a> 表 示，AI 時 代 Scaling Law" in page
+    assert pagefind_page('<html lang="zh-Hans"><body><article class="md-content__inner">404</article></body></html>') is None

@@ -1,5 +1,6 @@
 /* Yanlu quote permalinks: scroll to and highlight #q-…, follow aliases of
-   corrected paragraphs, say so when an id does not exist, copy links. */
+   corrected paragraphs, say so when an id does not exist, copy links; the 简/繁 toggle.
+   Search is yanlu-search.js. */
 (function () {
   "use strict";
   var CONFIG = window.YANLU || {};
@@ -70,25 +71,6 @@
       window.scrollTo(0, parseFloat(ratio) * height);
     }
   }
-
-  /* A query typed in the other script is converted before the theme's search runs:
-     this listener sees the input event first (capture phase) and rewrites the box. */
-  var CHARS = window.YANLU_CHARS || {};
-  function convertQuery(event) {
-    if (event.isComposing) return;  // an input method is still composing: wait for compositionend
-    var input = event.target;
-    if (!input.matches || !input.matches("input[data-md-component=search-query]")) return;
-    var value = input.value, converted = "";
-    for (var i = 0; i < value.length; i++) converted += CHARS[value[i]] || value[i];
-    if (converted !== value) {
-      var caret = input.selectionStart;
-      input.value = converted;
-      input.setSelectionRange(caret, caret);
-    }
-  }
-  document.addEventListener("input", convertQuery, true);
-  document.addEventListener("keyup", convertQuery, true);
-  document.addEventListener("compositionend", convertQuery, true);
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".yl-copy");
