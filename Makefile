@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test build site export check clean
+.PHONY: serve test build site export check bench clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/python -m generator site
+
+bench: $(STAMP)
+	$(BIN)/python -m generator.bench
 
 build export check: $(STAMP)
 	$(BIN)/python -m generator $@

@@ -10,6 +10,7 @@ JavaScript shows both links.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -84,12 +85,21 @@ def sitemap(project: Project, base_url: str) -> str:
             + "\n".join(entries) + "\n</urlset>\n")
 
 
-def mkdocs_build(project: Project, script_dir: str, site_dir: Path) -> subprocess.Popen:
+def build_epoch(result: Build) -> str:
+    """SOURCE_DATE_EPOCH from the inputs, not the clock: midnight UTC of the newest event."""
+    dates = sorted((e.date + "-01-01")[:10] for e in result.corpus.events if e.date)
+    newest = datetime.date.fromisoformat(dates[-1]) if dates else datetime.date(2000, 1, 1)
+    return str(int(datetime.datetime.combine(newest, datetime.time(), datetime.timezone.utc).timestamp()))
+
+
+def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str) -> subprocess.Popen:
     """Start ``mkdocs build`` of one script; the generator has run already, so the hook only reads."""
     config = project.root / CONFIGS[script_dir]
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "--site-dir", str(site_dir)]
     # YANLU_PAGEFIND: the pages may offer search, the index is built right after (extra.yanlu.search.indexed).
+    # SOURCE_DATE_EPOCH: MkDocs dates the sitemap from it, so two builds of the same input are identical.
     env = dict(os.environ, YANLU_PREBUILT="1", YANLU_PAGEFIND="1")
+    env.setdefault("SOURCE_DATE_EPOCH", epoch)
     base = os.environ.get("YANLU_SITE_URL", "")
     if base:
         env["YANLU_SCRIPT_URL"] = f"{base.rstrip('/')}/{script_dir}/"
@@ -235,7 +245,8 @@ def publish(project: Project, site: Path | None = None) -> Build:
     """Generate docs/, build both scripts in parallel, write the root page."""
     result = build(project)
     site = site or project.root / "site"
-    runs = {name: mkdocs_build(project, name, site / name) for name in CONFIGS}
+    epoch = build_epoch(result)
+    runs = {name: mkdocs_build(project, name, site / name, epoch) for name in CONFIGS}
     failures = []
     for name, run in runs.items():
         _out, err = run.communicate()

@@ -1018,3 +1018,14 @@ def test_pagefind_reads_the_article_with_every_chinese_character_apart():
     # characters that meet across a tag are spaced too (a space after a tag is no harm)
     assert "<a> 李 大 海</a> 表 示，AI 時 代 Scaling Law" in page
     assert pagefind_page('<html lang="zh-Hans"><body><article class="md-content__inner">404</article></body></html>') is None
+
+
+def test_publishing_the_same_input_twice_gives_byte_identical_sites(injection_site, tmp_path):
+    again = tmp_path / "site"
+    publish(Project(injection_site.project), again)
+    first = {p.relative_to(injection_site.root): p.read_bytes()
+             for p in sorted(injection_site.root.rglob("*")) if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in sorted(again.rglob("*")) if p.is_file()}
+    assert sorted(first) == sorted(second)
+    differing = [str(path) for path in first if first[path] != second[path]]
+    assert differing == []
