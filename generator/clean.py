@@ -15,7 +15,7 @@ import unicodedata
 from typing import Callable
 
 from .config import Entry
-from .model import BLANK, CleanLine, CleanText, Flag, RawText, Removal, strip_blank  # noqa: F401 (BLANK: for tests)
+from .model import CleanLine, CleanText, Flag, RawText, Removal, strip_blank
 
 
 # A pinyin syllable with a tone mark, in brackets right after a Han character.

@@ -145,12 +145,6 @@ class Converter:
     def hant(self, text: str) -> str:
         return self.to(Script.HANT, text)
 
-    def both(self, text: str, script: Script) -> tuple[str, str]:
-        """(Simplified, Traditional) of a text written in ``script``; its own script is the text as is."""
-        if script is Script.HANS:
-            return text, self.hant(text)
-        return self.hans(text), text
-
 
 def converter_for(config: SiteConfig) -> Converter:
     return Converter([(p.hans, p.hant) for p in config.protect])
@@ -163,21 +157,6 @@ def convert_paragraphs(paragraphs: list[Paragraph], script: Script, converter: C
     converted = converter.to(other, "\n".join(p.text for p in paragraphs)).split("\n") if paragraphs else []
     return [replace(p, hans=p.text, hant=text) if script is Script.HANS else replace(p, hans=text, hant=p.text)
             for p, text in zip(paragraphs, converted)]
-
-
-def convert(corpus: Corpus, converter: Converter) -> Corpus:
-    """Fill ``hans``/``hant`` of every paragraph, one OpenCC call per source."""
-    scripts = {s.id: s.script for s in corpus.sources}
-    by_source: dict[str, list[Paragraph]] = {}
-    for paragraph in corpus.paragraphs:
-        by_source.setdefault(paragraph.source, []).append(paragraph)
-    converted = [p for source_id, ps in by_source.items() for p in convert_paragraphs(ps, scripts[source_id], converter)]
-    return replace(corpus, paragraphs=tuple(converted))
-
-
-def named_in_both(name: str, name_hant: str, converter: Converter) -> tuple[str, str]:
-    """A name in both scripts: the editor's Traditional form when given, else converted."""
-    return name, name_hant or converter.hant(name)
 
 
 def review(corpus: Corpus, converter: Converter) -> list[tuple[str, str]]:

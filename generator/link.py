@@ -253,19 +253,6 @@ def assemble(config: SiteConfig, converter: Converter, parsed: list[ParsedSource
                   sections=tuple(sections), paragraphs=tuple(paragraphs), aliases=aliases)
 
 
-def link(parsed: list[ParsedSource], config: SiteConfig, converter: Converter) -> Corpus:
-    """Resolve every source against the configuration; collect all errors before stopping."""
-    errors: list[YanluError] = []
-    sections, paragraphs = [], []
-    topics = topic_patterns(config, converter)
-    for item in parsed:
-        source = next(s for s in config.sources if s.id == item.source_id)
-        s, p = link_source(item, source, config, converter, errors, topics)
-        sections += s
-        paragraphs += p
-    return assemble(config, converter, parsed, sections, paragraphs, errors)
-
-
 def _resolve_aliases(config: SiteConfig, current: dict, errors: list) -> tuple[tuple[str, str], ...]:
     """Follow each alias to a paragraph that exists now (a corrected paragraph may be corrected again)."""
     step = {a.old: a for a in config.aliases}

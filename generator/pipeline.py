@@ -7,7 +7,6 @@ import functools
 import hashlib
 import json
 import pickle
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from generator.export import export
-from generator.pipeline import Project, build, build_corpus
+from generator.pipeline import build
 
 PARAGRAPH_FIELDS = {"id", "event", "source", "seed", "section", "seq", "speaker", "kind", "text", "zh-Hans",
                     "zh-Hant", "topics", "addressed_to", "lines"}

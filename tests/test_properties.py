@@ -36,10 +36,10 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.clean import BLANK, FULL_WIDTH, clean, restore_punctuation
+from generator.clean import FULL_WIDTH, clean, restore_punctuation
 from generator.config import Entry, load_config
 from generator.convert import converter_for
-from generator.model import Corpus, RawText, Script, YanluError
+from generator.model import BLANK, Corpus, RawText, Script, YanluError
 from generator.parse import parse
 from generator.pipeline import Project, build_corpus
 from generator.read import decode, read_seed
