@@ -20,6 +20,7 @@ import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -41,7 +42,7 @@ class _Sequence(list):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when present: ~10x faster
     pass
 
 
@@ -307,14 +308,26 @@ class SiteConfig:
     aliases: tuple[Entry, ...] = ()
     files: tuple[Path, ...] = field(default=())
 
+    @cached_property
+    def _by_seed(self) -> dict[str, Entry]:
+        return {s.seed: s for s in self.sources}
+
+    @cached_property
+    def _speakers_by_id(self) -> dict[str, Entry]:
+        return {s.id: s for s in self.speakers}
+
+    @cached_property
+    def _events_by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.events}
+
     def source_for_seed(self, seed: str) -> Entry | None:
-        return next((s for s in self.sources if s.seed == seed), None)
+        return self._by_seed.get(seed)
 
     def speaker(self, speaker_id: str) -> Entry:
-        return next(s for s in self.speakers if s.id == speaker_id)
+        return self._speakers_by_id[speaker_id]
 
     def event(self, event_id: str) -> Entry:
-        return next(e for e in self.events if e.id == event_id)
+        return self._events_by_id[event_id]
 
 
 def _suggest(word: str, options) -> str:

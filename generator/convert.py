@@ -38,6 +38,7 @@ SHARED = frozenset("台着象余了干厘制")
 # Supplementary Private Use Area: cannot occur in a seed's text by accident
 # the way the BMP private-use characters of mojibake do.
 _PLACEHOLDER_BASE = 0xF0000
+_SUPPLEMENTARY_PRIVATE = re.compile("[\U000F0000-\U0010FFFF]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,10 +79,10 @@ class Converter:
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
         pattern = self._patterns[target]
-        if pattern is None:
+        if pattern is None or not pattern.search(text):
             return self._opencc[target].convert(text)
         # Placeholders: supplementary private-use characters the text does not contain.
-        taken = {c for c in text if ord(c) >= _PLACEHOLDER_BASE}
+        taken = set(_SUPPLEMENTARY_PRIVATE.findall(text))
         free = (chr(c) for c in range(_PLACEHOLDER_BASE, 0x10FFFE) if chr(c) not in taken)
         held: dict[str, str] = {}
 

@@ -60,6 +60,7 @@ class SpeakerIndex:
     converter: Converter
     _by_key: dict[str, set[str]] = field(default_factory=dict)
     _surface: dict[str, str] = field(default_factory=dict)  # written form → key
+    _keys: dict[str, str] = field(default_factory=dict)  # label → key, memoised
 
     def __post_init__(self):
         for participant in self.event.participants:
@@ -72,7 +73,9 @@ class SpeakerIndex:
                 self._surface[form] = key
 
     def key(self, label: str) -> str:
-        return fold(self.converter.hans(label))
+        if label not in self._keys:  # the same few labels recur on every turn
+            self._keys[label] = fold(self.converter.hans(label))
+        return self._keys[label]
 
     def is_known(self, label: str) -> bool:
         return bool(self.candidates(label))
