@@ -283,20 +283,43 @@ def pending_vanished(project: Project) -> dict[str, dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def _export_key(result: Build) -> str:
+    """Everything docs/data/ is made of: the sources' fingerprints and the configuration."""
+    corpus = result.corpus
+    parts = (sorted(result.source_keys.items()), repr(corpus.events), repr(corpus.speakers), repr(corpus.topics),
+             repr(corpus.sources), repr(corpus.aliases), corpus.warnings, export_stage.SCHEMA_VERSION, _code_version())
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+
+
 def export(project: Project, progress: Progress = _quiet) -> Build:
-    """Build the corpus and write ``docs/data/``; warn about published ids that would break."""
+    """Build the corpus and write ``docs/data/``; warn about published ids that would break.
+
+    When nothing the export is made of changed since the last run, the files
+    are left as they are (serialising a large corpus is the slow part).
+    """
     result = build_corpus(project, progress)
+    stamp = project.root / ".yanlu-cache" / "export.key"
+    key = _export_key(result)
+    outputs = [project.data / "corpus.json", project.data / "cleaning-report.json"]
+    if stamp.exists() and stamp.read_text() == key and all(p.exists() for p in outputs):
+        return _with_vanished_warning(result, list(pending_vanished(project).values()))
     known = previous_paragraphs(project) | pending_vanished(project)
     gone = vanished(known, result.corpus)
     # Remember them, so `aliases` still finds them after later builds overwrite corpus.json.
     write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in gone}))
-    if gone:
-        warning = (f"{len(gone)} paragraph id(s) published before no longer exist (e.g. {gone[0]['id']} in "
-                   f"seeds/{gone[0]['seed']}). If their text was corrected, run `python -m generator aliases` "
-                   "so old links still lead to them.")
-        result = replace(result, corpus=replace(result.corpus, warnings=result.corpus.warnings + (warning,)))
+    result = _with_vanished_warning(result, gone)
     export_stage.export(result.corpus, project.data)
+    write_if_changed(stamp, key)
     return result
+
+
+def _with_vanished_warning(result: Build, gone: list[dict]) -> Build:
+    if not gone:
+        return result
+    warning = (f"{len(gone)} paragraph id(s) published before no longer exist (e.g. {gone[0]['id']} in "
+               f"seeds/{gone[0]['seed']}). If their text was corrected, run `python -m generator aliases` "
+               "so old links still lead to them.")
+    return replace(result, corpus=replace(result.corpus, warnings=result.corpus.warnings + (warning,)))
 
 
 ALIAS_LIKENESS = 0.75  # a corrected paragraph is at least this alike to its old text

@@ -361,9 +361,9 @@ class Renderer:
         for topic_id, on in sorted(self.by_topic.items()):
             deps = tuple(sorted({source_keys[p.source] for p in on if p.source in source_keys}))
             plan.append((f"topics/{topic_id}.md", deps, functools.partial(self.topic_page, topic_id)))
-        base = (self.script.value, _templates_version(), json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
-                repr(self.corpus.events), repr(self.corpus.speakers), repr(self.corpus.topics),
-                repr(self.corpus.aliases), repr(self.corpus.sources))
+        base = _digest(self.script.value, _templates_version(), json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
+                       repr(self.corpus.events), repr(self.corpus.speakers), repr(self.corpus.topics),
+                       repr(self.corpus.aliases), repr(self.corpus.sources))
         return [(path, _digest(base, path, deps), render) for path, deps, render in plan]
 
     def pages(self) -> list[Page]:
