@@ -71,7 +71,11 @@ def cleaning_report(corpus: Corpus) -> dict:
 def export(corpus: Corpus, data_dir: Path) -> list[Path]:
     """Write corpus.json and cleaning-report.json; return the files that changed."""
     outputs = {
-        data_dir / "corpus.json": dumps(corpus_json(corpus)),
+        # Compact: at thousands of transcripts this file is tens of megabytes.
+        data_dir / "corpus.json": json.dumps(corpus_json(corpus), ensure_ascii=False, sort_keys=True,
+                                             separators=(",", ":")) + "\n",
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
+        # The published ids alone, so the next build can tell cheaply whether any vanished.
+        data_dir / "ids.json": json.dumps(sorted(p.id for p in corpus.paragraphs)) + "\n",
     }
     return [path for path, content in outputs.items() if write_if_changed(path, content)]

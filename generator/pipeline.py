@@ -267,6 +267,23 @@ def previous_paragraphs(project: Project) -> dict[str, dict]:
         return {}
 
 
+def _published_before(project: Project, corpus: Corpus) -> dict[str, dict]:
+    """The previous export's paragraphs that the corpus no longer has, by id.
+
+    Reading a large corpus.json is slow, so the ids are checked against
+    docs/data/ids.json first and the full file is read only when some vanished.
+    """
+    ids_path = project.data / "ids.json"
+    current = {p.id for p in corpus.paragraphs} | {old for old, _ in corpus.aliases}
+    if ids_path.exists() and (project.data / "corpus.json").exists():
+        try:
+            if set(json.loads(ids_path.read_text(encoding="utf-8"))) <= current:
+                return {}
+        except ValueError:
+            pass
+    return {pid: p for pid, p in previous_paragraphs(project).items() if pid not in current}
+
+
 def vanished(previous: dict[str, dict], corpus: Corpus) -> list[dict]:
     """Paragraphs published before whose ids now lead nowhere."""
     current = {p.id for p in corpus.paragraphs} | {old for old, _ in corpus.aliases}
@@ -303,7 +320,7 @@ def export(project: Project, progress: Progress = _quiet) -> Build:
     outputs = [project.data / "corpus.json", project.data / "cleaning-report.json"]
     if stamp.exists() and stamp.read_text() == key and all(p.exists() for p in outputs):
         return _with_vanished_warning(result, list(pending_vanished(project).values()))
-    known = previous_paragraphs(project) | pending_vanished(project)
+    known = _published_before(project, result.corpus) | pending_vanished(project)
     gone = vanished(known, result.corpus)
     # Remember them, so `aliases` still finds them after later builds overwrite corpus.json.
     write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in gone}))
