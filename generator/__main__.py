@@ -21,6 +21,7 @@ HELP = {
     "root": "The project folder (holding seeds/ and site_config/). Default: the current folder.",
     "debug": "Show the Python traceback of an error.",
     "quiet": "Print only errors and the final line.",
+    "jobs": "Worker processes for a large build (default: one per core).",
     "show": "How many conversions to review to list (default 20).",
 }
 
@@ -68,19 +69,28 @@ def summary(result: pipeline.Build) -> str:
     return "\n".join(lines)
 
 
+def add_common_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--root", type=Path, default=default, help=HELP["root"])
+    parser.add_argument("--debug", action="store_true", default=default, help=HELP["debug"])
+    parser.add_argument("--quiet", action="store_true", default=default, help=HELP["quiet"])
+    parser.add_argument("--jobs", type=int, default=default, help=HELP["jobs"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Yanlu (言录) site generator.")
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help=HELP["root"])
-    parser.add_argument("--debug", action="store_true", help=HELP["debug"])
-    parser.add_argument("--quiet", action="store_true", help=HELP["quiet"])
+    add_common_options(parser, argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("build", "export", "check", "site", "aliases"):
         sub = commands.add_parser(name, help=HELP[name], description=HELP[name])
+        # Accepted after the command too (`build --root DIR`); given before it, they are kept.
+        add_common_options(sub, argparse.SUPPRESS)
         if name == "check":
             sub.add_argument("--show", type=int, default=20, help=HELP["show"])
-    args = parser.parse_args(argv)
+    args = argparse.Namespace(root=None, debug=False, quiet=False, jobs=None)
+    parser.parse_args(argv, namespace=args)
+    jobs = args.jobs or pipeline.default_jobs()
 
-    project = pipeline.Project(args.root.resolve())
+    project = pipeline.Project((args.root or Path.cwd()).resolve())
     started = time.perf_counter()
     bar = ProgressBar()
     try:
@@ -94,14 +104,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Recorded {len(added)} alias(es); {len(unmatched)} paragraph(s) removed. Now run `python -m generator build`.")
             return 0
         if args.command == "check":
-            result = pipeline.build_corpus(project, bar, write_cache=False)
+            result = pipeline.build_corpus(project, bar, write_cache=False, jobs=jobs)
         elif args.command == "site":
             from .publish import publish
-            result = publish(project)
+            result = publish(project, jobs=jobs)
         elif args.command == "export":
-            result = pipeline.export(project, bar)
+            result = pipeline.export(project, bar, jobs=jobs)
         else:
-            result = pipeline.build(project, bar)
+            result = pipeline.build(project, bar, jobs=jobs)
     except YanluError as exc:
         if args.debug:
             traceback.print_exc()

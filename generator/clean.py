@@ -146,6 +146,7 @@ def _neighbour(text: str, i: int, step: int) -> str:
 
 
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_ASCII_MARKS = re.compile(r"[,:;?!()]")
 
 
 def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
@@ -155,8 +156,10 @@ def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
     character becomes ``，``; a bracket pair becomes full-width when it holds or
     touches Chinese. Positions in ``protected`` (mojibake) are left alone.
     """
+    if not _ASCII_MARKS.search(text):  # most lines: nothing to restore
+        return text
     chars = list(text)
-    pairs = _paired_brackets(text)
+    pairs = _paired_brackets(text) if "(" in text else {}
     for open_, close in pairs.items():
         if open_ in protected or close in protected:
             continue
@@ -166,8 +169,9 @@ def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
             chars[open_], chars[close] = "（", "）"
     paired = set(pairs) | set(pairs.values())
     text = "".join(chars)  # neighbours see the brackets already restored
-    for i, c in enumerate(text):
-        if c not in FULL_WIDTH or i in protected or i in paired:
+    for mark in _ASCII_MARKS.finditer(text):
+        i, c = mark.start(), mark.group()
+        if i in protected or i in paired:
             continue
         before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
         if before.isdigit() and after.isdigit():

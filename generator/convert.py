@@ -35,6 +35,9 @@ ONE_TO_MANY = frozenset("后干发台只里么系历复面范余冲钟斗谷松�
 # (證明了 → 證明瞭, 干預 → 幹預). Never treated as stray characters.
 SHARED = frozenset("台着象余了干厘制")
 
+# Conversions of texts this long are remembered, the last few of them.
+_MEMO_FROM, _MEMO_SIZE = 2000, 4
+
 # Supplementary Private Use Area: cannot occur in a seed's text by accident
 # the way the BMP private-use characters of mojibake do.
 _PLACEHOLDER_BASE = 0xF0000
@@ -52,6 +55,7 @@ class Converter:
 
     def __init__(self, protect: list[tuple[str, str]] = ()):
         self.protect = list(protect)
+        self._memo: dict[tuple[Script, str], str] = {}
 
     @property
     def _opencc(self) -> dict[Script, opencc.OpenCC]:
@@ -76,11 +80,23 @@ class Converter:
             Script.HANT: {hans: hant for hans, hant in self.protect} | {hant: hant for _, hant in self.protect},
         }
 
+    def _plain(self, target: Script, text: str) -> str:
+        """OpenCC alone. A source's joined text is converted to Simplified up to three times
+        (ids, topics, and a Traditional source's Simplified form): the last few are kept."""
+        if len(text) < _MEMO_FROM:
+            return self._opencc[target].convert(text)
+        key = (target, text)
+        if key not in self._memo:
+            if len(self._memo) >= _MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]
+            self._memo[key] = self._opencc[target].convert(text)
+        return self._memo[key]
+
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
         pattern = self._patterns[target]
         if pattern is None or not pattern.search(text):
-            return self._opencc[target].convert(text)
+            return self._plain(target, text)
         # Placeholders: supplementary private-use characters the text does not contain.
         taken = set(_SUPPLEMENTARY_PRIVATE.findall(text))
         free = (chr(c) for c in range(_PLACEHOLDER_BASE, 0x10FFFE) if chr(c) not in taken)
@@ -107,7 +123,7 @@ class Converter:
         """
         t2s, s2tw = self._opencc[Script.HANS], self._opencc[Script.HANT]
         joined = "\n".join(t.replace("\n", " ") for t in texts)
-        return t2s.convert(s2tw.convert(t2s.convert(joined))).split("\n")
+        return t2s.convert(s2tw.convert(self._plain(Script.HANS, joined))).split("\n")
 
     def stray_characters(self, script: Script, texts: list[str]) -> list[list[tuple[int, str, str]]]:
         """Characters of the other script in texts written in ``script``: per text, (position, found, fix).

@@ -19,6 +19,11 @@ from generator import pipeline
 from generator.model import YanluError
 
 
+# Under `mkdocs serve` this module lives as long as the server: results of the
+# sources an edit did not touch stay here, so a rebuild redoes the edited one only.
+_CACHES: dict[Path, pipeline.SourceCache] = {}
+
+
 def _project(config: MkDocsConfig) -> pipeline.Project:
     return pipeline.Project(Path(config.config_file_path).resolve().parent)
 
@@ -28,7 +33,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if os.environ.get("YANLU_PREBUILT"):  # `python -m generator site` generated docs/ already
         return config
     try:
-        pipeline.build(_project(config))
+        project = _project(config)
+        cache = _CACHES.setdefault(project.root, pipeline.SourceCache(project.root / ".yanlu-cache", in_memory=True))
+        pipeline.build(project, cache=cache)
     except YanluError as exc:
         raise PluginError(f"Yanlu could not build the pages:\n{exc.message}") from None
     return config

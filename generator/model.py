@@ -35,6 +35,9 @@ class YanluError(Exception):
         self.fix = fix
         super().__init__(self.message)
 
+    def __reduce__(self):  # so an error found in a worker process reaches the parent whole
+        return (type(self), (self.where, self.problem, self.fix, self.line))
+
     @property
     def message(self) -> str:
         place = f"{self.where}, line {self.line}" if self.line else self.where
@@ -48,6 +51,9 @@ class YanluErrors(YanluError):
     def __init__(self, errors: list[YanluError]):
         self.errors = errors
         Exception.__init__(self, self.message)
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
     @property
     def message(self) -> str:

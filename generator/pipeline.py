@@ -6,10 +6,12 @@ import difflib
 import functools
 import hashlib
 import json
+import multiprocessing
+import os
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from . import export as export_stage
 from .clean import clean
@@ -59,6 +61,8 @@ class Build:
 
 
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
@@ -114,6 +118,71 @@ def _auto_configure(config: SiteConfig, raws: list[RawText], converter: Converte
             f"  speakers.yaml: one entry per new speaker (id, name, aliases)"
         )
     return replace(config, events=tuple(events), sources=tuple(sources), speakers=tuple(speakers)), warnings
+
+
+# ------------------------------------------------------------------ two cores
+
+# Below this many sources, starting worker processes costs more than it saves.
+PARALLEL_FROM = 16
+
+
+def default_jobs() -> int:
+    """Worker processes for a large build: one per core the process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
+                meanwhile: Callable[[], object] | None = None) -> list[R]:
+    """``[work(item) for item in items]``, spread over ``jobs`` forked processes,
+    while this process runs ``meanwhile`` (if given).
+
+    Forked children share the parent's memory as it is (the corpus, the
+    converters), so nothing but the results is copied. An exception in a
+    child is raised again here. Where fork is unavailable it runs in-process.
+    """
+    jobs = min(jobs, len(items))
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile:
+            meanwhile()
+        return [work(item) for item in items]
+    context = multiprocessing.get_context("fork")
+    children = []
+    for j in range(jobs):
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_work_share, args=(work, items[j::jobs], send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    results: list = [None] * len(items)
+    failure = None
+    try:
+        if meanwhile:
+            meanwhile()
+    finally:
+        for j, (child, receive) in enumerate(children):
+            try:
+                ok, value = receive.recv()
+            except EOFError:
+                ok, value = False, RuntimeError(f"a worker process died (exit code {child.exitcode})")
+            child.join()
+            if ok:
+                results[j::jobs] = value
+            else:
+                failure = failure or value
+    if failure is not None:
+        raise failure
+    return results
+
+
+def _work_share(work, share, send) -> None:
+    try:
+        outcome = (True, [work(item) for item in share])
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        outcome = (False, exc)
+    try:
+        send.send(outcome)
+    except Exception as exc:  # an unpicklable exception: send what it said
+        send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
 
 
 # ------------------------------------------------------------------ the build
@@ -174,27 +243,41 @@ class SourceCache:
     """Results of unchanged sources from earlier runs, in .yanlu-cache/ (safe to delete).
 
     ``writable`` False reads what is there and adds nothing (``check`` writes nothing).
+    ``in_memory`` also keeps every result in this object, for a process that builds
+    again and again (the MkDocs hook under ``mkdocs serve``): then an edit costs the
+    edited source alone, not reading every other source's file again.
     """
 
-    def __init__(self, folder: Path | None, writable: bool = True):
+    def __init__(self, folder: Path | None, writable: bool = True, in_memory: bool = False):
         self.folder = folder
         self.writable = writable
+        self.memory: dict[str, SourceResult] | None = {} if in_memory else None
 
     def _path(self, source_id: str) -> Path:
         return self.folder / f"{source_id}.pickle"
 
     def get(self, source_id: str, key: str) -> SourceResult | None:
+        remembered = self.memory.get(source_id) if self.memory is not None else None
+        if remembered is not None and remembered.key == key:
+            return remembered
         if self.folder is None or not self._path(source_id).exists():
             return None
         try:
             result = pickle.loads(self._path(source_id).read_bytes())
         except Exception:  # an unreadable cache entry is simply rebuilt
             return None
-        return result if isinstance(result, SourceResult) and result.key == key else None
+        if not (isinstance(result, SourceResult) and result.key == key):
+            return None
+        self.remember(source_id, result)
+        return result
 
     def put(self, source_id: str, result: SourceResult) -> None:
         if self.folder is not None and self.writable:
             write_if_changed(self._path(source_id), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def remember(self, source_id: str, result: SourceResult) -> None:
+        if self.memory is not None:
+            self.memory[source_id] = result
 
 
 def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: Converter, index: SpeakerIndex,
@@ -208,11 +291,14 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     return SourceResult(key, cleaned, parsed, tuple(sections), tuple(paragraphs))
 
 
-def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True) -> Build:
+def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True, jobs: int = 1,
+                 cache: SourceCache | None = None) -> Build:
     """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
 
     Sources whose inputs (text, settings, event, speakers, topics, glossary,
-    code) did not change since the last run come from .yanlu-cache/.
+    code) did not change since the last run come from .yanlu-cache/ (or from
+    ``cache``'s memory, when one long-lived process builds again and again).
+    With ``jobs`` > 1, a large build parses sources in that many processes.
     """
     config = load_config(project.site_config, project.seeds)
     converter = converter_for(config)
@@ -222,24 +308,34 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     present = {r.seed for r in raws}
     config = replace(config, sources=tuple(s for s in config.sources if s.seed in present))
 
-    store = SourceCache(project.root / ".yanlu-cache", writable=write_cache)
-    topics = topic_patterns(config, converter)
-    indexes: dict[str, SpeakerIndex] = {}
-    errors: list[YanluError] = []
-    results: list[SourceResult] = []
-    for done, raw in enumerate(raws, start=1):
+    store = cache or SourceCache(project.root / ".yanlu-cache", writable=write_cache)
+    results: list[SourceResult | None] = []
+    todo: list[tuple[int, RawText, Entry, str]] = []
+    for position, raw in enumerate(raws):
         source = config.source_for_seed(raw.seed)
         key = _source_key(raw, source, config)
-        result = store.get(source.id, key)
-        if result is None:
-            if source.event not in indexes:
-                indexes[source.event] = SpeakerIndex(config.event(source.event), config, converter)
-            before = len(errors)
-            result = _process_source(raw, source, config, converter, indexes[source.event], topics, key, errors)
-            if len(errors) == before:
-                store.put(source.id, result)
-        results.append(result)
-        progress("parse", done, len(raws))
+        results.append(store.get(source.id, key))
+        if results[-1] is None:
+            todo.append((position, raw, source, key))
+    topics = topic_patterns(config, converter) if todo else []
+
+    def process(item: tuple[int, RawText, Entry, str]) -> tuple[SourceResult, list[YanluError]]:
+        _position, raw, source, key = item
+        errors: list[YanluError] = []
+        index = SpeakerIndex(config.event(source.event), config, converter)
+        result = _process_source(raw, source, config, converter, index, topics, key, errors)
+        if not errors:
+            store.put(source.id, result)
+        return result, errors
+
+    errors: list[YanluError] = []
+    workers = jobs if len(todo) >= PARALLEL_FROM else 1
+    for (position, *_), (result, found) in zip(todo, in_parallel(process, todo, workers)):
+        results[position] = result
+        errors += found
+        if not found:
+            store.remember(result.parsed.source_id, result)
+    progress("parse", len(raws), len(raws))
     for result in results:
         for line in result.parsed.orphan_labels:
             warnings.append(f"seeds/{result.parsed.seed}, line {line}: a speaker header with no text under it")
@@ -308,13 +404,17 @@ def _export_key(result: Build) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def export(project: Project, progress: Progress = _quiet) -> Build:
-    """Build the corpus and write ``docs/data/``; warn about published ids that would break.
+def export(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
+    """Build the corpus and write ``docs/data/``; warn about published ids that would break."""
+    return write_export(project, build_corpus(project, progress, jobs=jobs, cache=cache))
+
+
+def write_export(project: Project, result: Build) -> Build:
+    """Write ``docs/data/`` for a built corpus; the result carries the warnings about vanished ids.
 
     When nothing the export is made of changed since the last run, the files
     are left as they are (serialising a large corpus is the slow part).
     """
-    result = build_corpus(project, progress)
     stamp = project.root / ".yanlu-cache" / "export.key"
     key = _export_key(result)
     outputs = [project.data / "corpus.json", project.data / "cleaning-report.json"]
@@ -385,18 +485,28 @@ def query_chars(corpus: Corpus, script: Script, converter: Converter) -> str:
     return json.dumps(pairs, ensure_ascii=False, sort_keys=True)
 
 
-def build(project: Project, progress: Progress = _quiet) -> Build:
-    """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts."""
-    result = export(project, progress)
+def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
+    """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts.
+
+    With ``jobs`` > 1 a large build parses sources, and renders the two scripts,
+    side by side, and writes the export while the scripts render.
+    """
+    result = build_corpus(project, progress, jobs=jobs, cache=cache)
     converter = converter_for(result.config)
-    for script, folder in SCRIPT_DIRS.items():
+
+    def render(script: Script) -> int:
+        folder = SCRIPT_DIRS[script]
         out = project.docs / folder
         plan = Renderer(result.corpus, script, converter).plan(result.source_keys)
-        write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
+        changed = write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())
-        progress("render", 1 + list(SCRIPT_DIRS).index(script), len(SCRIPT_DIRS))
-    for script, folder in SCRIPT_DIRS.items():
         chars = query_chars(result.corpus, script, converter)
-        write_if_changed(project.docs / folder / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
-    return result
+        write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
+        return len(changed)
+
+    exported: list[Build] = []
+    in_parallel(render, list(SCRIPT_DIRS), jobs if len(result.corpus.sources) >= PARALLEL_FROM else 1,
+                meanwhile=lambda: exported.append(write_export(project, result)))
+    progress("render", len(SCRIPT_DIRS), len(SCRIPT_DIRS))
+    return exported[0]

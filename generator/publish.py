@@ -241,9 +241,9 @@ def index_search(site: Path) -> None:
         raise failures[0] if len(failures) == 1 else YanluErrors(failures)
 
 
-def publish(project: Project, site: Path | None = None) -> Build:
+def publish(project: Project, site: Path | None = None, jobs: int = 1) -> Build:
     """Generate docs/, build both scripts in parallel, write the root page."""
-    result = build(project)
+    result = build(project, jobs=jobs)
     site = site or project.root / "site"
     epoch = build_epoch(result)
     runs = {name: mkdocs_build(project, name, site / name, epoch) for name in CONFIGS}

@@ -15,11 +15,11 @@ import functools
 import hashlib
 import html
 import json
-import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 import jinja2
@@ -28,10 +28,13 @@ from markupsafe import Markup
 
 from .convert import Converter
 from .export import write_if_changed
-from .model import Corpus, Event, Kind, Paragraph, Script
+from .model import Corpus, Event, Kind, Paragraph, Participation, Script
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCRIPT_DIRS = {Script.HANS: "zh-hans", Script.HANT: "zh-hant"}
+# Every page that shows paragraphs is two folders down (events/x/, speakers/x/, topics/x/), so
+# their links are made once, from a page that deep in a folder of its own: "../../speakers/y/".
+QUOTING_PAGE = "_/_.md"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -50,14 +53,29 @@ def page_url(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=65536)
+def _relative(from_path: str, to_path: str) -> str:
+    """The relative URL from one page to another ("events/x.md" → "speakers/y.md": "../../speakers/y/")."""
+    start, target = page_url(from_path), page_url(to_path)
+    if start == target:
+        return "./"
+    here, there = start.split("/")[:-1], target.split("/")[:-1]
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "".join(part + "/" for part in there[common:]) or "./"
+
+
 def href(from_path: str, to_path: str, anchor: str = "") -> str:
     """A relative link from one page to another, as the browser resolves it."""
-    start = page_url(from_path) or "."
-    target = page_url(to_path) or "."
-    rel = posixpath.relpath(target, start)
-    if rel == ".":
-        return f"#{anchor}" if anchor else "./"
-    return f"{rel}/" + (f"#{anchor}" if anchor else "")
+    rel = _relative(from_path, to_path)
+    if anchor:
+        return f"#{anchor}" if rel == "./" else f"{rel}#{anchor}"
+    return rel
+
+
+def _attr(text: str) -> str:
+    """Text escaped for HTML, also inside a double-quoted attribute."""
+    return html.escape(text, quote=True)
 
 
 def md_escape(text: str) -> Markup:
@@ -67,6 +85,12 @@ def md_escape(text: str) -> Markup:
 
 def yaml_string(text: str) -> Markup:
     return Markup(json.dumps(text, ensure_ascii=False))
+
+
+def meta_string(text: str) -> Markup:
+    """A front-matter value (page title, description): the theme puts it into <title>, <meta>
+    and the header as it is, so it is HTML-escaped here, then quoted for YAML."""
+    return yaml_string(html.escape(str(text), quote=True))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -107,7 +131,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(md=md_escape, yaml=yaml_string)
+        self.env.filters.update(md=md_escape, meta=meta_string)
         self.speakers = {s.id: s for s in corpus.speakers}
         self.events = {e.id: e for e in corpus.events}
         self.sources = {s.id: s for s in corpus.sources}
@@ -126,12 +150,20 @@ class Renderer:
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
         self._name_patterns: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
+        self._views: dict[str, SimpleNamespace] = {}
+        self._converted: dict[str, str] = {}
+        self._quotes: dict[str, Markup] = {}
 
     # ---------------------------------------------------------- text in this script
 
     def t(self, text: str) -> str:
-        """Editor-written data (places, affiliations, notes) in this script."""
-        return self.converter.to(self.script, text) if text else text
+        """Editor-written data (places, affiliations, notes, section titles) in this script."""
+        if not text:
+            return text
+        converted = self._converted.get(text)
+        if converted is None:  # the same few recur on thousands of pages
+            converted = self._converted[text] = self.converter.to(self.script, text)
+        return converted
 
     def name(self, speaker_id: str | None) -> str:
         if speaker_id is None:
@@ -164,7 +196,7 @@ class Renderer:
             self._name_patterns[event_id] = (pattern, forms)
         return self._name_patterns[event_id]
 
-    def paragraph_html(self, paragraph: Paragraph, page: str) -> Markup:
+    def paragraph_html(self, paragraph: Paragraph) -> Markup:
         """The paragraph's text, escaped, with participants' names linked to their pages."""
         escaped = html.escape(self.text_of(paragraph), quote=False)
         pattern, lookup = self._names_of_event(paragraph.event)
@@ -172,7 +204,7 @@ class Renderer:
             return Markup(escaped)
 
         def link(match: re.Match) -> str:
-            target = href(page, f"speakers/{lookup[match.group()]}.md")
+            target = href(QUOTING_PAGE, f"speakers/{lookup[match.group()]}.md")
             return f'<a class="yl-name" href="{target}">{match.group()}</a>'
 
         return Markup(pattern.sub(link, escaped))
@@ -182,20 +214,53 @@ class Renderer:
     def section_title(self, paragraph: Paragraph) -> str:
         return self.convert_title(self.sections[paragraph.section].title, self.sources[paragraph.source].script)
 
-    def paragraph_view(self, paragraph: Paragraph, page: str, summarises: Paragraph | None = None) -> dict:
-        return {
-            "id": paragraph.id,
-            "kind": paragraph.kind.value,
-            "kind_label": self.labels[f"kind_{paragraph.kind.value}"],
-            "speaker": self.name(paragraph.speaker),
-            "speaker_href": href(page, f"speakers/{paragraph.speaker}.md") if paragraph.speaker else "",
-            "html": self.paragraph_html(paragraph, page),
-            "topics": [{"name": self.topic_name(t), "href": href(page, f"topics/{t}.md")} for t in paragraph.topics],
-            "context_href": href(page, f"events/{paragraph.event}.md", paragraph.id),
-            "summarises_href": href(page, f"events/{paragraph.event}.md", summarises.id) if summarises else "",
-            "section": self.section_title(paragraph),
-            "lang": self.script.value,
-        }
+    def paragraph_view(self, paragraph: Paragraph) -> SimpleNamespace:
+        """What templates/_macros.j2 shows of a paragraph, made once per paragraph: every page
+        that shows paragraphs is two folders down (events/x/, speakers/x/, topics/x/), so the
+        same relative links work on all of them.
+
+        Every value is escaped here: the macros run without autoescaping, which makes them
+        three times faster, and they run for every paragraph twice.
+        """
+        view = self._views.get(paragraph.id)
+        if view is None:
+            # Namespaces, not dicts: Jinja looks up attributes first.
+            view = self._views[paragraph.id] = SimpleNamespace(
+                id=_attr(paragraph.id),
+                kind=_attr(paragraph.kind.value),
+                kind_label=_attr(self.labels[f"kind_{paragraph.kind.value}"]),
+                speaker=_attr(self.name(paragraph.speaker)),
+                speaker_href=_attr(href(QUOTING_PAGE, f"speakers/{paragraph.speaker}.md")) if paragraph.speaker else "",
+                html=self.paragraph_html(paragraph),
+                topics=[SimpleNamespace(name=_attr(self.topic_name(t)), href=_attr(href(QUOTING_PAGE, f"topics/{t}.md")))
+                        for t in paragraph.topics],
+                context_href=_attr(href(QUOTING_PAGE, f"events/{paragraph.event}.md", paragraph.id)),
+                summarises_href="",
+            )
+        return view
+
+    def quote(self, paragraph: Paragraph) -> Markup:
+        """The paragraph quoted on speaker and topic pages (templates/_macros.j2), rendered once."""
+        quoted = self._quotes.get(paragraph.id)
+        if quoted is None:
+            quoted = self._quotes[paragraph.id] = Markup(self._macros.quote(self.paragraph_view(paragraph)))
+        return quoted
+
+    def block(self, paragraph: Paragraph, view: SimpleNamespace | None = None) -> Markup:
+        """The paragraph on its event page, with its id as anchor (templates/_macros.j2)."""
+        return Markup(self._macros.paragraph(view or self.paragraph_view(paragraph)))
+
+    @functools.cached_property
+    def _macros(self):
+        blocks = jinja2.Environment(loader=self.env.loader, autoescape=False, undefined=jinja2.StrictUndefined,
+                                    trim_blocks=True, lstrip_blocks=True)
+        labels = SimpleNamespace(**{k: _attr(v) for k, v in self.labels.items() if isinstance(v, str)})
+        return blocks.get_template("_macros.j2").make_module({"L": labels})
+
+    @functools.cached_property
+    def label_names(self) -> SimpleNamespace:
+        """The labels as the page templates read them (``L.permalink``)."""
+        return SimpleNamespace(**self.labels)
 
     def participants_view(self, event: Event, page: str) -> list[dict]:
         return [
@@ -209,14 +274,28 @@ class Renderer:
             for p in event.participants
         ]
 
+    @functools.cached_property
     def events_newest_first(self) -> list[Event]:
         return sorted(self.corpus.events, key=lambda e: (e.date, e.id), reverse=True)
+
+    @functools.cached_property
+    def newest_first_rank(self) -> dict[str, int]:
+        return {e.id: rank for rank, e in enumerate(self.events_newest_first)}
+
+    @functools.cached_property
+    def participations(self) -> dict[str, dict[str, Participation]]:
+        """speaker id → event id → how they took part."""
+        taken: dict[str, dict[str, Participation]] = defaultdict(dict)
+        for event in self.corpus.events:
+            for participation in event.participants:
+                taken[participation.speaker].setdefault(event.id, participation)
+        return taken
 
     # ---------------------------------------------------------- pages
 
     def render(self, template: str, path: str, **context) -> Page:
         content = self.env.get_template(template).render(
-            L=self.labels, script=self.script.value, page=path, href=lambda to, anchor="": href(path, to, anchor),
+            L=self.label_names, script=self.script.value, page=path, href=lambda to, anchor="": href(path, to, anchor),
             **context,
         )
         return Page(path, content)
@@ -224,7 +303,7 @@ class Renderer:
     def home(self) -> Page:
         counts = self.labels["counts"].format(
             events=len(self.corpus.events), sources=len(self.corpus.sources),
-            speakers=len({p.speaker for p in self.corpus.paragraphs if p.speaker}), paragraphs=len(self.corpus.paragraphs),
+            speakers=len(self.by_speaker), paragraphs=len(self.corpus.paragraphs),
         )
         return self.render("home.md.j2", "index.md", counts=counts, events=self.event_list("index.md"),
                            speakers=self.speaker_list("index.md"), topics=self.topic_list("index.md"))
@@ -233,12 +312,11 @@ class Renderer:
         return [
             {"name": self.event_name(e), "href": href(page, f"events/{e.id}.md"), "date": e.date, "place": self.t(e.place),
              "who": "、".join(self.name(p.speaker) for p in e.participants)}
-            for e in self.events_newest_first()
+            for e in self.events_newest_first
         ]
 
     def speaker_list(self, page: str) -> list[dict]:
-        said = {s: len(ps) for s, ps in self.by_speaker.items()}
-        said = defaultdict(int, said)
+        said = defaultdict(int, {s: len(ps) for s, ps in self.by_speaker.items()})
         return [
             {"name": self.name(s.id), "href": href(page, f"speakers/{s.id}.md"), "note": self.t(s.note), "count": said[s.id]}
             for s in sorted(self.corpus.speakers, key=lambda s: (-said[s.id], s.id)) if said[s.id]
@@ -254,24 +332,26 @@ class Renderer:
     def event_page(self, event: Event) -> Page:
         path = f"events/{event.id}.md"
         paragraphs = self.by_event[event.id]
-        spoken = [(p, _bigrams(p.hans)) for p in paragraphs if p.kind is not Kind.HIGHLIGHT]
+        spoken = None  # bigrams of what was said, needed only when the event has highlights
+        by_section = defaultdict(list)
+        for p in paragraphs:
+            view = None
+            if p.kind is Kind.HIGHLIGHT:
+                if spoken is None:
+                    spoken = [(q, _bigrams(q.hans)) for q in paragraphs if q.kind is not Kind.HIGHLIGHT]
+                target = summarised_paragraph(p, spoken)
+                view = SimpleNamespace(**{**vars(self.paragraph_view(p)),
+                                          "summarises_href": _attr(href(path, path, target.id)) if target else ""})
+            by_section[p.section].append(self.block(p, view))
         sources = []
         for source_id in event.sources:
             source = self.sources[source_id]
-            own = [p for p in paragraphs if p.source == source_id]
-            sections = []
-            for section in self.sections_of[source_id]:
-                views = []
-                for p in own:
-                    if p.section == section.id:
-                        target = summarised_paragraph(p, spoken) if p.kind is Kind.HIGHLIGHT else None
-                        views.append(self.paragraph_view(p, path, target))
-                if views or section.title:
-                    sections.append({"id": section.id, "title": self.convert_title(section.title, source.script),
-                                     "paragraphs": views})
+            sections = [{"id": section.id, "title": self.convert_title(section.title, source.script),
+                         "paragraphs": by_section.get(section.id, [])}
+                        for section in self.sections_of[source_id] if section.id in by_section or section.title]
             sources.append({"id": source.id, "title": source.title, "publisher": self.t(source.publisher),
                             "url": source.url, "seed": source.seed, "layout": source.layout.value,
-                            "count": len(own), "sections": sections})
+                            "count": sum(len(s["paragraphs"]) for s in sections), "sections": sections})
         moderator = self.name(event.moderator) if event.moderator else ""
         here = {p.id for p in paragraphs}
         aliases = [(old, new) for old, new in self.corpus.aliases if new in here]
@@ -291,21 +371,24 @@ class Renderer:
         path = f"speakers/{speaker_id}.md"
         speaker = self.speakers[speaker_id]
         said = self.by_speaker[speaker_id]
+        by_event = defaultdict(list)
+        for p in said:
+            by_event[p.event].append(p)
+        taken = self.participations.get(speaker_id, {})
         events = []
-        for event in self.events_newest_first():
-            participation = next((p for p in event.participants if p.speaker == speaker_id), None)
-            mine = [p for p in said if p.event == event.id]
-            if not participation and not mine:
-                continue
+        for event_id in sorted(taken.keys() | by_event.keys(), key=self.newest_first_rank.__getitem__):
+            event = self.events[event_id]
+            participation, mine = taken.get(event_id), by_event.get(event_id, ())
             groups = defaultdict(list)
             for p in mine:
-                groups[(p.source, self.sections[p.section].seq)].append(self.paragraph_view(p, path))
+                groups[(p.source, self.sections[p.section].seq)].append(p)
             events.append({
                 "name": self.event_name(event), "href": href(path, f"events/{event.id}.md"), "date": event.date,
                 "role": self.labels[f"role_{participation.role}"] if participation else "",
                 "affiliation": self.t(participation.affiliation) if participation else "",
                 "title": self.t(participation.title) if participation else "",
-                "groups": [{"section": views[0]["section"], "paragraphs": views} for _, views in sorted(groups.items())],
+                "groups": [{"section": self.section_title(group[0]), "quotes": [self.quote(p) for p in group]}
+                           for _, group in sorted(groups.items())],
                 "count": len(mine),
             })
         other = speaker.name_hant if self.script is Script.HANS else speaker.name
@@ -315,7 +398,7 @@ class Renderer:
     def topic_page(self, topic_id: str) -> Page:
         path = f"topics/{topic_id}.md"
         topic = self.topics[topic_id]
-        on = [p for p in self.by_topic[topic_id] if p.speaker and p.kind is not Kind.HIGHLIGHT]
+        on = self._quoted_on_topic(topic_id)
         order = {e.id: (e.date, e.id) for e in self.corpus.events}
         by_speaker = defaultdict(list)
         for p in on:
@@ -324,22 +407,27 @@ class Renderer:
         for speaker_id, paragraphs in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             by_event = defaultdict(list)
             for p in paragraphs:
-                by_event[p.event].append(self.paragraph_view(p, path))
+                by_event[p.event].append(self.quote(p))
             speakers.append({
                 "name": self.name(speaker_id), "href": href(path, f"speakers/{speaker_id}.md"), "count": len(paragraphs),
                 "events": [{"name": self.event_name(self.events[e]), "date": self.events[e].date,
-                            "href": href(path, f"events/{e}.md"), "paragraphs": views}
-                           for e, views in sorted(by_event.items(), key=lambda kv: order[kv[0]])],
+                            "href": href(path, f"events/{e}.md"), "quotes": quotes}
+                           for e, quotes in sorted(by_event.items(), key=lambda kv: order[kv[0]])],
             })
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
                            count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
 
+    def _quoted_on_topic(self, topic_id: str) -> list[Paragraph]:
+        return [p for p in self.by_topic[topic_id] if p.speaker and p.kind is not Kind.HIGHLIGHT]
+
     def plan(self, source_keys: dict[str, str]) -> list[tuple[str, str, Callable[[], Page]]]:
         """Every page as (path, key, render): the key changes whenever what the page shows can.
 
-        ``source_keys`` fingerprint each source's paragraphs (pipeline.SourceResult.key);
-        a page's key combines those of the sources it quotes with the configuration
-        and templates, so an edit to one transcript re-renders only the pages that show it.
+        ``source_keys`` fingerprint each source's paragraphs (pipeline.SourceResult.key).
+        An event page's key combines those of its sources; a speaker or topic page's,
+        the paragraphs it quotes (an id changes with its text); every key also holds the
+        configuration and templates. So an edit to one transcript re-renders the pages
+        that show what changed, not every page that quotes that transcript somewhere.
         """
         every = tuple(sorted(source_keys.items()))
         lists = [
@@ -348,22 +436,19 @@ class Renderer:
             ("speakers/index.md", every, lambda: self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers")),
             ("topics/index.md", every, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")),
         ]
-        events_sources = {e.id: e.sources for e in self.corpus.events}
         plan = list(lists)
         for event in self.corpus.events:
-            plan.append((f"events/{event.id}.md", tuple(source_keys[s] for s in event.sources if s in source_keys),
+            plan.append((f"events/{event.id}.md", tuple(source_keys.get(s) for s in event.sources),
                          functools.partial(self.event_page, event)))
         for speaker_id, said in sorted(self.by_speaker.items()):
-            events = sorted({p.event for p in said} | {e.id for e in self.corpus.events
-                                                        if any(x.speaker == speaker_id for x in e.participants)})
-            deps = tuple(source_keys[s] for e in events for s in events_sources[e] if s in source_keys)
-            plan.append((f"speakers/{speaker_id}.md", deps, functools.partial(self.speaker_page, speaker_id)))
-        for topic_id, on in sorted(self.by_topic.items()):
-            deps = tuple(sorted({source_keys[p.source] for p in on if p.source in source_keys}))
-            plan.append((f"topics/{topic_id}.md", deps, functools.partial(self.topic_page, topic_id)))
+            plan.append((f"speakers/{speaker_id}.md", _shown(said), functools.partial(self.speaker_page, speaker_id)))
+        for topic_id in sorted(self.by_topic):
+            plan.append((f"topics/{topic_id}.md", _shown(self._quoted_on_topic(topic_id)),
+                         functools.partial(self.topic_page, topic_id)))
         base = _digest(self.script.value, _templates_version(), json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
                        repr(self.corpus.events), repr(self.corpus.speakers), repr(self.corpus.topics),
-                       repr(self.corpus.aliases), repr(self.corpus.sources))
+                       repr(self.corpus.aliases), repr(self.corpus.sources),
+                       repr(self.converter.protect))
         return [(path, _digest(base, path, deps), render) for path, deps, render in plan]
 
     def pages(self) -> list[Page]:
@@ -376,6 +461,11 @@ def _templates_version() -> str:
     for path in sorted(TEMPLATES.glob("*.j2")) + [TEMPLATES / "labels.yaml"]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _shown(paragraphs: list[Paragraph]) -> tuple:
+    """What a quoting page shows of its paragraphs that can change while an id stays: who, which kind, where, topics."""
+    return tuple((p.id, p.speaker, p.kind.value, p.section, p.topics) for p in paragraphs)
 
 
 def _digest(*parts) -> str:
