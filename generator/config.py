@@ -289,6 +289,8 @@ class Entry:
     line: int
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "values":  # not a field: unpickling asks before values exist
+            raise AttributeError(name)
         try:
             return self.values[name]
         except KeyError:

@@ -180,14 +180,28 @@ def _keyword_pattern(keyword: str, converter: Converter) -> re.Pattern:
     return re.compile(word)
 
 
-def topic_patterns(config: SiteConfig, converter: Converter) -> list[tuple[str, re.Pattern]]:
+@dataclass(frozen=True)
+class TopicPattern:
+    """A topic's keywords in lowercased Simplified text: as a pattern, and as plain words,
+    which a source must contain somewhere before its paragraphs are searched at all."""
+
+    topic: str
+    pattern: re.Pattern
+    words: tuple[str, ...]
+
+    def in_text(self, text: str) -> bool:
+        return any(word in text for word in self.words)
+
+
+def topic_patterns(config: SiteConfig, converter: Converter) -> list[TopicPattern]:
     """One pattern per topic, matching any of its keywords in lowercased Simplified text."""
-    return [(t.id, re.compile("|".join(_keyword_pattern(k, converter).pattern for k in t.keywords)))
+    return [TopicPattern(t.id, re.compile("|".join(_keyword_pattern(k, converter).pattern for k in t.keywords)),
+                         tuple(converter.hans(k).lower() for k in t.keywords))
             for t in config.topics]
 
 
 def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, converter: Converter,
-                errors: list, topics: list[tuple[str, re.Pattern]],
+                errors: list, topics: list[TopicPattern],
                 index: SpeakerIndex | None = None) -> tuple[list[Section], list[Paragraph]]:
     event = config.event(source.event)
     index = index or SpeakerIndex(event, config, converter)
@@ -205,7 +219,9 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
     texts_seen: Counter = Counter()
     paragraphs = []
     text_keys = id_texts([b.text for b in parsed.blocks], converter)
-    simplified = converter.hans("\n".join(b.text.replace("\n", " ") for b in parsed.blocks)).lower().split("\n")
+    simplified = converter.hans("\n".join(b.text.replace("\n", " ") for b in parsed.blocks)).lower()
+    topics = [t for t in topics if t.in_text(simplified)]  # most topics are nowhere in one source
+    simplified = simplified.split("\n")
     unresolved = _Unresolved()
     for seq, (block, key) in enumerate(zip(parsed.blocks, text_keys), start=1):
         kind, speaker, addressed = _kind_and_speaker(block, index, unresolved)
@@ -215,7 +231,7 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
         paragraphs.append(Paragraph(
             id=stable_id("q-", source.id, key, *ordinal), event=event.id, source=source.id, seed=source.seed,
             section=section_ids[block.section], seq=seq, speaker=speaker, kind=kind, text=block.text,
-            raw=block.raw, lines=block.lines, topics=tuple(t for t, pattern in topics if pattern.search(lowered)),
+            raw=block.raw, lines=block.lines, topics=tuple(t.topic for t in topics if t.pattern.search(lowered)),
             addressed_to=addressed,
         ))
     errors.extend(unresolved.errors(index, where))

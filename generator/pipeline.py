@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -15,7 +16,7 @@ from typing import Callable, TypeVar
 
 from . import export as export_stage
 from .clean import clean
-from .config import Entry, SiteConfig, load_config
+from .config import FILES, Entry, SiteConfig, load_config
 from .convert import Converter, convert_paragraphs, converter_for
 from .link import SpeakerIndex, assemble, link_source, topic_patterns
 from .model import (CleanText, Corpus, Paragraph, ParsedSource, RawText, Script, Section, YanluError,
@@ -146,6 +147,9 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
             meanwhile()
         return [work(item) for item in items]
     context = multiprocessing.get_context("fork")
+    # Objects that exist now are shared with the children until written to; the garbage
+    # collector would write to every one of them (and copy the whole heap) in each child.
+    gc.freeze()
     children = []
     for j in range(jobs):
         receive, send = context.Pipe(duplex=False)
@@ -169,6 +173,7 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
                 results[j::jobs] = value
             else:
                 failure = failure or value
+    gc.unfreeze()
     if failure is not None:
         raise failure
     return results
@@ -271,9 +276,11 @@ class SourceCache:
         self.remember(source_id, result)
         return result
 
-    def put(self, source_id: str, result: SourceResult) -> None:
+    def put(self, source_id: str, result: SourceResult | bytes) -> None:
+        """Keep a result (or the result already pickled)."""
         if self.folder is not None and self.writable:
-            write_if_changed(self._path(source_id), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            data = result if isinstance(result, bytes) else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+            write_if_changed(self._path(source_id), data)
 
     def remember(self, source_id: str, result: SourceResult) -> None:
         if self.memory is not None:
@@ -291,6 +298,29 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     return SourceResult(key, cleaned, parsed, tuple(sections), tuple(paragraphs))
 
 
+def load_project_config(project: Project, writable: bool = True) -> SiteConfig:
+    """site_config/, validated; when its files and the seeds' names are as they were last time,
+    the validated configuration kept in .yanlu-cache/ (reading thousands of entries takes seconds)."""
+    digest = hashlib.sha1(f"{_code_version()}\n{project.root}".encode())
+    for name in sorted(FILES.values()):
+        path = project.site_config / name
+        digest.update(f"\n{name}\n".encode() + (path.read_bytes() if path.exists() else b"(missing)"))
+    if project.seeds.is_dir():
+        digest.update("\n".join(sorted(os.listdir(project.seeds))).encode())
+    key = digest.hexdigest()
+    kept = project.root / ".yanlu-cache" / "config.pickle"
+    try:
+        cached_key, config = pickle.loads(kept.read_bytes())
+        if cached_key == key and isinstance(config, SiteConfig):
+            return config
+    except Exception:  # missing or unreadable: validate afresh
+        pass
+    config = load_config(project.site_config, project.seeds)
+    if writable:
+        write_if_changed(kept, pickle.dumps((key, config), protocol=pickle.HIGHEST_PROTOCOL))
+    return config
+
+
 def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True, jobs: int = 1,
                  cache: SourceCache | None = None) -> Build:
     """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
@@ -300,7 +330,7 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     ``cache``'s memory, when one long-lived process builds again and again).
     With ``jobs`` > 1, a large build parses sources in that many processes.
     """
-    config = load_config(project.site_config, project.seeds)
+    config = load_project_config(project, writable=write_cache)
     converter = converter_for(config)
     raws = read_all(project, config)
     unconfigured = [r for r in raws if config.source_for_seed(r.seed) is None]
@@ -319,18 +349,26 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
             todo.append((position, raw, source, key))
     topics = topic_patterns(config, converter) if todo else []
 
-    def process(item: tuple[int, RawText, Entry, str]) -> tuple[SourceResult, list[YanluError]]:
+    workers = jobs if len(todo) >= PARALLEL_FROM else 1
+
+    def process(item: tuple[int, RawText, Entry, str]) -> tuple[SourceResult | bytes, list[YanluError]]:
         _position, raw, source, key = item
         errors: list[YanluError] = []
         index = SpeakerIndex(config.event(source.event), config, converter)
         result = _process_source(raw, source, config, converter, index, topics, key, errors)
+        if workers == 1:
+            if not errors:
+                store.put(source.id, result)
+            return result, errors
+        # From a worker process the result travels pickled anyway: pickle it once, for both.
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         if not errors:
-            store.put(source.id, result)
-        return result, errors
+            store.put(source.id, data)
+        return data, errors
 
     errors: list[YanluError] = []
-    workers = jobs if len(todo) >= PARALLEL_FROM else 1
     for (position, *_), (result, found) in zip(todo, in_parallel(process, todo, workers)):
+        result = pickle.loads(result) if isinstance(result, bytes) else result
         results[position] = result
         errors += found
         if not found:

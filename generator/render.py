@@ -225,19 +225,35 @@ class Renderer:
         view = self._views.get(paragraph.id)
         if view is None:
             # Namespaces, not dicts: Jinja looks up attributes first.
+            speaker, speaker_href = self._speaker_views[paragraph.speaker]
             view = self._views[paragraph.id] = SimpleNamespace(
                 id=_attr(paragraph.id),
-                kind=_attr(paragraph.kind.value),
-                kind_label=_attr(self.labels[f"kind_{paragraph.kind.value}"]),
-                speaker=_attr(self.name(paragraph.speaker)),
-                speaker_href=_attr(href(QUOTING_PAGE, f"speakers/{paragraph.speaker}.md")) if paragraph.speaker else "",
+                kind=paragraph.kind.value,  # an enum's value, never markup
+                kind_label=self._kind_labels[paragraph.kind],
+                speaker=speaker,
+                speaker_href=speaker_href,
                 html=self.paragraph_html(paragraph),
-                topics=[SimpleNamespace(name=_attr(self.topic_name(t)), href=_attr(href(QUOTING_PAGE, f"topics/{t}.md")))
-                        for t in paragraph.topics],
+                topics=[self._topic_views[t] for t in paragraph.topics],
                 context_href=_attr(href(QUOTING_PAGE, f"events/{paragraph.event}.md", paragraph.id)),
                 summarises_href="",
             )
         return view
+
+    @functools.cached_property
+    def _kind_labels(self) -> dict[Kind, str]:
+        return {kind: _attr(self.labels[f"kind_{kind.value}"]) for kind in Kind}
+
+    @functools.cached_property
+    def _speaker_views(self) -> dict[str | None, tuple[str, str]]:
+        """Each speaker's name and link, escaped, as paragraphs show them."""
+        views = {s.id: (_attr(self.name(s.id)), _attr(href(QUOTING_PAGE, f"speakers/{s.id}.md")))
+                 for s in self.corpus.speakers}
+        return {None: ("", ""), **views}
+
+    @functools.cached_property
+    def _topic_views(self) -> dict[str, SimpleNamespace]:
+        return {t.id: SimpleNamespace(name=_attr(self.topic_name(t.id)), href=_attr(href(QUOTING_PAGE, f"topics/{t.id}.md")))
+                for t in self.corpus.topics}
 
     def quote(self, paragraph: Paragraph) -> Markup:
         """The paragraph quoted on speaker and topic pages (templates/_macros.j2), rendered once."""
