@@ -33,6 +33,14 @@ MOJIBAKE = re.compile(
     r"|[\u3400-\u9fff]@[\u3400-\u9fff]"
 )
 
+# Characters one of MOJIBAKE's alternatives needs: lines without any are not searched.
+_MOJIBAKE_HINT = re.compile(rf"[?@{_ODD}]")
+
+
+def without_pinyin(text: str) -> str:
+    return PINYIN.sub("", text) if "(" in text else text
+
+
 DUPLICATE_MIN_RUN = 3  # consecutive repeated lines that make a copied block
 DUPLICATE_MIN_CHARS = 20  # a single repeated line this long is a copy too
 DUPLICATE_MIN_BLOCK = 60  # characters a run must hold: 主持人：/好的。/张鹏： repeat in real talk
@@ -70,7 +78,7 @@ def _drop_regions(lines: list[tuple[int, str]], regions, seed: str) -> tuple[lis
     kept = []
     inside = None
     for number, line in lines:
-        stripped = PINYIN.sub("", strip_blank(line))
+        stripped = without_pinyin(strip_blank(line))
         if inside is None:
             inside = next((r for r in regions if re.search(r.values["from"], stripped)), None)
         elif re.search(inside.until, stripped):
@@ -189,7 +197,7 @@ def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, 
         for match in re.finditer(pattern, line):
             removals.append(Removal(seed, number, "trim", match.group(), "cut by the source's 'trim' list", False))
         line = re.sub(pattern, "", line)
-    annotations = PINYIN.findall(line)
+    annotations = PINYIN.findall(line) if "(" in line else ()
     if annotations:
         removals.append(Removal(seed, number, "pinyin", "".join(annotations),
                                 f"{len(annotations)} pinyin annotation(s) left by a broken converter", False))
@@ -200,7 +208,7 @@ def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, 
         line = line.replace("\u00a0", " ")
     line = strip_blank(line)
     protected: set[int] = set()
-    for match in MOJIBAKE.finditer(line):
+    for match in MOJIBAKE.finditer(line) if _MOJIBAKE_HINT.search(line) else ():
         protected.update(range(match.start(), match.end()))
         flags.append(Flag(seed, number, "mojibake", match.group(),
                           "kept as found: characters garbled by a wrong text encoding; repair the seed by hand"))
@@ -239,13 +247,13 @@ def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> Clea
     """
     seed = raw.seed
     removals: list[Removal] = []
-    title_key = fold(PINYIN.sub("", source.title))
+    title_key = fold(without_pinyin(source.title))
     lines: list[tuple[int, str]] = []
     title_seen = False
     for number, line in enumerate(raw.lines, start=1):
         if is_blank(line):
             continue
-        stripped = PINYIN.sub("", strip_blank(line))
+        stripped = without_pinyin(strip_blank(line))
         if fold(stripped) == title_key:
             rule = "repeated-title" if title_seen else "title"
             reason = "the title again, injected into the text" if title_seen else "the title (kept in sources.yaml)"

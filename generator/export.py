@@ -43,13 +43,20 @@ def dumps(data) -> str:
 
 def corpus_json(corpus: Corpus) -> dict:
     return {
+        **_entities_json(corpus),
+        "sections": [s.to_json() for s in sorted(corpus.sections, key=lambda s: (s.source, s.seq))],
+        "paragraphs": [p.to_json() for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq))],
+    }
+
+
+def _entities_json(corpus: Corpus) -> dict:
+    """corpus.json without its two long lists."""
+    return {
         "schema": SCHEMA_VERSION,
         "events": [e.to_json() for e in sorted(corpus.events, key=lambda e: e.id)],
         "sources": [s.to_json() for s in sorted(corpus.sources, key=lambda s: s.id)],
         "speakers": [s.to_json() for s in sorted(corpus.speakers, key=lambda s: s.id)],
         "topics": [t.to_json() for t in sorted(corpus.topics, key=lambda t: t.id)],
-        "sections": [s.to_json() for s in sorted(corpus.sections, key=lambda s: (s.source, s.seq))],
-        "paragraphs": [p.to_json() for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq))],
         "aliases": dict(corpus.aliases),
     }
 
@@ -68,12 +75,34 @@ def cleaning_report(corpus: Corpus) -> dict:
     }
 
 
-def export(corpus: Corpus, data_dir: Path) -> list[Path]:
+def compact(data) -> str:
+    """JSON as corpus.json holds it: compact, keys sorted."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def items_json(items) -> str:
+    """Paragraphs or sections as they appear inside corpus.json's lists (without the brackets)."""
+    return ",".join(compact(item.to_json()) for item in items)
+
+
+def corpus_json_text(corpus: Corpus, parts: dict[str, tuple[str, str]] | None = None) -> str:
+    """corpus.json's text. ``parts`` holds each source's paragraphs and sections already
+    written (``items_json``, kept with the source in .yanlu-cache/), so an edit to one
+    transcript does not serialise the whole archive again; the bytes are the same."""
+    if parts is None or set(parts) != {s.id for s in corpus.sources}:
+        return compact(corpus_json(corpus)) + "\n"
+    ordered = [parts[source_id] for source_id in sorted(parts)]
+    written = {key: compact(value) for key, value in _entities_json(corpus).items()}
+    written["paragraphs"] = "[" + ",".join(p for p, _ in ordered if p) + "]"
+    written["sections"] = "[" + ",".join(s for _, s in ordered if s) + "]"
+    return "{" + ",".join(f"{compact(key)}:{value}" for key, value in sorted(written.items())) + "}\n"
+
+
+def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[str, str]] | None = None) -> list[Path]:
     """Write corpus.json and cleaning-report.json; return the files that changed."""
     outputs = {
         # Compact: at thousands of transcripts this file is tens of megabytes.
-        data_dir / "corpus.json": json.dumps(corpus_json(corpus), ensure_ascii=False, sort_keys=True,
-                                             separators=(",", ":")) + "\n",
+        data_dir / "corpus.json": corpus_json_text(corpus, parts),
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
         # The published ids alone, so the next build can tell cheaply whether any vanished.
         data_dir / "ids.json": json.dumps(sorted(p.id for p in corpus.paragraphs)) + "\n",

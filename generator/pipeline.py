@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import contextlib
 import functools
 import gc
 import hashlib
@@ -59,6 +60,8 @@ class Build:
     cleaned: tuple[CleanText, ...]
     parsed: tuple[ParsedSource, ...]
     source_keys: dict[str, str] = field(default_factory=dict)  # source id → fingerprint of its inputs
+    json_parts: dict[str, tuple[str, str]] | None = None  # source id → its part of corpus.json
+    chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # every character each script's pages show
 
 
 Progress = Callable[[str, int, int], None]
@@ -121,6 +124,33 @@ def _auto_configure(config: SiteConfig, raws: list[RawText], converter: Converte
     return replace(config, events=tuple(events), sources=tuple(sources), speakers=tuple(speakers)), warnings
 
 
+# ------------------------------------------------------------------ speed
+
+@contextlib.contextmanager
+def _no_cycle_collector():
+    """Run without Python's cycle collector, as it was when done.
+
+    A build makes millions of small objects that live until it ends; the collector
+    would walk all of them again and again (half the time of a large build) to
+    find cycles the pipeline does not make. Reference counting still frees the rest.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _fast(function):
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with _no_cycle_collector():
+            return function(*args, **kwargs)
+    return wrapper
+
+
 # ------------------------------------------------------------------ two cores
 
 # Below this many sources, starting worker processes costs more than it saves.
@@ -147,9 +177,6 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
             meanwhile()
         return [work(item) for item in items]
     context = multiprocessing.get_context("fork")
-    # Objects that exist now are shared with the children until written to; the garbage
-    # collector would write to every one of them (and copy the whole heap) in each child.
-    gc.freeze()
     children = []
     for j in range(jobs):
         receive, send = context.Pipe(duplex=False)
@@ -173,7 +200,6 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
                 results[j::jobs] = value
             else:
                 failure = failure or value
-    gc.unfreeze()
     if failure is not None:
         raise failure
     return results
@@ -215,6 +241,9 @@ class SourceResult:
     parsed: ParsedSource
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
+    # Kept so a later build need not redo them for an unchanged source:
+    json: tuple[str, str] = ("", "")  # its paragraphs and sections as corpus.json writes them
+    chars: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # in its Simplified, Traditional text
 
 
 @functools.lru_cache(maxsize=1)
@@ -222,7 +251,7 @@ def _code_version() -> str:
     """A hash of the stage modules: a cached source is stale when the code that made it changed."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha1()
-    for name in ("model", "read", "clean", "parse", "link", "convert", "config", "pipeline"):
+    for name in ("model", "read", "clean", "parse", "link", "convert", "config", "export", "pipeline"):
         digest.update((here / f"{name}.py").read_bytes())
     return digest.hexdigest()
 
@@ -295,7 +324,9 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     parsed = parse(cleaned, source, index.is_known, index.names_in)
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)
-    return SourceResult(key, cleaned, parsed, tuple(sections), tuple(paragraphs))
+    return SourceResult(key, cleaned, parsed, tuple(sections), tuple(paragraphs),
+                        json=(export_stage.items_json(paragraphs), export_stage.items_json(sections)),
+                        chars=(frozenset("".join(p.hans for p in paragraphs)), frozenset("".join(p.hant for p in paragraphs))))
 
 
 def load_project_config(project: Project, writable: bool = True) -> SiteConfig:
@@ -321,6 +352,7 @@ def load_project_config(project: Project, writable: bool = True) -> SiteConfig:
     return config
 
 
+@_fast
 def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True, jobs: int = 1,
                  cache: SourceCache | None = None) -> Build:
     """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
@@ -387,7 +419,10 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     )
     return Build(config=config, corpus=corpus, cleaned=tuple(r.cleaned for r in results),
                  parsed=tuple(r.parsed for r in results),
-                 source_keys={r.parsed.source_id: r.key for r in results})
+                 source_keys={r.parsed.source_id: r.key for r in results},
+                 json_parts={r.parsed.source_id: r.json for r in results},
+                 chars={Script.HANS: frozenset().union(*(r.chars[0] for r in results)),
+                        Script.HANT: frozenset().union(*(r.chars[1] for r in results))})
 
 
 def previous_paragraphs(project: Project) -> dict[str, dict]:
@@ -442,6 +477,7 @@ def _export_key(result: Build) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
+@_fast
 def export(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
     """Build the corpus and write ``docs/data/``; warn about published ids that would break."""
     return write_export(project, build_corpus(project, progress, jobs=jobs, cache=cache))
@@ -463,7 +499,7 @@ def write_export(project: Project, result: Build) -> Build:
     # Remember them, so `aliases` still finds them after later builds overwrite corpus.json.
     write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in gone}))
     result = _with_vanished_warning(result, gone)
-    export_stage.export(result.corpus, project.data)
+    export_stage.export(result.corpus, project.data, result.json_parts)
     write_if_changed(stamp, key)
     return result
 
@@ -480,6 +516,7 @@ def _with_vanished_warning(result: Build, gone: list[dict]) -> Build:
 ALIAS_LIKENESS = 0.75  # a corrected paragraph is at least this alike to its old text
 
 
+@_fast
 def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list[dict]]:
     """Record in site_config/aliases.yaml where each vanished paragraph went.
 
@@ -510,19 +547,20 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
     return added, unmatched
 
 
-def query_chars(corpus: Corpus, script: Script, converter: Converter) -> str:
+def query_chars(result: Build, script: Script, converter: Converter) -> str:
     """JSON map of the other script's characters to this one's, for the characters the corpus uses.
 
     Search runs on this script's text; a reader who types the other script gets
     the query converted in the browser with this small map (no OpenCC there).
     """
-    other = sorted({c for p in corpus.paragraphs for c in (p.hant if script is Script.HANS else p.hans)} - {"\n"})
+    other = sorted(result.chars[Script.HANT if script is Script.HANS else Script.HANS] - {"\n"})
     # One character per line, so OpenCC converts each alone, not as accidental phrases.
     converted = converter.to(script, "\n".join(other)).split("\n")
     pairs = {a: b for a, b in zip(other, converted) if a != b and len(b) == 1}
     return json.dumps(pairs, ensure_ascii=False, sort_keys=True)
 
 
+@_fast
 def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
     """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts.
 
@@ -539,7 +577,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
         changed = write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())
-        chars = query_chars(result.corpus, script, converter)
+        chars = query_chars(result, script, converter)
         write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
         return len(changed)
 

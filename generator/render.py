@@ -78,6 +78,12 @@ def _attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+@functools.lru_cache(maxsize=1024)
+def _longest_first(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern matching any of the words, the longest where several start at one place."""
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
 def md_escape(text: str) -> Markup:
     """Text safe as Markdown inline content: HTML-escaped, Markdown punctuation backslashed."""
     return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False)))
@@ -149,7 +155,7 @@ class Renderer:
         self.sections_of: dict[str, list] = defaultdict(list)
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
-        self._name_patterns: dict[str, tuple[re.Pattern | None, dict[str, str]]] = {}
+        self._name_forms: dict[str, dict[str, str]] = {}
         self._views: dict[str, SimpleNamespace] = {}
         self._converted: dict[str, str] = {}
         self._quotes: dict[str, Markup] = {}
@@ -181,33 +187,31 @@ class Renderer:
     def text_of(self, paragraph: Paragraph) -> str:
         return paragraph.hans if self.script is Script.HANS else paragraph.hant
 
-    def _names_of_event(self, event_id: str) -> tuple[re.Pattern | None, dict[str, str]]:
+    def _names_of_event(self, event_id: str) -> dict[str, str]:
         """Speaker names to link in running text, and whom each names: only this
         event's participants, so 张鹏 links to the right one of the two."""
-        if event_id not in self._name_patterns:
+        if event_id not in self._name_forms:
             forms = {}
             for participant in self.events[event_id].participants:
                 speaker = self.speakers[participant.speaker]
                 for form in (speaker.name, speaker.name_hant, *speaker.aliases):
                     if len(form) >= 2 and not form.isascii():
                         forms[form] = speaker.id
-            alternatives = sorted(forms, key=len, reverse=True)
-            pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
-            self._name_patterns[event_id] = (pattern, forms)
-        return self._name_patterns[event_id]
+            self._name_forms[event_id] = forms
+        return self._name_forms[event_id]
 
     def paragraph_html(self, paragraph: Paragraph) -> Markup:
         """The paragraph's text, escaped, with participants' names linked to their pages."""
         escaped = html.escape(self.text_of(paragraph), quote=False)
-        pattern, lookup = self._names_of_event(paragraph.event)
-        if pattern is None:
+        lookup = self._names_of_event(paragraph.event)
+        if not any(form in escaped for form in lookup):  # most paragraphs name nobody
             return Markup(escaped)
 
         def link(match: re.Match) -> str:
             target = href(QUOTING_PAGE, f"speakers/{lookup[match.group()]}.md")
             return f'<a class="yl-name" href="{target}">{match.group()}</a>'
 
-        return Markup(pattern.sub(link, escaped))
+        return Markup(_longest_first(tuple(lookup)).sub(link, escaped))
 
     # ---------------------------------------------------------- view models
 
