@@ -19,7 +19,11 @@ checks that it reads cleanly, then measures, each as a child process:
 (g) publish / (generator + one mkdocs), and the generator's share of publish;
 (h) incremental: one sentence appended to one transcript, then
     ``python -m generator build`` again, and how many files under docs/ it
-    rewrote; plus where a warm generator run spends its time, stage by stage.
+    rewrote;
+(i) the rebuild ``mkdocs serve`` runs after an edit: a second sentence
+    appended, built again in the process that built before (unchanged
+    sources kept in memory, as generator/mkdocs_hook.py keeps them), split
+    into the pipeline's stages.
 
 Times are wall seconds on whatever machine runs it: compare the ratios
 within one run, not the absolute numbers across runs. See bench/README.md.
@@ -396,38 +400,40 @@ def _pagefind_cell(found: dict | None) -> str:
             f"{found['fragments'] / 1e3:.0f} ({found['pages']} pages, {found['seconds']:.1f} s)")
 
 
-STAGES_SCRIPT = r"""
+SERVE_SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
 from generator import pipeline
+root, label, sentence = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+project = pipeline.Project(root)
+cache = pipeline.SourceCache(root / ".yanlu-cache", in_memory=True)  # as generator/mkdocs_hook.py keeps it
+pipeline.build(project, cache=cache)  # `mkdocs serve` starting
+seed = sorted((root / "seeds").glob("*.txt"))[0]
+with seed.open("a", encoding="utf-8") as handle:
+    handle.write(f"\n{label}：{sentence}\n")  # the editor saves a second edit
 marks = []
 def now():
     return time.perf_counter(), time.process_time()
 start = now()
 def progress(stage, done, total):
-    if done == total or stage == "render":
+    if done == total:
         wall, cpu = now()
-        marks.append((f"{stage} {done}/{total}" if stage == "render" else stage, wall - start[0], cpu - start[1]))
-pipeline.build(pipeline.Project(Path(sys.argv[1])), progress)
-wall, cpu = now()
-marks.append(("end", wall - start[0], cpu - start[1]))
+        marks.append((stage, wall - start[0], cpu - start[1]))
+pipeline.build(project, progress, cache=cache)  # the rebuild the hook runs before MkDocs reloads
 print(json.dumps(marks))
 """
 
 STAGE_NAMES = {  # what happened between the previous mark and this one
-    "parse": "config + each source read…convert (or from .yanlu-cache)",
-    "link": "link (ids, topics)",  # marks of earlier pipelines, which linked and converted all sources at once
-    "convert": "convert",
-    "render 1/2": "assemble + export JSON + render zh-hans",
-    "render 2/2": "render zh-hant",
-    "end": "query map",
+    "parse": "config, seeds read, the edited source read…converted, the rest from memory",
+    "render": "export + render both scripts (changed pages only) + query maps",
 }
+SECOND_EDIT = "补充一句：这是第二处修改。"  # the edit (i) saves while the server runs
 
 
-def stages(root: Path) -> list[tuple[str, float, float]]:
-    """Where an in-process generator build spends its time, from the pipeline's progress marks:
-    (stage, wall seconds, CPU seconds)."""
-    result = checked("stage profile", run([sys.executable, "-c", STAGES_SCRIPT, str(root)], cwd=root))
+def serve_rebuild(root: Path, label: str) -> list[tuple[str, float, float]]:
+    """(i): the rebuild `mkdocs serve` runs after an edit, in the process that built before
+    (sources kept in memory), split at the pipeline's progress marks: (stage, wall s, CPU s)."""
+    result = checked("serve rebuild", run([sys.executable, "-c", SERVE_SCRIPT, str(root), label, SECOND_EDIT], cwd=root))
     marks, out, wall0, cpu0 = json.loads(result.stdout.strip().splitlines()[-1]), [], 0.0, 0.0
     for name, wall, cpu in marks:
         out.append((STAGE_NAMES.get(name, name), wall - wall0, cpu - cpu0))
@@ -539,8 +545,9 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
     m.changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     log(f"N={n}: incremental build {m.incremental.seconds:.1f} s, {len(m.changed)} of {len(after)} files rewritten")
 
-    m.stage_times = stages(root)  # warm: nothing changed since the incremental build
-    log(f"N={n}: stages (CPU s) " + ", ".join(f"{name} {cpu:.1f}" for name, _wall, cpu in m.stage_times))
+    m.stage_times = serve_rebuild(root, label)
+    log(f"N={n}: serve rebuild {sum(w for _, w, _ in m.stage_times):.2f} s: "
+        + ", ".join(f"{name} {wall:.2f}" for name, wall, _cpu in m.stage_times))
     m.total_seconds = time.perf_counter() - started
     if hasattr(os, "getloadavg"):
         m.load.append(os.getloadavg()[0])
@@ -642,11 +649,12 @@ def table(results: list[Measure]) -> str:
         lambda m: _pair(m, lambda f: _pagefind_cell(m.pagefind[f])))
     row("(h) incremental build after a 1-sentence edit: wall s (CPU s)", lambda m: _s(m.incremental))
     row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}")
+    row("(i) rebuild after a second edit in the process that built before (`mkdocs serve`): wall s (CPU s)",
+        lambda m: f"{sum(w for _, w, _ in m.stage_times):.2f} ({sum(c for _, _, c in m.stage_times):.2f})")
     names = list(dict.fromkeys(name for m in results for name, _, _ in m.stage_times))
     for name in names:
-        row(f"warm generator stage: {name}: CPU s (share)",
-            lambda m, name=name: next((f"{cpu:.2f} ({cpu / sum(c for _, _, c in m.stage_times):.0%})"
-                                       for k, _, cpu in m.stage_times if k == name), "—"))
+        row(f"(i) of which {name}: wall s",
+            lambda m, name=name: next((f"{wall:.2f}" for k, wall, _ in m.stage_times if k == name), "—"))
     row("generator check: wall s (CPU s)", lambda m: _s(m.check))
     row("bench wall time for this size (s)", lambda m: f"{m.total_seconds:.0f}")
     row("load average (1 min) before / after", lambda m: " / ".join(f"{x:.1f}" for x in m.load) or "?")
@@ -761,8 +769,9 @@ def write_report(out: Path, results: list[Measure], measured: str, notes: list[s
         "  runs once). CPU seconds (user + system of the process and its children) are less disturbed by other load",
         "  than wall seconds; where the two differ a lot, the machine was busy with other work.",
         "- (h) appends one line (a new turn by the transcript's last speaker) to the first seed and times",
-        "  `python -m generator build`; the stage rows are one more, in-process, build with nothing changed, split at",
-        "  the pipeline's progress marks.",
+        "  `python -m generator build` (a new process: unchanged sources come from .yanlu-cache/ on disk).",
+        "- (i) is what `mkdocs serve` does: one process builds, a second sentence is appended, the same process builds",
+        "  again with unchanged sources in memory (generator/mkdocs_hook.py), split at the pipeline's progress marks.",
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report(results, measured, explained), encoding="utf-8")

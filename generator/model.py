@@ -9,7 +9,9 @@ exists is final. The JSON schema of ``docs/data/corpus.json`` (README) is the
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -382,3 +384,9 @@ class Corpus:
 
     def __repr__(self) -> str:
         return f"Corpus({len(self.events)} events, {len(self.sources)} sources, {len(self.paragraphs)} paragraphs)"
+
+    @cached_property
+    def entities_fingerprint(self) -> str:
+        """A digest of the events, sources, speakers, topics and aliases (not the paragraphs)."""
+        parts = (self.events, self.sources, self.speakers, self.topics, self.aliases)
+        return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()

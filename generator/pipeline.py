@@ -263,7 +263,7 @@ def _source_key(raw: RawText, source: Entry, config: SiteConfig) -> str:
     speakers = [config.speaker(p.speaker).values for p in event.participants]
     inputs = {
         "code": _code_version(),
-        "text": raw.lines,
+        "text": hashlib.sha1("\n".join(raw.lines).encode("utf-8")).hexdigest(),
         "source": source.values,
         "event": {k: v for k, v in event.values.items() if k != "sources"},
         "speakers": speakers,

@@ -127,17 +127,9 @@ class Renderer:
         self.corpus = corpus
         self.script = script
         self.converter = converter
-        self.labels = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))[script.value]
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates),
-            auto_reload=False,
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters.update(md=md_escape, meta=meta_string)
+        self.labels = _labels(templates / "labels.yaml", (templates / "labels.yaml").stat().st_mtime_ns)[script.value]
+        self.templates = templates
+        self.env = _environment(templates, autoescape=True)
         self.speakers = {s.id: s for s in corpus.speakers}
         self.events = {e.id: e for e in corpus.events}
         self.sources = {s.id: s for s in corpus.sources}
@@ -272,10 +264,8 @@ class Renderer:
 
     @functools.cached_property
     def _macros(self):
-        blocks = jinja2.Environment(loader=self.env.loader, autoescape=False, undefined=jinja2.StrictUndefined,
-                                    trim_blocks=True, lstrip_blocks=True)
         labels = SimpleNamespace(**{k: _attr(v) for k, v in self.labels.items() if isinstance(v, str)})
-        return blocks.get_template("_macros.j2").make_module({"L": labels})
+        return _environment(self.templates, autoescape=False).get_template("_macros.j2").make_module({"L": labels})
 
     @functools.cached_property
     def label_names(self) -> SimpleNamespace:
@@ -465,27 +455,58 @@ class Renderer:
         for topic_id in sorted(self.by_topic):
             plan.append((f"topics/{topic_id}.md", _shown(self._quoted_on_topic(topic_id)),
                          functools.partial(self.topic_page, topic_id)))
-        base = _digest(self.script.value, _templates_version(), json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
-                       repr(self.corpus.events), repr(self.corpus.speakers), repr(self.corpus.topics),
-                       repr(self.corpus.aliases), repr(self.corpus.sources),
-                       repr(self.converter.protect))
+        base = _digest(self.script.value, _templates_version(self.templates),
+                       json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
+                       self.corpus.entities_fingerprint, repr(self.converter.protect))
         return [(path, _digest(base, path, deps), render) for path, deps, render in plan]
 
     def pages(self) -> list[Page]:
         return [render() for _path, _key, render in self.plan({})]
 
 
-@functools.lru_cache(maxsize=1)
-def _templates_version() -> str:
-    digest = hashlib.sha1(Path(__file__).read_bytes())
-    for path in sorted(TEMPLATES.glob("*.j2")) + [TEMPLATES / "labels.yaml"]:
-        digest.update(path.read_bytes())
+@functools.lru_cache(maxsize=4)
+def _environment(templates: Path, autoescape: bool) -> jinja2.Environment:
+    """One per process and folder, so templates compile once; ``auto_reload`` still
+    picks up an edited template under ``mkdocs serve``. Without autoescaping it is
+    only for templates/_macros.j2, whose values come escaped (Renderer.paragraph_view)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        auto_reload=True,
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=md_escape, meta=meta_string)
+    return env
+
+
+@functools.lru_cache(maxsize=4)
+def _labels(path: Path, _mtime: int) -> dict:
+    """templates/labels.yaml, read again when it changes."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _templates_version(templates: Path = TEMPLATES) -> str:
+    """A digest of this module and the templates, read again only when one of them changed."""
+    files = [Path(__file__), *sorted(templates.glob("*.j2")), templates / "labels.yaml"]
+    return _digest_of_files(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+
+
+@functools.lru_cache(maxsize=8)
+def _digest_of_files(stamps: tuple[tuple[str, int, int], ...]) -> str:
+    digest = hashlib.sha1()
+    for name, _mtime, _size in stamps:
+        digest.update(Path(name).read_bytes())
     return digest.hexdigest()
 
 
-def _shown(paragraphs: list[Paragraph]) -> tuple:
-    """What a quoting page shows of its paragraphs that can change while an id stays: who, which kind, where, topics."""
-    return tuple((p.id, p.speaker, p.kind.value, p.section, p.topics) for p in paragraphs)
+def _shown(paragraphs: list[Paragraph]) -> str:
+    """What a quoting page shows of its paragraphs that can change while an id stays
+    (who, which kind, where, topics), as a digest."""
+    text = "\n".join(f"{p.id} {p.speaker} {p.kind.value} {p.section} {' '.join(p.topics)}" for p in paragraphs)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _digest(*parts) -> str:
@@ -504,10 +525,13 @@ def write_planned(plan: list[tuple[str, str, Callable[[], Page]]], out_dir: Path
         if known.get(path) != key or not (out_dir / path).exists():
             if write_if_changed(out_dir / path, render().content):
                 changed.append(out_dir / path)
-    wanted = {out_dir / path for path, _key, _render in plan}
-    for stale in sorted(out_dir.rglob("*.md")):
-        if stale not in wanted:
-            stale.unlink()
-            changed.append(stale)
+    wanted = {path for path, _key, _render in plan}
+    # Pages written before and not wanted now (a speaker who no longer speaks); without a
+    # record of what was written before, every page in the folder is looked at.
+    before = set(known) if known else {str(p.relative_to(out_dir)) for p in out_dir.rglob("*.md")}
+    for stale in sorted(before - wanted):
+        if (out_dir / stale).exists():
+            (out_dir / stale).unlink()
+            changed.append(out_dir / stale)
     write_if_changed(manifest, json.dumps({path: key for path, key, _ in plan}, sort_keys=True, indent=0))
     return changed
