@@ -10,6 +10,7 @@ restored in ``text``; ``raw`` keeps the line as it was.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Callable
@@ -91,13 +92,13 @@ def _drop_regions(lines: list[tuple[int, str]], regions, seed: str) -> tuple[lis
     return kept, removals
 
 
-def _duplicates(lines: list[tuple[int, str]], seed: str) -> tuple[list, list[Removal]]:
+def _duplicates(lines: list[tuple[int, str]], seed: str, folded=fold) -> tuple[list, list[Removal]]:
     """Remove later copies: runs of repeated lines, or single long repeated lines.
 
     The first copy stays. Short lines that repeat alone (a speaker header, 对。)
     are kept, because they repeat in real talk.
     """
-    keys = [fold(line) for _, line in lines]
+    keys = [folded(line) for _, line in lines]
     first_seen: dict[str, list[int]] = {}
     removed: dict[int, int] = {}  # index → index of the original
     i = 0
@@ -248,13 +249,14 @@ def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> Clea
     seed = raw.seed
     removals: list[Removal] = []
     title_key = fold(without_pinyin(source.title))
+    folded = functools.lru_cache(maxsize=None)(fold)  # a line is compared as the title and as a copy
     lines: list[tuple[int, str]] = []
     title_seen = False
     for number, line in enumerate(raw.lines, start=1):
         if is_blank(line):
             continue
         stripped = without_pinyin(strip_blank(line))
-        if fold(stripped) == title_key:
+        if folded(stripped) == title_key:
             rule = "repeated-title" if title_seen else "title"
             reason = "the title again, injected into the text" if title_seen else "the title (kept in sources.yaml)"
             removals.append(Removal(seed, number, rule, line, reason))
@@ -264,7 +266,7 @@ def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> Clea
         else:
             lines.append((number, line))
     lines, dropped = _drop_regions(lines, source.drop, seed)
-    lines, copies = _duplicates(lines, seed)
+    lines, copies = _duplicates(lines, seed, folded)
     removals += dropped + copies
 
     cleaned = [(number, line, *_clean_line(number, line, source, seed)) for number, line in lines]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 from functools import cached_property
 
 import opencc
@@ -172,7 +171,7 @@ def convert_paragraphs(paragraphs: list[Paragraph], script: Script, converter: C
     other = Script.HANT if script is Script.HANS else Script.HANS
     # Paragraph texts hold no newlines (lines are joined), so one newline separates them.
     converted = converter.to(other, "\n".join(p.text for p in paragraphs)).split("\n") if paragraphs else []
-    return [replace(p, hans=p.text, hant=text) if script is Script.HANS else replace(p, hans=text, hant=p.text)
+    return [p.in_scripts(p.text, text) if script is Script.HANS else p.in_scripts(text, p.text)
             for p, text in zip(paragraphs, converted)]
 
 

@@ -348,6 +348,13 @@ class Paragraph:
     def __repr__(self) -> str:
         return f"Paragraph({self.id}, {self.speaker}, {self.kind.value}, {self.text[:16]!r})"
 
+    def in_scripts(self, hans: str, hant: str) -> Paragraph:
+        """A copy with both scripts filled in. Made without ``dataclasses.replace``,
+        whose checks cost more than the copy; this runs for every paragraph."""
+        copy = object.__new__(Paragraph)
+        copy.__dict__.update(self.__dict__, hans=hans, hant=hant)
+        return copy
+
     def to_json(self) -> dict:
         return {
             "id": self.id,

@@ -73,6 +73,11 @@ def href(from_path: str, to_path: str, anchor: str = "") -> str:
     return rel
 
 
+def _joined(blocks) -> Markup:
+    """Rendered blocks one after another, a blank line apart (one value for the template, not one each)."""
+    return Markup("\n\n".join(blocks))
+
+
 def _attr(text: str) -> str:
     """Text escaped for HTML, also inside a double-quoted attribute."""
     return html.escape(text, quote=True)
@@ -357,11 +362,12 @@ class Renderer:
         for source_id in event.sources:
             source = self.sources[source_id]
             sections = [{"id": section.id, "title": self.convert_title(section.title, source.script),
-                         "paragraphs": by_section.get(section.id, [])}
+                         "paragraphs": _joined(by_section.get(section.id, []))}
                         for section in self.sections_of[source_id] if section.id in by_section or section.title]
             sources.append({"id": source.id, "title": source.title, "publisher": self.t(source.publisher),
                             "url": source.url, "seed": source.seed, "layout": source.layout.value,
-                            "count": sum(len(s["paragraphs"]) for s in sections), "sections": sections})
+                            "count": sum(len(by_section.get(s.id, ())) for s in self.sections_of[source_id]),
+                            "sections": sections})
         moderator = self.name(event.moderator) if event.moderator else ""
         here = {p.id for p in paragraphs}
         aliases = [(old, new) for old, new in self.corpus.aliases if new in here]
@@ -397,7 +403,7 @@ class Renderer:
                 "role": self.labels[f"role_{participation.role}"] if participation else "",
                 "affiliation": self.t(participation.affiliation) if participation else "",
                 "title": self.t(participation.title) if participation else "",
-                "groups": [{"section": self.section_title(group[0]), "quotes": [self.quote(p) for p in group]}
+                "groups": [{"section": self.section_title(group[0]), "quotes": _joined(self.quote(p) for p in group)}
                            for _, group in sorted(groups.items())],
                 "count": len(mine),
             })
@@ -421,7 +427,7 @@ class Renderer:
             speakers.append({
                 "name": self.name(speaker_id), "href": href(path, f"speakers/{speaker_id}.md"), "count": len(paragraphs),
                 "events": [{"name": self.event_name(self.events[e]), "date": self.events[e].date,
-                            "href": href(path, f"events/{e}.md"), "quotes": quotes}
+                            "href": href(path, f"events/{e}.md"), "quotes": _joined(quotes)}
                            for e, quotes in sorted(by_event.items(), key=lambda kv: order[kv[0]])],
             })
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
