@@ -288,6 +288,10 @@ class Entry:
     file: str
     line: int
 
+    def __post_init__(self):
+        # Read as attributes on every line of every seed: plain instance attributes are the fastest.
+        self.__dict__.update((k, v) for k, v in self.values.items() if k not in ("values", "file", "line"))
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "values":  # not a field: unpickling asks before values exist
             raise AttributeError(name)

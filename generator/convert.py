@@ -54,7 +54,7 @@ class Converter:
 
     def __init__(self, protect: list[tuple[str, str]] = ()):
         self.protect = list(protect)
-        self._memo: dict[tuple[Script, str], str] = {}
+        self._memo: dict[tuple[Script, str, bool], str] = {}  # (target, text, protected) → converted
 
     @property
     def _opencc(self) -> dict[Script, opencc.OpenCC]:
@@ -80,11 +80,12 @@ class Converter:
         }
 
     def _plain(self, target: Script, text: str) -> str:
-        """OpenCC alone. A source's joined text is converted to Simplified up to three times
-        (ids, topics, and a Traditional source's Simplified form): the last few are kept."""
+        """OpenCC alone. A source's joined text is converted to Simplified more than once
+        (for its ids, its topics, and a Traditional source's Simplified form): the last few
+        conversions of long texts are kept, as are those of ``to``."""
         if len(text) < _MEMO_FROM:
             return self._opencc[target].convert(text)
-        key = (target, text)
+        key = (target, text, False)
         if key not in self._memo:
             if len(self._memo) >= _MEMO_SIZE:
                 del self._memo[next(iter(self._memo))]
@@ -93,6 +94,16 @@ class Converter:
 
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
+        if len(text) < _MEMO_FROM:
+            return self._protected(target, text)
+        key = (target, text, True)
+        if key not in self._memo:
+            if len(self._memo) >= _MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]
+            self._memo[key] = self._protected(target, text)
+        return self._memo[key]
+
+    def _protected(self, target: Script, text: str) -> str:
         pattern = self._patterns[target]
         if pattern is None or not pattern.search(text):
             return self._plain(target, text)

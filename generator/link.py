@@ -231,7 +231,7 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
         paragraphs.append(Paragraph(
             id=stable_id("q-", source.id, key, *ordinal), event=event.id, source=source.id, seed=source.seed,
             section=section_ids[block.section], seq=seq, speaker=speaker, kind=kind, text=block.text,
-            raw=block.raw, lines=block.lines, topics=tuple(t.topic for t in topics if t.in_text(lowered) and t.pattern.search(lowered)),
+            raw=block.raw, lines=block.lines, topics=tuple(t.topic for t in topics if t.pattern.search(lowered)),
             addressed_to=addressed,
         ))
     errors.extend(unresolved.errors(index, where))
