@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import pipeline
 from .model import YanluError
+from .parallel import default_jobs
 
 HELP = {
     "build": "Generate everything MkDocs needs in docs/: the corpus export and the pages.",
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_argument("--show", type=int, default=20, help=HELP["show"])
     args = argparse.Namespace(root=None, debug=False, quiet=False, jobs=None)
     parser.parse_args(argv, namespace=args)
-    jobs = args.jobs or pipeline.default_jobs()
+    jobs = args.jobs or default_jobs()
 
     project = pipeline.Project((args.root or Path.cwd()).resolve())
     started = time.perf_counter()

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import contextlib
 import functools
-import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable
 
 from . import export as export_stage
 from .clean import clean
@@ -22,9 +19,10 @@ from .convert import Converter, convert_paragraphs, converter_for
 from .link import SpeakerIndex, assemble, link_source, topic_patterns
 from .model import (CleanText, Corpus, Paragraph, ParsedSource, RawText, Script, Section, YanluError,
                     YanluErrors, strip_blank)
+from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .read import read_seed
-from .render import SCRIPT_DIRS, TEMPLATES, Renderer, write_planned
+from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, Renderer, write_planned
 from .export import write_if_changed
 
 
@@ -65,8 +63,6 @@ class Build:
 
 
 Progress = Callable[[str, int, int], None]
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:
@@ -122,98 +118,6 @@ def _auto_configure(config: SiteConfig, raws: list[RawText], converter: Converte
             f"  speakers.yaml: one entry per new speaker (id, name, aliases)"
         )
     return replace(config, events=tuple(events), sources=tuple(sources), speakers=tuple(speakers)), warnings
-
-
-# ------------------------------------------------------------------ speed
-
-@contextlib.contextmanager
-def _no_cycle_collector():
-    """Run without Python's cycle collector, as it was when done.
-
-    A build makes millions of small objects that live until it ends; the collector
-    would walk all of them again and again (half the time of a large build) to
-    find cycles the pipeline does not make. Reference counting still frees the rest.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _fast(function):
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with _no_cycle_collector():
-            return function(*args, **kwargs)
-    return wrapper
-
-
-# ------------------------------------------------------------------ two cores
-
-# Below this many sources, starting worker processes costs more than it saves.
-PARALLEL_FROM = 16
-
-
-def default_jobs() -> int:
-    """Worker processes for a large build: one per core the process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
-                meanwhile: Callable[[], object] | None = None) -> list[R]:
-    """``[work(item) for item in items]``, spread over ``jobs`` forked processes,
-    while this process runs ``meanwhile`` (if given).
-
-    Forked children share the parent's memory as it is (the corpus, the
-    converters), so nothing but the results is copied. An exception in a
-    child is raised again here. Where fork is unavailable it runs in-process.
-    """
-    jobs = min(jobs, len(items))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        if meanwhile:
-            meanwhile()
-        return [work(item) for item in items]
-    context = multiprocessing.get_context("fork")
-    children = []
-    for j in range(jobs):
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_work_share, args=(work, items[j::jobs], send), daemon=True)
-        child.start()
-        send.close()
-        children.append((child, receive))
-    results: list = [None] * len(items)
-    failure = None
-    try:
-        if meanwhile:
-            meanwhile()
-    finally:
-        for j, (child, receive) in enumerate(children):
-            try:
-                ok, value = receive.recv()
-            except EOFError:
-                ok, value = False, RuntimeError(f"a worker process died (exit code {child.exitcode})")
-            child.join()
-            if ok:
-                results[j::jobs] = value
-            else:
-                failure = failure or value
-    if failure is not None:
-        raise failure
-    return results
-
-
-def _work_share(work, share, send) -> None:
-    try:
-        outcome = (True, [work(item) for item in share])
-    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-        outcome = (False, exc)
-    try:
-        send.send(outcome)
-    except Exception as exc:  # an unpicklable exception: send what it said
-        send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
 
 
 # ------------------------------------------------------------------ the build
@@ -352,7 +256,7 @@ def load_project_config(project: Project, writable: bool = True) -> SiteConfig:
     return config
 
 
-@_fast
+@fast
 def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True, jobs: int = 1,
                  cache: SourceCache | None = None) -> Build:
     """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
@@ -477,7 +381,7 @@ def _export_key(result: Build) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-@_fast
+@fast
 def export(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
     """Build the corpus and write ``docs/data/``; warn about published ids that would break."""
     return write_export(project, build_corpus(project, progress, jobs=jobs, cache=cache))
@@ -516,7 +420,7 @@ def _with_vanished_warning(result: Build, gone: list[dict]) -> Build:
 ALIAS_LIKENESS = 0.75  # a corrected paragraph is at least this alike to its old text
 
 
-@_fast
+@fast
 def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list[dict]]:
     """Record in site_config/aliases.yaml where each vanished paragraph went.
 
@@ -560,7 +464,7 @@ def query_chars(result: Build, script: Script, converter: Converter) -> str:
     return json.dumps(pairs, ensure_ascii=False, sort_keys=True)
 
 
-@_fast
+@fast
 def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
     """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts.
 
@@ -569,11 +473,12 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     """
     result = build_corpus(project, progress, jobs=jobs, cache=cache)
     converter = converter_for(result.config)
+    index = CorpusIndex(result.corpus)  # made once, for both scripts' renderers (and any worker) to share
 
     def render(script: Script) -> int:
         folder = SCRIPT_DIRS[script]
         out = project.docs / folder
-        plan = Renderer(result.corpus, script, converter).plan(result.source_keys)
+        plan = Renderer(result.corpus, script, converter, index=index).plan(result.source_keys)
         changed = write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())

@@ -125,16 +125,12 @@ def summarised_paragraph(highlight: Paragraph, candidates: list[tuple[Paragraph,
     return best
 
 
-class Renderer:
-    """Renders every page of one script."""
+class CorpusIndex:
+    """The corpus looked up by event, speaker, topic and source: the same for both
+    scripts, so made once per build and shared by their renderers."""
 
-    def __init__(self, corpus: Corpus, script: Script, converter: Converter, templates: Path = TEMPLATES):
+    def __init__(self, corpus: Corpus):
         self.corpus = corpus
-        self.script = script
-        self.converter = converter
-        self.labels = _labels(templates / "labels.yaml", (templates / "labels.yaml").stat().st_mtime_ns)[script.value]
-        self.templates = templates
-        self.env = _environment(templates, autoescape=True)
         self.speakers = {s.id: s for s in corpus.speakers}
         self.events = {e.id: e for e in corpus.events}
         self.sources = {s.id: s for s in corpus.sources}
@@ -152,6 +148,48 @@ class Renderer:
         self.sections_of: dict[str, list] = defaultdict(list)
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
+        # Speaker and topic pages → a digest of what they show of their paragraphs (``_shown``).
+        self.shown = {**{f"speakers/{s}.md": _shown(said) for s, said in self.by_speaker.items()},
+                      **{f"topics/{t}.md": _shown(self.quoted_on_topic(t)) for t in self.by_topic}}
+
+    @functools.cached_property
+    def events_newest_first(self) -> list[Event]:
+        return sorted(self.corpus.events, key=lambda e: (e.date, e.id), reverse=True)
+
+    @functools.cached_property
+    def newest_first_rank(self) -> dict[str, int]:
+        return {e.id: rank for rank, e in enumerate(self.events_newest_first)}
+
+    @functools.cached_property
+    def participations(self) -> dict[str, dict[str, Participation]]:
+        """speaker id → event id → how they took part."""
+        taken: dict[str, dict[str, Participation]] = defaultdict(dict)
+        for event in self.corpus.events:
+            for participation in event.participants:
+                taken[participation.speaker].setdefault(event.id, participation)
+        return taken
+
+    def quoted_on_topic(self, topic_id: str) -> list[Paragraph]:
+        return [p for p in self.by_topic[topic_id] if p.speaker and p.kind is not Kind.HIGHLIGHT]
+
+
+
+class Renderer:
+    """Renders every page of one script."""
+
+    def __init__(self, corpus: Corpus, script: Script, converter: Converter, templates: Path = TEMPLATES,
+                 index: CorpusIndex | None = None):
+        self.corpus = corpus
+        self.script = script
+        self.converter = converter
+        self.labels = _labels(templates / "labels.yaml", (templates / "labels.yaml").stat().st_mtime_ns)[script.value]
+        self.templates = templates
+        self.env = _environment(templates, autoescape=True)
+        self.index = index or CorpusIndex(corpus)
+        index = self.index
+        self.speakers, self.events, self.sources, self.topics = index.speakers, index.events, index.sources, index.topics
+        self.sections, self.sections_of = index.sections, index.sections_of
+        self.by_event, self.by_speaker, self.by_topic = index.by_event, index.by_speaker, index.by_topic
         self._name_forms: dict[str, dict[str, str]] = {}
         self._views: dict[str, SimpleNamespace] = {}
         self._converted: dict[str, str] = {}
@@ -289,23 +327,6 @@ class Renderer:
             for p in event.participants
         ]
 
-    @functools.cached_property
-    def events_newest_first(self) -> list[Event]:
-        return sorted(self.corpus.events, key=lambda e: (e.date, e.id), reverse=True)
-
-    @functools.cached_property
-    def newest_first_rank(self) -> dict[str, int]:
-        return {e.id: rank for rank, e in enumerate(self.events_newest_first)}
-
-    @functools.cached_property
-    def participations(self) -> dict[str, dict[str, Participation]]:
-        """speaker id → event id → how they took part."""
-        taken: dict[str, dict[str, Participation]] = defaultdict(dict)
-        for event in self.corpus.events:
-            for participation in event.participants:
-                taken[participation.speaker].setdefault(event.id, participation)
-        return taken
-
     # ---------------------------------------------------------- pages
 
     def render(self, template: str, path: str, **context) -> Page:
@@ -327,7 +348,7 @@ class Renderer:
         return [
             {"name": self.event_name(e), "href": href(page, f"events/{e.id}.md"), "date": e.date, "place": self.t(e.place),
              "who": "、".join(self.name(p.speaker) for p in e.participants)}
-            for e in self.events_newest_first
+            for e in self.index.events_newest_first
         ]
 
     def speaker_list(self, page: str) -> list[dict]:
@@ -390,9 +411,9 @@ class Renderer:
         by_event = defaultdict(list)
         for p in said:
             by_event[p.event].append(p)
-        taken = self.participations.get(speaker_id, {})
+        taken = self.index.participations.get(speaker_id, {})
         events = []
-        for event_id in sorted(taken.keys() | by_event.keys(), key=self.newest_first_rank.__getitem__):
+        for event_id in sorted(taken.keys() | by_event.keys(), key=self.index.newest_first_rank.__getitem__):
             event = self.events[event_id]
             participation, mine = taken.get(event_id), by_event.get(event_id, ())
             groups = defaultdict(list)
@@ -414,7 +435,7 @@ class Renderer:
     def topic_page(self, topic_id: str) -> Page:
         path = f"topics/{topic_id}.md"
         topic = self.topics[topic_id]
-        on = self._quoted_on_topic(topic_id)
+        on = self.index.quoted_on_topic(topic_id)
         order = {e.id: (e.date, e.id) for e in self.corpus.events}
         by_speaker = defaultdict(list)
         for p in on:
@@ -432,9 +453,6 @@ class Renderer:
             })
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
                            count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
-
-    def _quoted_on_topic(self, topic_id: str) -> list[Paragraph]:
-        return [p for p in self.by_topic[topic_id] if p.speaker and p.kind is not Kind.HIGHLIGHT]
 
     def plan(self, source_keys: dict[str, str]) -> list[tuple[str, str, Callable[[], Page]]]:
         """Every page as (path, key, render): the key changes whenever what the page shows can.
@@ -457,9 +475,10 @@ class Renderer:
             plan.append((f"events/{event.id}.md", tuple(source_keys.get(s) for s in event.sources),
                          functools.partial(self.event_page, event)))
         for speaker_id, said in sorted(self.by_speaker.items()):
-            plan.append((f"speakers/{speaker_id}.md", _shown(said), functools.partial(self.speaker_page, speaker_id)))
+            plan.append((f"speakers/{speaker_id}.md", self.index.shown[f"speakers/{speaker_id}.md"],
+                         functools.partial(self.speaker_page, speaker_id)))
         for topic_id in sorted(self.by_topic):
-            plan.append((f"topics/{topic_id}.md", _shown(self._quoted_on_topic(topic_id)),
+            plan.append((f"topics/{topic_id}.md", self.index.shown[f"topics/{topic_id}.md"],
                          functools.partial(self.topic_page, topic_id)))
         base = _digest(self.script.value, _templates_version(self.templates),
                        json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
