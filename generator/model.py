@@ -348,6 +348,11 @@ class Paragraph:
     def __repr__(self) -> str:
         return f"Paragraph({self.id}, {self.speaker}, {self.kind.value}, {self.text[:16]!r})"
 
+    @cached_property
+    def shown_key(self) -> str:
+        """What a quotation of it shows that can change while its id stays: who, which kind, where, topics."""
+        return f"{self.id} {self.speaker} {self.kind.value} {self.section} {' '.join(self.topics)}"
+
     def in_scripts(self, hans: str, hant: str) -> Paragraph:
         """A copy with both scripts filled in. Made without ``dataclasses.replace``,
         whose checks cost more than the copy; this runs for every paragraph."""

@@ -123,12 +123,22 @@ def _auto_configure(config: SiteConfig, raws: list[RawText], converter: Converte
 # ------------------------------------------------------------------ the build
 
 
-def read_all(project: Project, config: SiteConfig) -> list[RawText]:
+def read_all(project: Project, config: SiteConfig, seen: dict | None = None) -> list[RawText]:
+    """Every seed, decoded. ``seen`` (kept by a long-lived process) remembers what was read
+    by file size and modification time, so an unchanged seed is not read again."""
     errors, raws = [], []
     for path in sorted(project.seeds.glob("*.txt")):
         source = config.source_for_seed(path.name)
+        encoding = source.encoding if source else ""
         try:
-            raws.append(read_seed(path, source.encoding if source else ""))
+            if seen is None:
+                raws.append(read_seed(path, encoding))
+                continue
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, encoding)
+            if path not in seen or seen[path][0] != stamp:
+                seen[path] = (stamp, read_seed(path, encoding))
+            raws.append(seen[path][1])
         except YanluError as exc:
             errors.append(exc)
     if errors:
@@ -160,19 +170,22 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def _source_key(raw: RawText, source: Entry, config: SiteConfig) -> str:
+def _shared_inputs(config: SiteConfig) -> str:
+    """What every source's result depends on: the code, the topics and the glossary."""
+    inputs = (_code_version(), [t.values for t in config.topics], [t.values for t in config.protect])
+    return hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
+
+
+def _source_key(raw: RawText, source: Entry, config: SiteConfig, shared: str) -> str:
     """Everything one source's result depends on: its text, its settings, its event and
-    speakers, the topics and the glossary, and the code."""
+    speakers, and ``shared`` (``_shared_inputs``: topics, glossary, code)."""
     event = config.event(source.event)
-    speakers = [config.speaker(p.speaker).values for p in event.participants]
     inputs = {
-        "code": _code_version(),
+        "shared": shared,
         "text": hashlib.sha1("\n".join(raw.lines).encode("utf-8")).hexdigest(),
         "source": source.values,
         "event": {k: v for k, v in event.values.items() if k != "sources"},
-        "speakers": speakers,
-        "topics": [t.values for t in config.topics],
-        "protect": [t.values for t in config.protect],
+        "speakers": [config.speaker(p.speaker).values for p in event.participants],
     }
     return hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
 
@@ -190,6 +203,7 @@ class SourceCache:
         self.folder = folder
         self.writable = writable
         self.memory: dict[str, SourceResult] | None = {} if in_memory else None
+        self.seeds: dict | None = {} if in_memory else None  # for read_all
 
     def _path(self, source_id: str) -> Path:
         return self.folder / f"{source_id}.pickle"
@@ -268,18 +282,19 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     """
     config = load_project_config(project, writable=write_cache)
     converter = converter_for(config)
-    raws = read_all(project, config)
+    store = cache or SourceCache(project.root / ".yanlu-cache", writable=write_cache)
+    raws = read_all(project, config, store.seeds)
     unconfigured = [r for r in raws if config.source_for_seed(r.seed) is None]
     config, warnings = _auto_configure(config, unconfigured, converter)
     present = {r.seed for r in raws}
     config = replace(config, sources=tuple(s for s in config.sources if s.seed in present))
 
-    store = cache or SourceCache(project.root / ".yanlu-cache", writable=write_cache)
     results: list[SourceResult | None] = []
     todo: list[tuple[int, RawText, Entry, str]] = []
+    shared = _shared_inputs(config)
     for position, raw in enumerate(raws):
         source = config.source_for_seed(raw.seed)
-        key = _source_key(raw, source, config)
+        key = _source_key(raw, source, config, shared)
         results.append(store.get(source.id, key))
         if results[-1] is None:
             todo.append((position, raw, source, key))

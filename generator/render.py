@@ -530,7 +530,7 @@ def _digest_of_files(stamps: tuple[tuple[str, int, int], ...]) -> str:
 def _shown(paragraphs: list[Paragraph]) -> str:
     """What a quoting page shows of its paragraphs that can change while an id stays
     (who, which kind, where, topics), as a digest."""
-    text = "\n".join(f"{p.id} {p.speaker} {p.kind.value} {p.section} {' '.join(p.topics)}" for p in paragraphs)
+    text = "\n".join(p.shown_key for p in paragraphs)  # kept on each paragraph: rebuilds reuse them
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
