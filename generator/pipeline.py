@@ -60,6 +60,7 @@ class Build:
     source_keys: dict[str, str] = field(default_factory=dict)  # source id → fingerprint of its inputs
     json_parts: dict[str, tuple[str, str]] | None = None  # source id → its part of corpus.json
     chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # every character each script's pages show
+    replaced: dict[str, str] = field(default_factory=dict)  # source id → its corpus.json part before this build
 
 
 Progress = Callable[[str, int, int], None]
@@ -209,19 +210,22 @@ class SourceCache:
         return self.folder / f"{source_id}.pickle"
 
     def get(self, source_id: str, key: str) -> SourceResult | None:
-        remembered = self.memory.get(source_id) if self.memory is not None else None
-        if remembered is not None and remembered.key == key:
-            return remembered
-        if self.folder is None or not self._path(source_id).exists():
+        result = self.latest(source_id)
+        if result is None or result.key != key:
             return None
+        self.remember(source_id, result)
+        return result
+
+    def latest(self, source_id: str) -> SourceResult | None:
+        """The last result kept for a source, whatever its inputs were."""
+        remembered = self.memory.get(source_id) if self.memory is not None else None
+        if remembered is not None or self.folder is None or not self._path(source_id).exists():
+            return remembered
         try:
             result = pickle.loads(self._path(source_id).read_bytes())
         except Exception:  # an unreadable cache entry is simply rebuilt
             return None
-        if not (isinstance(result, SourceResult) and result.key == key):
-            return None
-        self.remember(source_id, result)
-        return result
+        return result if isinstance(result, SourceResult) else None
 
     def put(self, source_id: str, result: SourceResult | bytes) -> None:
         """Keep a result (or the result already pickled)."""
@@ -292,12 +296,15 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     results: list[SourceResult | None] = []
     todo: list[tuple[int, RawText, Entry, str]] = []
     shared = _shared_inputs(config)
+    replaced: dict[str, str] = {}  # source id → its paragraphs as last kept, before this build redoes them
     for position, raw in enumerate(raws):
         source = config.source_for_seed(raw.seed)
         key = _source_key(raw, source, config, shared)
         results.append(store.get(source.id, key))
         if results[-1] is None:
             todo.append((position, raw, source, key))
+            if (earlier := store.latest(source.id)) is not None:
+                replaced[source.id] = earlier.json[0]
     topics = topic_patterns(config, converter) if todo else []
 
     workers = jobs if len(todo) >= PARALLEL_FROM else 1
@@ -339,7 +346,7 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     return Build(config=config, corpus=corpus, cleaned=tuple(r.cleaned for r in results),
                  parsed=tuple(r.parsed for r in results),
                  source_keys={r.parsed.source_id: r.key for r in results},
-                 json_parts={r.parsed.source_id: r.json for r in results},
+                 json_parts={r.parsed.source_id: r.json for r in results}, replaced=replaced,
                  chars={Script.HANS: frozenset().union(*(r.chars[0] for r in results)),
                         Script.HANT: frozenset().union(*(r.chars[1] for r in results))})
 
@@ -355,20 +362,27 @@ def previous_paragraphs(project: Project) -> dict[str, dict]:
         return {}
 
 
-def _published_before(project: Project, corpus: Corpus) -> dict[str, dict]:
+def _published_before(project: Project, result: Build) -> dict[str, dict]:
     """The previous export's paragraphs that the corpus no longer has, by id.
 
     Reading a large corpus.json is slow, so the ids are checked against
-    docs/data/ids.json first and the full file is read only when some vanished.
+    docs/data/ids.json first; the paragraphs that vanished are looked for in the
+    earlier versions of the sources this build redid, and the whole file is
+    read only when some are not there.
     """
+    corpus = result.corpus
     ids_path = project.data / "ids.json"
     current = {p.id for p in corpus.paragraphs} | {old for old, _ in corpus.aliases}
     if ids_path.exists() and (project.data / "corpus.json").exists():
         try:
-            if set(json.loads(ids_path.read_text(encoding="utf-8"))) <= current:
-                return {}
+            gone = set(json.loads(ids_path.read_text(encoding="utf-8"))) - current
         except ValueError:
-            pass
+            gone = None
+        if gone is not None:
+            found = {p["id"]: p for part in result.replaced.values() if part
+                     for p in json.loads(f"[{part}]") if p["id"] in gone}
+            if set(found) == gone:
+                return found
     return {pid: p for pid, p in previous_paragraphs(project).items() if pid not in current}
 
 
@@ -413,7 +427,7 @@ def write_export(project: Project, result: Build) -> Build:
     outputs = [project.data / "corpus.json", project.data / "cleaning-report.json"]
     if stamp.exists() and stamp.read_text() == key and all(p.exists() for p in outputs):
         return _with_vanished_warning(result, list(pending_vanished(project).values()))
-    known = _published_before(project, result.corpus) | pending_vanished(project)
+    known = _published_before(project, result) | pending_vanished(project)
     gone = vanished(known, result.corpus)
     # Remember them, so `aliases` still finds them after later builds overwrite corpus.json.
     write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in gone}))

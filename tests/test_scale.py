@@ -7,6 +7,7 @@ run: each must give exactly what a plain build from nothing gives.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -123,3 +124,24 @@ def test_options_may_follow_the_command(tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-2:][-1].startswith("Checked 694 paragraphs from 5 transcripts")
+
+
+def test_a_corrected_paragraph_is_recorded_as_vanished_without_reading_all_of_corpus_json(synthetic, tmp_path,
+                                                                                          monkeypatch):
+    project = fresh_copy(synthetic, tmp_path / "p")
+    first = pipeline.build(project)
+    seed = project.seeds / "0005_bench.txt"
+    lines = seed.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if "：" in line and len(line) > 20)
+    old = next(p for p in first.corpus.paragraphs if p.seed == seed.name and number + 1 in p.lines)
+    lines[number] = lines[number] + "（更正）"
+    seed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def whole_file_read(_project):
+        raise AssertionError("the whole previous corpus.json was read")
+
+    monkeypatch.setattr(pipeline, "previous_paragraphs", whole_file_read)
+    result = pipeline.build(project)
+    assert any(old.id in warning for warning in result.corpus.warnings)
+    recorded = json.loads((project.data / "vanished-paragraphs.json").read_text(encoding="utf-8"))
+    assert list(recorded) == [old.id] and recorded[old.id]["text"] == old.text
