@@ -70,21 +70,22 @@ def summary(result: pipeline.Build) -> str:
     return "\n".join(lines)
 
 
-def add_common_options(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument("--root", type=Path, default=default, help=HELP["root"])
-    parser.add_argument("--debug", action="store_true", default=default, help=HELP["debug"])
-    parser.add_argument("--quiet", action="store_true", default=default, help=HELP["quiet"])
-    parser.add_argument("--jobs", type=int, default=default, help=HELP["jobs"])
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    # Unset options stay unset (SUPPRESS), so one given before the command is not reset after it.
+    parser.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=HELP["root"])
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=HELP["debug"])
+    parser.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help=HELP["quiet"])
+    parser.add_argument("--jobs", type=int, default=argparse.SUPPRESS, help=HELP["jobs"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Yanlu (言录) site generator.")
-    add_common_options(parser, argparse.SUPPRESS)
+    add_common_options(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("build", "export", "check", "site", "aliases"):
         sub = commands.add_parser(name, help=HELP[name], description=HELP[name])
         # Accepted after the command too (`build --root DIR`); given before it, they are kept.
-        add_common_options(sub, argparse.SUPPRESS)
+        add_common_options(sub)
         if name == "check":
             sub.add_argument("--show", type=int, default=20, help=HELP["show"])
     args = argparse.Namespace(root=None, debug=False, quiet=False, jobs=None)

@@ -83,24 +83,19 @@ class Converter:
         """OpenCC alone. A source's joined text is converted to Simplified more than once
         (for its ids, its topics, and a Traditional source's Simplified form): the last few
         conversions of long texts are kept, as are those of ``to``."""
-        if len(text) < _MEMO_FROM:
-            return self._opencc[target].convert(text)
-        key = (target, text, False)
-        if key not in self._memo:
-            if len(self._memo) >= _MEMO_SIZE:
-                del self._memo[next(iter(self._memo))]
-            self._memo[key] = self._opencc[target].convert(text)
-        return self._memo[key]
+        return self._remembered((target, text, False), lambda: self._opencc[target].convert(text))
 
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
-        if len(text) < _MEMO_FROM:
-            return self._protected(target, text)
-        key = (target, text, True)
+        return self._remembered((target, text, True), lambda: self._protected(target, text))
+
+    def _remembered(self, key: tuple[Script, str, bool], convert) -> str:
+        if len(key[1]) < _MEMO_FROM:
+            return convert()
         if key not in self._memo:
             if len(self._memo) >= _MEMO_SIZE:
                 del self._memo[next(iter(self._memo))]
-            self._memo[key] = self._protected(target, text)
+            self._memo[key] = convert()
         return self._memo[key]
 
     def _protected(self, target: Script, text: str) -> str:

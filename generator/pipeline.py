@@ -209,13 +209,6 @@ class SourceCache:
     def _path(self, source_id: str) -> Path:
         return self.folder / f"{source_id}.pickle"
 
-    def get(self, source_id: str, key: str) -> SourceResult | None:
-        result = self.latest(source_id)
-        if result is None or result.key != key:
-            return None
-        self.remember(source_id, result)
-        return result
-
     def latest(self, source_id: str) -> SourceResult | None:
         """The last result kept for a source, whatever its inputs were."""
         remembered = self.memory.get(source_id) if self.memory is not None else None
@@ -300,11 +293,15 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     for position, raw in enumerate(raws):
         source = config.source_for_seed(raw.seed)
         key = _source_key(raw, source, config, shared)
-        results.append(store.get(source.id, key))
-        if results[-1] is None:
-            todo.append((position, raw, source, key))
-            if (earlier := store.latest(source.id)) is not None:
-                replaced[source.id] = earlier.json[0]
+        earlier = store.latest(source.id)
+        if earlier is not None and earlier.key == key:
+            store.remember(source.id, earlier)
+            results.append(earlier)
+            continue
+        results.append(None)
+        todo.append((position, raw, source, key))
+        if earlier is not None:
+            replaced[source.id] = earlier.json[0]
     topics = topic_patterns(config, converter) if todo else []
 
     workers = jobs if len(todo) >= PARALLEL_FROM else 1
@@ -405,8 +402,8 @@ def pending_vanished(project: Project) -> dict[str, dict]:
 def _export_key(result: Build) -> str:
     """Everything docs/data/ is made of: the sources' fingerprints and the configuration."""
     corpus = result.corpus
-    parts = (sorted(result.source_keys.items()), repr(corpus.events), repr(corpus.speakers), repr(corpus.topics),
-             repr(corpus.sources), repr(corpus.aliases), corpus.warnings, export_stage.SCHEMA_VERSION, _code_version())
+    parts = (sorted(result.source_keys.items()), corpus.entities_fingerprint, corpus.warnings,
+             export_stage.SCHEMA_VERSION, _code_version())
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
@@ -504,16 +501,15 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     converter = converter_for(result.config)
     index = CorpusIndex(result.corpus)  # made once, for both scripts' renderers (and any worker) to share
 
-    def render(script: Script) -> int:
+    def render(script: Script) -> None:
         folder = SCRIPT_DIRS[script]
         out = project.docs / folder
         plan = Renderer(result.corpus, script, converter, index=index).plan(result.source_keys)
-        changed = write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
+        write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())
         chars = query_chars(result, script, converter)
         write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
-        return len(changed)
 
     exported: list[Build] = []
     in_parallel(render, list(SCRIPT_DIRS), jobs if len(result.corpus.sources) >= PARALLEL_FROM else 1,

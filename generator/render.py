@@ -474,7 +474,7 @@ class Renderer:
         for event in self.corpus.events:
             plan.append((f"events/{event.id}.md", tuple(source_keys.get(s) for s in event.sources),
                          functools.partial(self.event_page, event)))
-        for speaker_id, said in sorted(self.by_speaker.items()):
+        for speaker_id in sorted(self.by_speaker):
             plan.append((f"speakers/{speaker_id}.md", self.index.shown[f"speakers/{speaker_id}.md"],
                          functools.partial(self.speaker_page, speaker_id)))
         for topic_id in sorted(self.by_topic):

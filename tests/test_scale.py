@@ -42,11 +42,22 @@ def fresh_copy(synthetic: Path, dest: Path) -> pipeline.Project:
     return pipeline.Project(dest)
 
 
-def test_a_build_in_two_processes_writes_exactly_what_one_process_writes(synthetic, tmp_path):
+def test_a_build_in_two_processes_writes_exactly_what_one_process_writes(synthetic, tmp_path, monkeypatch):
     one = fresh_copy(synthetic, tmp_path / "one")
     two = fresh_copy(synthetic, tmp_path / "two")
     pipeline.build(one, jobs=1)
+    workers = tmp_path / "workers"
+    workers.mkdir()
+    real = pipeline._process_source
+
+    def noting_the_process(*args, **kwargs):  # forked workers run this too, and leave their pid behind
+        (workers / str(os.getpid())).touch()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_process_source", noting_the_process)
     result = pipeline.build(two, jobs=2)
+    pids = {int(p.name) for p in workers.iterdir()}
+    assert len(pids) == 2 and os.getpid() not in pids  # the sources were read in two other processes
     assert len(result.corpus.sources) == N
     written = tree(two.docs)
     assert written == tree(one.docs)
@@ -123,7 +134,7 @@ def test_options_may_follow_the_command(tmp_path):
     result = subprocess.run([sys.executable, "-m", "generator", "check", "--root", str(root), "--quiet", "--jobs", "2"],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-2:][-1].startswith("Checked 694 paragraphs from 5 transcripts")
+    assert result.stdout.strip().splitlines()[-1].startswith("Checked 694 paragraphs from 5 transcripts")
 
 
 def test_a_corrected_paragraph_is_recorded_as_vanished_without_reading_all_of_corpus_json(synthetic, tmp_path,
