@@ -404,10 +404,10 @@ SERVE_SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
 from generator import pipeline
+from generator.mkdocs_hook import rebuild  # what the MkDocs hook runs, with its memory of unchanged sources
 root, label, sentence = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 project = pipeline.Project(root)
-cache = pipeline.SourceCache(root / ".yanlu-cache", in_memory=True)  # as generator/mkdocs_hook.py keeps it
-pipeline.build(project, cache=cache)  # `mkdocs serve` starting
+rebuild(project)  # `mkdocs serve` starting
 seed = sorted((root / "seeds").glob("*.txt"))[0]
 with seed.open("a", encoding="utf-8") as handle:
     handle.write(f"\n{label}：{sentence}\n")  # the editor saves a second edit
@@ -419,7 +419,7 @@ def progress(stage, done, total):
     if done == total:
         wall, cpu = now()
         marks.append((stage, wall - start[0], cpu - start[1]))
-pipeline.build(project, progress, cache=cache)  # the rebuild the hook runs before MkDocs reloads
+rebuild(project, progress=progress)  # the rebuild the hook runs before MkDocs reloads
 print(json.dumps(marks))
 """
 

@@ -16,12 +16,20 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from generator import pipeline
+from generator.parallel import default_jobs
 from generator.model import YanluError
 
 
 # Under `mkdocs serve` this module lives as long as the server: results of the
 # sources an edit did not touch stay here, so a rebuild redoes the edited one only.
 _CACHES: dict[Path, pipeline.SourceCache] = {}
+
+
+def rebuild(project: pipeline.Project, **options) -> pipeline.Build:
+    """What the hook runs before each build: the generator, with this process's memory of
+    unchanged sources, on every core (a large archive renders its two scripts side by side)."""
+    cache = _CACHES.setdefault(project.root, pipeline.SourceCache(project.root / ".yanlu-cache", in_memory=True))
+    return pipeline.build(project, jobs=default_jobs(), cache=cache, **options)
 
 
 def _project(config: MkDocsConfig) -> pipeline.Project:
@@ -33,9 +41,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if os.environ.get("YANLU_PREBUILT"):  # `python -m generator site` generated docs/ already
         return config
     try:
-        project = _project(config)
-        cache = _CACHES.setdefault(project.root, pipeline.SourceCache(project.root / ".yanlu-cache", in_memory=True))
-        pipeline.build(project, cache=cache)
+        rebuild(_project(config))
     except YanluError as exc:
         raise PluginError(f"Yanlu could not build the pages:\n{exc.message}") from None
     return config
