@@ -34,8 +34,10 @@ ONE_TO_MANY = frozenset("后干发台只里么系历复面范余冲钟斗谷松�
 # (證明了 → 證明瞭, 干預 → 幹預). Never treated as stray characters.
 SHARED = frozenset("台着象余了干厘制")
 
-# Conversions of texts this long are remembered, the last few of them.
+# Conversions of texts this long are remembered, the last few of them;
+# and each line OpenCC converted, up to this many (a few sources' worth).
 _MEMO_FROM, _MEMO_SIZE = 2000, 4
+_LINES_REMEMBERED = 20_000
 
 # Supplementary Private Use Area: cannot occur in a seed's text by accident
 # the way the BMP private-use characters of mojibake do.
@@ -54,7 +56,8 @@ class Converter:
 
     def __init__(self, protect: list[tuple[str, str]] = ()):
         self.protect = list(protect)
-        self._memo: dict[tuple[Script, str, bool], str] = {}  # (target, text, protected) → converted
+        self._memo: dict[tuple[Script, str], str] = {}  # (target, text) → converted, for long texts
+        self._lines: dict[tuple[Script, str], str] = {}  # (target, line) → converted by OpenCC alone
 
     @property
     def _opencc(self) -> dict[Script, opencc.OpenCC]:
@@ -80,28 +83,51 @@ class Converter:
         }
 
     def _plain(self, target: Script, text: str) -> str:
-        """OpenCC alone. A source's joined text is converted to Simplified more than once
-        (for its ids, its topics, and a Traditional source's Simplified form): the last few
-        conversions of long texts are kept, as are those of ``to``."""
-        return self._remembered((target, text, False), lambda: self._opencc[target].convert(text))
+        """OpenCC alone."""
+        return "\n".join(self._plain_lines(target, text.split("\n")))
+
+    def _plain_lines(self, target: Script, lines: list[str]) -> list[str]:
+        """OpenCC alone on each line, in one call for the lines not converted lately.
+
+        A source's lines go through OpenCC several times (its ids' round trip, its
+        topics, its other script): each line's conversion is remembered, so the
+        slow Simplified → Traditional pass runs once per line, not twice. OpenCC's
+        phrases never span a newline, so a line converts alike alone or joined.
+        """
+        memo = self._lines
+        missing = [line for line in dict.fromkeys(lines) if (target, line) not in memo]
+        if len(memo) + len(missing) > _LINES_REMEMBERED:
+            memo.clear()
+            missing = list(dict.fromkeys(lines))
+        if missing:
+            converted = self._opencc[target].convert("\n".join(missing)).split("\n")
+            memo.update(zip(((target, line) for line in missing), converted))
+        return [memo[target, line] for line in lines]
 
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
-        return self._remembered((target, text, True), lambda: self._protected(target, text))
-
-    def _remembered(self, key: tuple[Script, str, bool], convert) -> str:
-        if len(key[1]) < _MEMO_FROM:
-            return convert()
+        if len(text) < _MEMO_FROM:
+            return self._protected(target, text)
+        key = (target, text)
         if key not in self._memo:
             if len(self._memo) >= _MEMO_SIZE:
                 del self._memo[next(iter(self._memo))]
-            self._memo[key] = convert()
+            self._memo[key] = self._protected(target, text)
         return self._memo[key]
 
     def _protected(self, target: Script, text: str) -> str:
+        """Lines without a protected term by OpenCC alone (``_plain_lines``), the others around their terms."""
         pattern = self._patterns[target]
-        if pattern is None or not pattern.search(text):
-            return self._plain(target, text)
+        lines = text.split("\n")
+        held = [pattern is not None and pattern.search(line) is not None for line in lines]
+        if not any(held):
+            return "\n".join(self._plain_lines(target, lines))
+        plain = iter(self._plain_lines(target, [line for line, h in zip(lines, held) if not h]))
+        around = iter(self._around_terms(target, "\n".join(line for line, h in zip(lines, held) if h)).split("\n"))
+        return "\n".join(next(around) if h else next(plain) for h in held)
+
+    def _around_terms(self, target: Script, text: str) -> str:
+        pattern = self._patterns[target]
         # Placeholders: supplementary private-use characters the text does not contain.
         taken = set(_SUPPLEMENTARY_PRIVATE.findall(text))
         free = (chr(c) for c in range(_PLACEHOLDER_BASE, 0x10FFFE) if chr(c) not in taken)
@@ -124,11 +150,11 @@ class Converter:
         Character conversion is not a bijection (s2tw writes 着 as 著, which
         t2s keeps), so plain t2s of a text and of its Traditional rendering
         can differ; the round trip settles both on one form. Newlines separate
-        the texts so each source costs three OpenCC calls, not three per paragraph.
+        the texts so a source costs at most three OpenCC calls, not three per paragraph.
         """
-        t2s, s2tw = self._opencc[Script.HANS], self._opencc[Script.HANT]
-        joined = "\n".join(t.replace("\n", " ") for t in texts)
-        return t2s.convert(s2tw.convert(self._plain(Script.HANS, joined))).split("\n")
+        simplified = self._plain_lines(Script.HANS, [t.replace("\n", " ") for t in texts])
+        traditional = self._plain_lines(Script.HANT, simplified)  # a Simplified source's other script, too
+        return self._opencc[Script.HANS].convert("\n".join(traditional)).split("\n")
 
     def stray_characters(self, script: Script, texts: list[str]) -> list[list[tuple[int, str, str]]]:
         """Characters of the other script in texts written in ``script``: per text, (position, found, fix).

@@ -22,7 +22,7 @@ from .model import (CleanText, Corpus, Paragraph, ParsedSource, RawText, Script,
 from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .read import read_seed
-from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, Renderer, write_planned
+from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, Renderer, pages_due, read_manifest, write_planned
 from .export import write_if_changed
 
 
@@ -500,19 +500,25 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     result = build_corpus(project, progress, jobs=jobs, cache=cache)
     converter = converter_for(result.config)
     index = CorpusIndex(result.corpus)  # made once, for both scripts' renderers (and any worker) to share
+    plans = {}
+    for script, folder in SCRIPT_DIRS.items():
+        manifest = project.root / ".yanlu-cache" / f"pages-{folder}.json"
+        plan = Renderer(result.corpus, script, converter, index=index).plan(result.source_keys)
+        plans[script] = (plan, manifest, read_manifest(manifest))
 
     def render(script: Script) -> None:
-        folder = SCRIPT_DIRS[script]
-        out = project.docs / folder
-        plan = Renderer(result.corpus, script, converter, index=index).plan(result.source_keys)
-        write_planned(plan, out, project.root / ".yanlu-cache" / f"pages-{folder}.json")
+        out = project.docs / SCRIPT_DIRS[script]
+        plan, manifest, known = plans[script]
+        write_planned(plan, out, manifest, known)
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())
         chars = query_chars(result, script, converter)
         write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
 
+    # Forking a process that holds a large corpus costs more than rendering the few pages an edit changes.
+    due = sum(len(pages_due(plan, project.docs / SCRIPT_DIRS[s], known)) for s, (plan, _, known) in plans.items())
     exported: list[Build] = []
-    in_parallel(render, list(SCRIPT_DIRS), jobs if len(result.corpus.sources) >= PARALLEL_FROM else 1,
+    in_parallel(render, list(SCRIPT_DIRS), jobs if due >= PARALLEL_FROM else 1,
                 meanwhile=lambda: exported.append(write_export(project, result)))
     progress("render", len(SCRIPT_DIRS), len(SCRIPT_DIRS))
     return exported[0]

@@ -44,6 +44,9 @@ class Page:
     content: str
 
 
+PlannedPage = tuple[str, str, Callable[[], Page]]  # (path, key, render): see Renderer.plan
+
+
 def page_url(path: str) -> str:
     """The directory URL MkDocs gives a page (use_directory_urls)."""
     stem = path[: -len(".md")]
@@ -454,7 +457,7 @@ class Renderer:
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
                            count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
 
-    def plan(self, source_keys: dict[str, str]) -> list[tuple[str, str, Callable[[], Page]]]:
+    def plan(self, source_keys: dict[str, str]) -> list[PlannedPage]:
         """Every page as (path, key, render): the key changes whenever what the page shows can.
 
         ``source_keys`` fingerprint each source's paragraphs (pipeline.SourceResult.key).
@@ -538,18 +541,28 @@ def _digest(*parts) -> str:
     return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
 
 
-def write_planned(plan: list[tuple[str, str, Callable[[], Page]]], out_dir: Path, manifest: Path) -> list[Path]:
-    """Render and write only the pages whose key changed (or whose file is missing);
-    delete generated pages that no longer exist. The keys are kept in ``manifest``."""
+def read_manifest(manifest: Path) -> dict[str, str]:
+    """The keys of the pages written last time (empty when there is no record)."""
     try:
-        known = json.loads(manifest.read_text(encoding="utf-8"))
+        return json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        known = {}
+        return {}
+
+
+def pages_due(plan: list[PlannedPage], out_dir: Path, known: dict[str, str]) -> list[PlannedPage]:
+    """The planned pages whose key changed since ``known`` was written, or whose file is missing."""
+    return [page for page in plan if known.get(page[0]) != page[1] or not (out_dir / page[0]).exists()]
+
+
+def write_planned(plan: list[PlannedPage], out_dir: Path, manifest: Path,
+                  known: dict[str, str] | None = None) -> list[Path]:
+    """Render and write only the pages due (``pages_due``); delete generated pages that no
+    longer exist. The keys are kept in ``manifest`` (``known``: its content, if read already)."""
+    known = read_manifest(manifest) if known is None else known
     changed = []
-    for path, key, render in plan:
-        if known.get(path) != key or not (out_dir / path).exists():
-            if write_if_changed(out_dir / path, render().content):
-                changed.append(out_dir / path)
+    for path, _key, render in pages_due(plan, out_dir, known):
+        if write_if_changed(out_dir / path, render().content):
+            changed.append(out_dir / path)
     wanted = {path for path, _key, _render in plan}
     # Pages written before and not wanted now (a speaker who no longer speaks); without a
     # record of what was written before, every page in the folder is looked at.

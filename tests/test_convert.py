@@ -58,3 +58,23 @@ def test_speaker_names_come_in_both_scripts(built):
 def test_placeholder_characters_in_the_text_do_not_confuse_protection(converter):
     text = "\ue317面壁智能\U000f0000"
     assert converter.hant(text) == text
+
+
+def test_a_text_converts_as_its_lines_do_one_by_one_whatever_was_converted_before(built, converter):
+    """Each line's conversion is remembered and reused (convert.Converter._plain_lines):
+    the remembered lines, and lines with protected terms among them, must give what a
+    converter that never saw them gives, line by line, and the ids' round trip what
+    OpenCC's t2s ∘ s2tw ∘ t2s gives each text."""
+    t2s, s2tw = opencc.OpenCC("t2s.json"), opencc.OpenCC("s2tw.json")
+    lines = [p.text for p in built.corpus.paragraphs[:400]] + ["面壁智能的小钢炮", "", "面壁智慧", "后来的发展"]
+    converter.canonical(lines[::3])  # leaves some lines remembered, some not
+    converter.hant("\n".join(lines[::5]))
+    for target in Script:
+        fresh = Converter(converter.protect)
+        joined = converter.to(target, "\n".join(lines)).split("\n")
+        assert joined == [fresh.to(target, line) for line in lines]
+        plain = (t2s if target is Script.HANS else s2tw).convert
+        terms = [term for pair in converter.protect for term in pair]
+        assert [j for j, line in zip(joined, lines) if not any(t in line for t in terms)] == \
+               [plain(line) for line in lines if not any(t in line for t in terms)]
+    assert converter.canonical(lines) == [t2s.convert(s2tw.convert(t2s.convert(line))) for line in lines]
