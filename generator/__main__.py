@@ -54,12 +54,12 @@ def summary(result: pipeline.Build) -> str:
         lines.append(f"{event.date or '????'}  {event.id}: {len(event.sources)} source(s), {len(paragraphs)} paragraphs")
         per_speaker = Counter(p.speaker for p in paragraphs if p.speaker)
         lines.append("    " + ", ".join(f"{names[s]} ({s}) {n}" for s, n in sorted(per_speaker.items())))
-    for parsed in result.parsed:
-        lines.append(f"seeds/{parsed.seed}: read as '{parsed.layout.value}', {len(parsed.labels)} speaker label(s)")
+    for outline in (r.outline for r in result.results):
+        lines.append(f"seeds/{outline.seed}: read as '{outline.layout.value}', {len(outline.labels)} speaker label(s)")
     removed = [r for r in corpus.removals if r.whole_line]
     rules = Counter(r.rule for r in corpus.removals)
     lines.append(
-        f"Cleaned {len(result.cleaned)} transcripts: kept {len(corpus.paragraphs)} paragraphs, removed "
+        f"Cleaned {len(result.results)} transcripts: kept {len(corpus.paragraphs)} paragraphs, removed "
         f"{len(removed)} lines and {sum(not r.whole_line for r in corpus.removals)} in-line items "
         f"({', '.join(f'{k} {v}' for k, v in sorted(rules.items()))}); see docs/data/cleaning-report.json"
     )
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
               + (f" ({args.show} shown; --show N for more)" if len(findings) > args.show else ""))
     elapsed = time.perf_counter() - started
     verb = {"check": "Checked", "export": "Exported", "build": "Built", "site": "Published"}[args.command]
-    print(f"{verb} {len(result.corpus.paragraphs)} paragraphs from {len(result.cleaned)} transcripts in {elapsed:.2f} seconds")
+    print(f"{verb} {len(result.corpus.paragraphs)} paragraphs from {len(result.results)} transcripts in {elapsed:.2f} seconds")
     return 0
 
 

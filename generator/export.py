@@ -82,7 +82,7 @@ def compact(data) -> str:
 
 def items_json(items) -> str:
     """Paragraphs or sections as they appear inside corpus.json's lists (without the brackets)."""
-    return ",".join(compact(item.to_json()) for item in items)
+    return compact([item.to_json() for item in items])[1:-1]  # one call: the same text, faster
 
 
 def corpus_json_text(corpus: Corpus, parts: dict[str, tuple[str, str]] | None = None) -> str:

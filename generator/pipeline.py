@@ -17,8 +17,8 @@ from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
 from .convert import Converter, convert_paragraphs, converter_for
 from .link import SpeakerIndex, assemble, link_source, topic_patterns
-from .model import (CleanText, Corpus, Paragraph, ParsedSource, RawText, Script, Section, YanluError,
-                    YanluErrors, strip_blank)
+from .model import (CleanText, Corpus, Flag, Paragraph, ParsedSource, RawText, Removal, Script, Section,
+                    YanluError, YanluErrors, strip_blank)
 from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .read import read_seed
@@ -55,12 +55,19 @@ class Build:
 
     config: SiteConfig
     corpus: Corpus
-    cleaned: tuple[CleanText, ...]
-    parsed: tuple[ParsedSource, ...]
+    results: tuple[SourceResult, ...]  # per source, in the seeds' order
     source_keys: dict[str, str] = field(default_factory=dict)  # source id → fingerprint of its inputs
     json_parts: dict[str, tuple[str, str]] | None = None  # source id → its part of corpus.json
     chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # every character each script's pages show
     replaced: dict[str, str] = field(default_factory=dict)  # source id → its corpus.json part before this build
+
+    @property
+    def cleaned(self) -> tuple[CleanText, ...]:
+        return tuple(r.cleaned for r in self.results)
+
+    @property
+    def parsed(self) -> tuple[ParsedSource, ...]:
+        return tuple(r.parsed for r in self.results)
 
 
 Progress = Callable[[str, int, int], None]
@@ -152,13 +159,36 @@ class SourceResult:
     """One source read, cleaned, parsed, linked and converted: what the cache keeps."""
 
     key: str
-    cleaned: CleanText
-    parsed: ParsedSource
+    outline: ParsedSource  # the parsed source without its sections and blocks: layout, labels, orphan labels
+    removals: tuple[Removal, ...]
+    flags: tuple[Flag, ...]
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     # Kept so a later build need not redo them for an unchanged source:
     json: tuple[str, str] = ("", "")  # its paragraphs and sections as corpus.json writes them
     chars: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # in its Simplified, Traditional text
+    # The cleaned text and the whole parse, as objects or pickled: a build needs neither (the tests
+    # and `check` do), and unpickling them for thousands of sources took seconds.
+    stages: tuple[CleanText, ParsedSource] | bytes = b""
+
+    def __getstate__(self) -> dict:
+        stages = self.stages
+        if not isinstance(stages, bytes):
+            stages = pickle.dumps(stages, protocol=pickle.HIGHEST_PROTOCOL)
+        return {**self.__dict__, "stages": stages}
+
+    def _stages(self) -> tuple[CleanText, ParsedSource]:
+        if isinstance(self.stages, bytes):
+            object.__setattr__(self, "stages", pickle.loads(self.stages))
+        return self.stages
+
+    @property
+    def cleaned(self) -> CleanText:
+        return self._stages()[0]
+
+    @property
+    def parsed(self) -> ParsedSource:
+        return self._stages()[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,9 +269,11 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     parsed = parse(cleaned, source, index.is_known, index.names_in)
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)
-    return SourceResult(key, cleaned, parsed, tuple(sections), tuple(paragraphs),
+    return SourceResult(key, replace(parsed, sections=(), blocks=()), cleaned.removals, cleaned.flags,
+                        tuple(sections), tuple(paragraphs),
                         json=(export_stage.items_json(paragraphs), export_stage.items_json(sections)),
-                        chars=(frozenset("".join(p.hans for p in paragraphs)), frozenset("".join(p.hant for p in paragraphs))))
+                        chars=(frozenset("".join(p.hans for p in paragraphs)), frozenset("".join(p.hant for p in paragraphs))),
+                        stages=(cleaned, parsed))
 
 
 def load_project_config(project: Project, writable: bool = True) -> SiteConfig:
@@ -327,23 +359,22 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
         results[position] = result
         errors += found
         if not found:
-            store.remember(result.parsed.source_id, result)
+            store.remember(result.outline.source_id, result)
     progress("parse", len(raws), len(raws))
     for result in results:
-        for line in result.parsed.orphan_labels:
-            warnings.append(f"seeds/{result.parsed.seed}, line {line}: a speaker header with no text under it")
-    corpus = assemble(config, converter, [r.parsed for r in results],
+        for line in result.outline.orphan_labels:
+            warnings.append(f"seeds/{result.outline.seed}, line {line}: a speaker header with no text under it")
+    corpus = assemble(config, converter, [r.outline for r in results],
                       [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs], errors)
     corpus = replace(
         corpus,
-        removals=tuple(r for res in results for r in res.cleaned.removals),
-        flags=tuple(f for res in results for f in res.cleaned.flags),
+        removals=tuple(r for res in results for r in res.removals),
+        flags=tuple(f for res in results for f in res.flags),
         warnings=tuple(warnings),
     )
-    return Build(config=config, corpus=corpus, cleaned=tuple(r.cleaned for r in results),
-                 parsed=tuple(r.parsed for r in results),
-                 source_keys={r.parsed.source_id: r.key for r in results},
-                 json_parts={r.parsed.source_id: r.json for r in results}, replaced=replaced,
+    return Build(config=config, corpus=corpus, results=tuple(results),
+                 source_keys={r.outline.source_id: r.key for r in results},
+                 json_parts={r.outline.source_id: r.json for r in results}, replaced=replaced,
                  chars={Script.HANS: frozenset().union(*(r.chars[0] for r in results)),
                         Script.HANT: frozenset().union(*(r.chars[1] for r in results))})
 

@@ -29,6 +29,7 @@ import codecs
 import re
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.clean import FULL_WIDTH, clean, restore_punctuation
+from generator.clean import FULL_WIDTH, clean, fold, restore_punctuation
 from generator.config import Entry, load_config
 from generator.convert import converter_for
 from generator.model import BLANK, Corpus, RawText, Script, YanluError
@@ -421,6 +422,13 @@ def test_restoring_punctuation_changes_only_the_ascii_marks_it_converts(text, da
     for i in protected:
         if text[i] in ",:;?!":
             assert restored[i] == text[i], (i, text)
+
+
+@settings(max_examples=500, deadline=2000, derandomize=True)
+@given(text=st.one_of(punctuated, st.text(), line()))
+def test_folding_for_comparison_is_nfkc_without_spaces_lowercased(text):
+    """clean.fold takes a shortcut for full-width ASCII; the result must be NFKC's all the same."""
+    assert fold(text) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
 # ------------------------------------------------------------------ regressions for what the properties found
