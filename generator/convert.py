@@ -58,6 +58,7 @@ class Converter:
         self.protect = list(protect)
         self._memo: dict[tuple[Script, str], str] = {}  # (target, text) → converted, for long texts
         self._lines: dict[tuple[Script, str], str] = {}  # (target, line) → converted by OpenCC alone
+        self._alone: dict[Script, dict[str, bool]] = {target: {} for target in Script}  # does it convert alone?
 
     @property
     def _opencc(self) -> dict[Script, opencc.OpenCC]:
@@ -168,8 +169,11 @@ class Converter:
         """
         back = Script.HANT if script is Script.HANS else Script.HANS
         flat = [t.replace("\n", " ") for t in texts]
-        converted = self.to(script, "\n".join(flat)).split("\n")
+        joined = "\n".join(flat)
         pattern = self._patterns[script]
+        if not self._changed_alone(script, joined) and not self._terms_to_rewrite(script, joined):
+            return [[] for _ in flat]  # no character that could be stray: most seeds
+        converted = self.to(script, joined).split("\n")
         result = []
         for text, fixed_text in zip(flat, converted):
             stray = []
@@ -186,6 +190,22 @@ class Converter:
                         stray.append((i, found, fixed))
             result.append(stray)
         return result
+
+    def _changed_alone(self, target: Script, text: str) -> bool:
+        """Whether ``text`` holds a character that OpenCC, converting it alone into ``target``, changes
+        (but for SHARED ones): the only characters that can be stray outside protected terms."""
+        known = self._alone[target]
+        present = set(text) - SHARED - {"\n"}  # newlines separate the characters converted here
+        unknown = [c for c in present if c not in known]
+        if unknown:
+            converted = self._opencc[target].convert("\n".join(unknown)).split("\n")
+            known.update((c, c != after) for c, after in zip(unknown, converted))
+        return any(known[c] for c in present)
+
+    def _terms_to_rewrite(self, target: Script, text: str) -> bool:
+        """Whether ``text`` holds a protected term written otherwise than ``target`` writes it."""
+        pattern = self._patterns[target]
+        return pattern is not None and any(self._targets[target][m.group()] != m.group() for m in pattern.finditer(text))
 
     def hans(self, text: str) -> str:
         return self.to(Script.HANS, text)
