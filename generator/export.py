@@ -80,29 +80,30 @@ def compact(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def items_json(items) -> str:
-    """Paragraphs or sections as they appear inside corpus.json's lists (without the brackets)."""
-    return compact([item.to_json() for item in items])[1:-1]  # one call: the same text, faster
+def items_json(items) -> bytes:
+    """Paragraphs or sections as they appear inside corpus.json's lists (without the brackets), UTF-8."""
+    return compact([item.to_json() for item in items])[1:-1].encode("utf-8")  # one call: the same text, faster
 
 
-def corpus_json_text(corpus: Corpus, parts: dict[str, tuple[str, str]] | None = None) -> str:
-    """corpus.json's text. ``parts`` holds each source's paragraphs and sections already
+def corpus_json_bytes(corpus: Corpus, parts: dict[str, tuple[bytes, bytes]] | None = None) -> bytes:
+    """corpus.json's bytes. ``parts`` holds each source's paragraphs and sections already
     written (``items_json``, kept with the source in .yanlu-cache/), so an edit to one
     transcript does not serialise the whole archive again; the bytes are the same."""
     if parts is None or set(parts) != {s.id for s in corpus.sources}:
-        return compact(corpus_json(corpus)) + "\n"
+        return (compact(corpus_json(corpus)) + "\n").encode("utf-8")
     ordered = [parts[source_id] for source_id in sorted(parts)]
-    written = {key: compact(value) for key, value in _entities_json(corpus).items()}
-    written["paragraphs"] = "[" + ",".join(p for p, _ in ordered if p) + "]"
-    written["sections"] = "[" + ",".join(s for _, s in ordered if s) + "]"
-    return "{" + ",".join(f"{compact(key)}:{value}" for key, value in sorted(written.items())) + "}\n"
+    written = {key: compact(value).encode("utf-8") for key, value in _entities_json(corpus).items()}
+    written["paragraphs"] = b"[" + b",".join(p for p, _ in ordered if p) + b"]"
+    written["sections"] = b"[" + b",".join(s for _, s in ordered if s) + b"]"
+    fields = (compact(key).encode("utf-8") + b":" + value for key, value in sorted(written.items()))
+    return b"{" + b",".join(fields) + b"}\n"
 
 
-def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[str, str]] | None = None) -> list[Path]:
+def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes]] | None = None) -> list[Path]:
     """Write corpus.json and cleaning-report.json; return the files that changed."""
     outputs = {
         # Compact: at thousands of transcripts this file is tens of megabytes.
-        data_dir / "corpus.json": corpus_json_text(corpus, parts),
+        data_dir / "corpus.json": corpus_json_bytes(corpus, parts),
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
         # The published ids alone, so the next build can tell cheaply whether any vanished.
         data_dir / "ids.json": json.dumps(sorted(p.id for p in corpus.paragraphs)) + "\n",

@@ -57,9 +57,9 @@ class Build:
     corpus: Corpus
     results: tuple[SourceResult, ...]  # per source, in the seeds' order
     source_keys: dict[str, str] = field(default_factory=dict)  # source id → fingerprint of its inputs
-    json_parts: dict[str, tuple[str, str]] | None = None  # source id → its part of corpus.json
+    json_parts: dict[str, tuple[bytes, bytes]] | None = None  # source id → its part of corpus.json
     chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # every character each script's pages show
-    replaced: dict[str, str] = field(default_factory=dict)  # source id → its corpus.json part before this build
+    replaced: dict[str, bytes] = field(default_factory=dict)  # source id → its corpus.json part before this build
 
     @property
     def cleaned(self) -> tuple[CleanText, ...]:
@@ -165,7 +165,7 @@ class SourceResult:
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     # Kept so a later build need not redo them for an unchanged source:
-    json: tuple[str, str] = ("", "")  # its paragraphs and sections as corpus.json writes them
+    json: tuple[bytes, bytes] = (b"", b"")  # its paragraphs and sections as corpus.json writes them
     chars: tuple[str, str] = ("", "")  # the distinct characters of its Simplified, Traditional text
     # The cleaned text and the whole parse, as objects or pickled: a build needs neither (the tests
     # and `check` do), and unpickling them for thousands of sources took seconds.
@@ -326,7 +326,7 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     results: list[SourceResult | None] = []
     todo: list[tuple[int, RawText, Entry, str]] = []
     shared = _shared_inputs(config)
-    replaced: dict[str, str] = {}  # source id → its paragraphs as last kept, before this build redoes them
+    replaced: dict[str, bytes] = {}  # source id → its paragraphs as last kept, before this build redoes them
     for position, raw in enumerate(raws):
         source = config.source_for_seed(raw.seed)
         key = _source_key(raw, source, config, shared)
@@ -337,7 +337,7 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
             continue
         results.append(None)
         todo.append((position, raw, source, key))
-        if earlier is not None:
+        if earlier is not None and isinstance(earlier.json[0], bytes):  # (not from a Yanlu that kept text)
             replaced[source.id] = earlier.json[0]
     topics = topic_patterns(config, converter) if todo else []
 
@@ -413,7 +413,7 @@ def _published_before(project: Project, result: Build) -> dict[str, dict]:
             gone = None
         if gone is not None:
             found = {p["id"]: p for part in result.replaced.values() if part
-                     for p in json.loads(f"[{part}]") if p["id"] in gone}
+                     for p in json.loads(b"[" + part + b"]") if p["id"] in gone}
             if set(found) == gone:
                 return found
     return {pid: p for pid, p in previous_paragraphs(project).items() if pid not in current}
