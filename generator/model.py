@@ -97,6 +97,11 @@ class RawText:
     def __repr__(self) -> str:
         return f"RawText({self.seed!r}, {len(self.lines)} lines, {self.encoding})"
 
+    @cached_property
+    def digest(self) -> str:
+        """SHA-1 of the text (kept: a long-lived process reuses an unchanged seed's RawText)."""
+        return hashlib.sha1("\n".join(self.lines).encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True)
 class Removal:

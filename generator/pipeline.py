@@ -213,7 +213,7 @@ def _source_key(raw: RawText, source: Entry, config: SiteConfig, shared: str) ->
     event = config.event(source.event)
     inputs = {
         "shared": shared,
-        "text": hashlib.sha1("\n".join(raw.lines).encode("utf-8")).hexdigest(),
+        "text": raw.digest,
         "source": source.values,
         "event": {k: v for k, v in event.values.items() if k != "sources"},
         "speakers": [config.speaker(p.speaker).values for p in event.participants],
