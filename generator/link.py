@@ -9,6 +9,7 @@ conversion, from the source id and the script-normalised text.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import re
@@ -193,6 +194,23 @@ class TopicPattern:
         return any(word in text for word in self.words)
 
 
+def _topics_of_lines(topics: list[TopicPattern], text: str) -> list[tuple[str, ...]]:
+    """The topics each line of ``text`` (lowercased Simplified, one paragraph a line) is on.
+
+    Each topic's pattern runs once over the whole text, not once per line: keywords hold
+    no newline, and their Latin word boundaries see a newline as they see a line's end.
+    """
+    starts = [0]
+    for line in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    found: list[set[str]] = [set() for _ in starts]
+    present = [t for t in topics if t.in_text(text)]  # most topics are nowhere in one source
+    for topic in present:
+        for match in topic.pattern.finditer(text):
+            found[bisect.bisect_right(starts, match.start()) - 1].add(topic.topic)
+    return [tuple(t.topic for t in present if t.topic in on) for on in found]
+
+
 def topic_patterns(config: SiteConfig, converter: Converter) -> list[TopicPattern]:
     """One pattern per topic, matching any of its keywords in lowercased Simplified text."""
     return [TopicPattern(t.id, re.compile("|".join(_keyword_pattern(k, converter).pattern for k in t.keywords)),
@@ -220,18 +238,16 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
     paragraphs = []
     text_keys = id_texts([b.text for b in parsed.blocks], converter)
     simplified = converter.hans("\n".join(b.text.replace("\n", " ") for b in parsed.blocks)).lower()
-    topics = [t for t in topics if t.in_text(simplified)]  # most topics are nowhere in one source
-    simplified = simplified.split("\n")
+    on_topics = _topics_of_lines(topics, simplified)
     unresolved = _Unresolved()
     for seq, (block, key) in enumerate(zip(parsed.blocks, text_keys), start=1):
         kind, speaker, addressed = _kind_and_speaker(block, index, unresolved)
         texts_seen[key] += 1
         ordinal = [] if texts_seen[key] == 1 else [str(texts_seen[key])]
-        lowered = simplified[seq - 1]
         paragraphs.append(Paragraph(
             id=stable_id("q-", source.id, key, *ordinal), event=event.id, source=source.id, seed=source.seed,
             section=section_ids[block.section], seq=seq, speaker=speaker, kind=kind, text=block.text,
-            raw=block.raw, lines=block.lines, topics=tuple(t.topic for t in topics if t.pattern.search(lowered)),
+            raw=block.raw, lines=block.lines, topics=on_topics[seq - 1],
             addressed_to=addressed,
         ))
     errors.extend(unresolved.errors(index, where))

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from generator.link import id_text, stable_id
+from generator.convert import converter_for
+from generator.link import _topics_of_lines, id_text, stable_id, topic_patterns
 from generator.model import Kind, YanluErrors
 from generator.pipeline import build_corpus
 
@@ -132,3 +133,15 @@ def test_reported_speech_in_a_news_article_is_attributed_and_the_scene_setting_i
     assert article["楊植麟認為，當下"].speaker == "yang-zhilin"
     assert article["作為開幕式最後一"].kind is Kind.NARRATION
     assert article["「畢竟大模型迭代"].speaker == "wang-zhongyuan"
+
+
+def test_topics_found_over_a_whole_source_are_those_each_paragraph_holds(built):
+    """link._topics_of_lines searches each topic once per source; a paragraph must get exactly
+    the topics whose pattern it matches alone, Latin word boundaries at its edges included."""
+    converter = converter_for(built.config)
+    topics = topic_patterns(built.config, converter)
+    lines = [converter.hans(p.text).lower() for p in built.corpus.paragraphs[:600]]
+    lines += ["agi", "xagi", "agix", "rl训练", "world", "通用人工智能agi", ""]
+    expected = [tuple(t.topic for t in topics if t.pattern.search(line)) for line in lines]
+    assert _topics_of_lines(topics, "\n".join(lines)) == expected
+    assert expected[-7:-5] == [("agi",), ()]  # whole words only
