@@ -59,6 +59,7 @@ class Converter:
         self._memo: dict[tuple[Script, str], str] = {}  # (target, text) → converted, for long texts
         self._lines: dict[tuple[Script, str], str] = {}  # (target, line) → converted by OpenCC alone
         self._alone: dict[Script, dict[str, bool]] = {target: {} for target in Script}  # does it convert alone?
+        self._changing: dict[Script, dict[str, bool]] = {target: {} for target in Script}  # see ``changing``
 
     @property
     def _opencc(self) -> dict[Script, opencc.OpenCC]:
@@ -206,6 +207,17 @@ class Converter:
         """Whether ``text`` holds a protected term written otherwise than ``target`` writes it."""
         pattern = self._patterns[target]
         return pattern is not None and any(self._targets[target][m.group()] != m.group() for m in pattern.finditer(text))
+
+    def changing(self, target: Script, text: str) -> str:
+        """The distinct characters of ``text`` that ``to(target, …)`` makes another single character,
+        sorted: what a reader's query map (pipeline.query_chars) needs of a text. Remembered per character."""
+        memo = self._changing[target]
+        present = set(text) - {"\n"}
+        unknown = [c for c in present if c not in memo]
+        if unknown:  # one character a line: each converts alone
+            converted = self.to(target, "\n".join(unknown)).split("\n")
+            memo.update((c, after != c and len(after) == 1) for c, after in zip(unknown, converted))
+        return "".join(sorted(c for c in present if memo[c]))
 
     def hans(self, text: str) -> str:
         return self.to(Script.HANS, text)

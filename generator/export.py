@@ -19,22 +19,37 @@ from .model import Corpus
 SCHEMA_VERSION = 1
 
 
-def write_if_changed(path: Path, content: str | bytes) -> bool:
-    """Atomically write ``content`` unless the file already holds it. True if written."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if path.exists() and path.read_bytes() == data:
+def write_if_changed(path: Path, content: str | bytes | list[bytes]) -> bool:
+    """Atomically write ``content`` unless the file already holds it. True if written.
+
+    ``content`` may come in pieces (a large corpus.json): they are compared and
+    written one by one, never joined into one copy of the whole file.
+    """
+    pieces = [content.encode("utf-8")] if isinstance(content, str) else [content] if isinstance(content, bytes) else content
+    if _holds(path, pieces):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            handle.writelines(pieces)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
     return True
+
+
+def _holds(path: Path, pieces: list[bytes]) -> bool:
+    """Whether the file at ``path`` consists of exactly these bytes."""
+    try:
+        if path.stat().st_size != sum(len(piece) for piece in pieces):
+            return False
+        with path.open("rb") as handle:
+            return all(handle.read(len(piece)) == piece for piece in pieces)
+    except FileNotFoundError:
+        return False
 
 
 def dumps(data) -> str:
@@ -85,25 +100,35 @@ def items_json(items) -> bytes:
     return compact([item.to_json() for item in items])[1:-1].encode("utf-8")  # one call: the same text, faster
 
 
-def corpus_json_bytes(corpus: Corpus, parts: dict[str, tuple[bytes, bytes]] | None = None) -> bytes:
-    """corpus.json's bytes. ``parts`` holds each source's paragraphs and sections already
-    written (``items_json``, kept with the source in .yanlu-cache/), so an edit to one
+def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes]] | None = None) -> list[bytes]:
+    """corpus.json's bytes, in pieces. ``parts`` holds each source's paragraphs and sections
+    already written (``items_json``, kept with the source in .yanlu-cache/), so an edit to one
     transcript does not serialise the whole archive again; the bytes are the same."""
     if parts is None or set(parts) != {s.id for s in corpus.sources}:
-        return (compact(corpus_json(corpus)) + "\n").encode("utf-8")
+        return [(compact(corpus_json(corpus)) + "\n").encode("utf-8")]
     ordered = [parts[source_id] for source_id in sorted(parts)]
-    written = {key: compact(value).encode("utf-8") for key, value in _entities_json(corpus).items()}
-    written["paragraphs"] = b"[" + b",".join(p for p, _ in ordered if p) + b"]"
-    written["sections"] = b"[" + b",".join(s for _, s in ordered if s) + b"]"
-    fields = (compact(key).encode("utf-8") + b":" + value for key, value in sorted(written.items()))
-    return b"{" + b",".join(fields) + b"}\n"
+    written = {key: [compact(value).encode("utf-8")] for key, value in _entities_json(corpus).items()}
+    written["paragraphs"] = _list_of([p for p, _ in ordered if p])
+    written["sections"] = _list_of([s for _, s in ordered if s])
+    pieces = [b"{"]
+    for key, value in sorted(written.items()):
+        pieces += [b"," if len(pieces) > 1 else b"", compact(key).encode("utf-8") + b":", *value]
+    return pieces + [b"}\n"]
+
+
+def _list_of(items: list[bytes]) -> list[bytes]:
+    """A JSON list of items already written, in pieces."""
+    pieces = [b"["]
+    for item in items:
+        pieces += [b"," if len(pieces) > 1 else b"", item]
+    return pieces + [b"]"]
 
 
 def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes]] | None = None) -> list[Path]:
     """Write corpus.json and cleaning-report.json; return the files that changed."""
     outputs = {
         # Compact: at thousands of transcripts this file is tens of megabytes.
-        data_dir / "corpus.json": corpus_json_bytes(corpus, parts),
+        data_dir / "corpus.json": corpus_json_pieces(corpus, parts),
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
         # The published ids alone, so the next build can tell cheaply whether any vanished.
         data_dir / "ids.json": json.dumps(sorted(p.id for p in corpus.paragraphs)) + "\n",

@@ -58,7 +58,7 @@ class Build:
     results: tuple[SourceResult, ...]  # per source, in the seeds' order
     source_keys: dict[str, str] = field(default_factory=dict)  # source id → fingerprint of its inputs
     json_parts: dict[str, tuple[bytes, bytes]] | None = None  # source id → its part of corpus.json
-    chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # every character each script's pages show
+    chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # each script's characters the other writes otherwise
     replaced: dict[str, bytes] = field(default_factory=dict)  # source id → its corpus.json part before this build
 
     @property
@@ -166,7 +166,8 @@ class SourceResult:
     paragraphs: tuple[Paragraph, ...]
     # Kept so a later build need not redo them for an unchanged source:
     json: tuple[bytes, bytes] = (b"", b"")  # its paragraphs and sections as corpus.json writes them
-    chars: tuple[str, str] = ("", "")  # the distinct characters of its Simplified, Traditional text
+    # Characters of its Simplified text that Traditional writes otherwise, and the reverse (Converter.changing):
+    chars: tuple[str, str] = ("", "")
     # The cleaned text and the whole parse, as objects or pickled: a build needs neither (the tests
     # and `check` do), and unpickling them for thousands of sources took seconds.
     stages: tuple[CleanText, ParsedSource] | bytes = b""
@@ -272,13 +273,9 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     return SourceResult(key, replace(parsed, sections=(), blocks=()), cleaned.removals, cleaned.flags,
                         tuple(sections), tuple(paragraphs),
                         json=(export_stage.items_json(paragraphs), export_stage.items_json(sections)),
-                        chars=(_distinct("".join(p.hans for p in paragraphs)), _distinct("".join(p.hant for p in paragraphs))),
+                        chars=(converter.changing(Script.HANT, "".join(p.hans for p in paragraphs)),
+                               converter.changing(Script.HANS, "".join(p.hant for p in paragraphs))),
                         stages=(cleaned, parsed))
-
-
-def _distinct(text: str) -> str:
-    """Each character of ``text`` once, sorted: a string unpickles many times faster than a set."""
-    return "".join(sorted(set(text)))
 
 
 def load_project_config(project: Project, writable: bool = True) -> SiteConfig:

@@ -466,12 +466,14 @@ class Renderer:
         configuration and templates. So an edit to one transcript re-renders the pages
         that show what changed, not every page that quotes that transcript somewhere.
         """
-        every = tuple(sorted(source_keys.items()))
+        # The lists show entities (in every key) and how many paragraphs each speaker and topic has.
+        said = tuple(sorted((s, len(ps)) for s, ps in self.by_speaker.items()))
+        on = tuple(sorted((t, len(ps)) for t, ps in self.by_topic.items()))
         lists = [
-            ("index.md", every, self.home),
-            ("events/index.md", every, lambda: self.render("list.md.j2", "events/index.md", title=self.labels["all_events"], items=self.event_list("events/index.md"), kind="events")),
-            ("speakers/index.md", every, lambda: self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers")),
-            ("topics/index.md", every, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")),
+            ("index.md", (len(self.corpus.paragraphs), said, on), self.home),
+            ("events/index.md", (), lambda: self.render("list.md.j2", "events/index.md", title=self.labels["all_events"], items=self.event_list("events/index.md"), kind="events")),
+            ("speakers/index.md", said, lambda: self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers")),
+            ("topics/index.md", on, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")),
         ]
         plan = list(lists)
         for event in self.corpus.events:

@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT
 from generator import bench, pipeline
-from generator.export import compact, corpus_json, corpus_json_bytes
+from generator.export import compact, corpus_json, corpus_json_pieces
 from helpers_project import copy_project, replace_in, run_cli
 
 N = pipeline.PARALLEL_FROM + 4  # enough transcripts for a build to use worker processes
@@ -113,7 +113,7 @@ def test_a_rebuild_in_the_same_process_redoes_only_the_edited_transcript(synthet
 
 def test_corpus_json_from_the_kept_parts_is_byte_for_byte_the_whole_serialisation(built):
     assert set(built.json_parts) == {s.id for s in built.corpus.sources}
-    assert corpus_json_bytes(built.corpus, built.json_parts) == (compact(corpus_json(built.corpus)) + "\n").encode()
+    assert b"".join(corpus_json_pieces(built.corpus, built.json_parts)) == (compact(corpus_json(built.corpus)) + "\n").encode()
 
 
 def test_an_edited_configuration_is_read_again_not_taken_from_the_cache(tmp_path):
