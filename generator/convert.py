@@ -34,10 +34,10 @@ ONE_TO_MANY = frozenset("后干发台只里么系历复面范余冲钟斗谷松�
 # (證明了 → 證明瞭, 干預 → 幹預). Never treated as stray characters.
 SHARED = frozenset("台着象余了干厘制")
 
-# Conversions of texts this long are remembered, the last few of them;
-# and each line OpenCC converted, up to this many (a few sources' worth).
+# Conversions of texts this long are remembered, the last few of them; shorter
+# ones, and each line OpenCC converted, up to this many (a few sources' worth).
 _MEMO_FROM, _MEMO_SIZE = 2000, 4
-_LINES_REMEMBERED = 20_000
+_LINES_REMEMBERED = _SHORT_REMEMBERED = 20_000
 
 # Supplementary Private Use Area: cannot occur in a seed's text by accident
 # the way the BMP private-use characters of mojibake do.
@@ -58,6 +58,7 @@ class Converter:
         self.protect = list(protect)
         self._memo: dict[tuple[Script, str], str] = {}  # (target, text) → converted, for long texts
         self._lines: dict[tuple[Script, str], str] = {}  # (target, line) → converted by OpenCC alone
+        self._short: dict[tuple[Script, str], str] = {}  # (target, short text) → converted
         self._alone: dict[Script, dict[str, bool]] = {target: {} for target in Script}  # does it convert alone?
         self._changing: dict[Script, dict[str, bool]] = {target: {} for target in Script}  # see ``changing``
 
@@ -108,9 +109,14 @@ class Converter:
 
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
-        if len(text) < _MEMO_FROM:
-            return self._protected(target, text)
         key = (target, text)
+        if len(text) < _MEMO_FROM:  # names, titles, places: the same ones again and again
+            short = self._short
+            if key not in short:
+                if len(short) >= _SHORT_REMEMBERED:
+                    short.clear()
+                short[key] = self._protected(target, text)
+            return short[key]
         if key not in self._memo:
             if len(self._memo) >= _MEMO_SIZE:
                 del self._memo[next(iter(self._memo))]
@@ -227,7 +233,14 @@ class Converter:
 
 
 def converter_for(config: SiteConfig) -> Converter:
-    return Converter([(p.hans, p.hant) for p in config.protect])
+    """The converter for a configuration's protected terms: one per process while they stay
+    the same, so what it remembers serves every stage and every rebuild under ``mkdocs serve``."""
+    return _converter(tuple((p.hans, p.hant) for p in config.protect))
+
+
+@functools.lru_cache(maxsize=2)
+def _converter(protect: tuple[tuple[str, str], ...]) -> Converter:
+    return Converter(list(protect))
 
 
 def convert_paragraphs(paragraphs: list[Paragraph], script: Script, converter: Converter) -> list[Paragraph]:

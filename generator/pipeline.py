@@ -211,15 +211,25 @@ def _shared_inputs(config: SiteConfig) -> str:
 def _source_key(raw: RawText, source: Entry, config: SiteConfig, shared: str) -> str:
     """Everything one source's result depends on: its text, its settings, its event and
     speakers, and ``shared`` (``_shared_inputs``: topics, glossary, code)."""
+    return hashlib.sha1(f"{shared}\n{raw.digest}\n{_settings_digest(source, config)}".encode()).hexdigest()
+
+
+def _settings_digest(source: Entry, config: SiteConfig) -> str:
+    """A digest of a source's settings, its event's and its speakers'. A long-lived process
+    sees the same entries again while site_config/ is unchanged: their digest is kept."""
     event = config.event(source.event)
-    inputs = {
-        "shared": shared,
-        "text": raw.digest,
-        "source": source.values,
-        "event": {k: v for k, v in event.values.items() if k != "sources"},
-        "speakers": [config.speaker(p.speaker).values for p in event.participants],
-    }
-    return hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
+    entries = (source, event, *(config.speaker(p.speaker) for p in event.participants))
+    kept = _SETTINGS.get(source.id)
+    if kept is not None and len(kept[0]) == len(entries) and all(a is b for a, b in zip(kept[0], entries)):
+        return kept[1]
+    inputs = (source.values, {k: v for k, v in event.values.items() if k != "sources"},
+              [speaker.values for speaker in entries[2:]])
+    digest = hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
+    _SETTINGS[source.id] = (entries, digest)  # the entries themselves: an identity check never meets a stranger
+    return digest
+
+
+_SETTINGS: dict[str, tuple[tuple[Entry, ...], str]] = {}
 
 
 class SourceCache:
@@ -288,17 +298,25 @@ def load_project_config(project: Project, writable: bool = True) -> SiteConfig:
     if project.seeds.is_dir():
         digest.update("\n".join(sorted(os.listdir(project.seeds))).encode())
     key = digest.hexdigest()
+    if key in _CONFIGS:  # a long-lived process (mkdocs serve) building again
+        return _CONFIGS[key]
     kept = project.root / ".yanlu-cache" / "config.pickle"
     try:
         cached_key, config = pickle.loads(kept.read_bytes())
-        if cached_key == key and isinstance(config, SiteConfig):
-            return config
+        if cached_key != key or not isinstance(config, SiteConfig):
+            config = None
     except Exception:  # missing or unreadable: validate afresh
-        pass
-    config = load_config(project.site_config, project.seeds)
-    if writable:
-        write_if_changed(kept, pickle.dumps((key, config), protocol=pickle.HIGHEST_PROTOCOL))
+        config = None
+    if config is None:
+        config = load_config(project.site_config, project.seeds)
+        if writable:
+            write_if_changed(kept, pickle.dumps((key, config), protocol=pickle.HIGHEST_PROTOCOL))
+    _CONFIGS.clear()
+    _CONFIGS[key] = config
     return config
+
+
+_CONFIGS: dict[str, SiteConfig] = {}  # the last configuration loaded, by load_project_config's key
 
 
 @fast

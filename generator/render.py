@@ -15,6 +15,7 @@ import functools
 import hashlib
 import html
 import json
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -553,7 +554,17 @@ def read_manifest(manifest: Path) -> dict[str, str]:
 
 def pages_due(plan: list[PlannedPage], out_dir: Path, known: dict[str, str]) -> list[PlannedPage]:
     """The planned pages whose key changed since ``known`` was written, or whose file is missing."""
-    return [page for page in plan if known.get(page[0]) != page[1] or not (out_dir / page[0]).exists()]
+    present = _files_under(out_dir)
+    return [page for page in plan if known.get(page[0]) != page[1] or page[0] not in present]
+
+
+def _files_under(folder: Path) -> set[str]:
+    """Paths of the files under ``folder``, relative to it, with '/' (one listing, not a stat per page)."""
+    found = set()
+    for top, _dirs, files in os.walk(folder):
+        prefix = os.path.relpath(top, folder).replace(os.sep, "/")
+        found.update(name if prefix == "." else f"{prefix}/{name}" for name in files)
+    return found
 
 
 def write_planned(plan: list[PlannedPage], out_dir: Path, manifest: Path,
