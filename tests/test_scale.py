@@ -111,6 +111,29 @@ def test_a_rebuild_in_the_same_process_redoes_only_the_edited_transcript(synthet
     assert all(p.stat().st_mtime_ns == mtimes[p] for p in untouched)
 
 
+def test_a_rebuild_in_the_same_process_sees_an_edited_speaker(synthetic, tmp_path, monkeypatch):
+    """What one process keeps between rebuilds (the configuration, each source's settings,
+    the converter) must not hide an edit to site_config/."""
+    project = fresh_copy(synthetic, tmp_path / "serve")
+    cache = pipeline.SourceCache(project.root / ".yanlu-cache", in_memory=True)
+    pipeline.build(project, cache=cache)
+    speakers = project.site_config / "speakers.yaml"
+    speaker = pipeline.load_project_config(project).speakers[0]
+    text = speakers.read_text(encoding="utf-8")
+    assert f"name: {speaker.name}\n  note: {speaker.note}\n" in text
+    speakers.write_text(text.replace(f"note: {speaker.note}", "note: 改过的简介", 1), encoding="utf-8")
+    processed = []
+    real = pipeline._process_source
+    monkeypatch.setattr(pipeline, "_process_source", lambda raw, *a, **k: processed.append(raw.seed) or real(raw, *a, **k))
+    pipeline.build(project, cache=cache)
+    assert processed  # the sources of the speaker's events were read again
+    assert "改过的简介" in (project.docs / "zh-hans" / "speakers" / f"{speaker.id}.md").read_text(encoding="utf-8")
+    rebuilt = fresh_copy(synthetic, tmp_path / "fresh")
+    shutil.copy(speakers, rebuilt.site_config / "speakers.yaml")
+    pipeline.build(rebuilt)
+    assert tree(project.docs) == tree(rebuilt.docs)
+
+
 def test_corpus_json_from_the_kept_parts_is_byte_for_byte_the_whole_serialisation(built):
     assert set(built.json_parts) == {s.id for s in built.corpus.sources}
     assert b"".join(corpus_json_pieces(built.corpus, built.json_parts)) == (compact(corpus_json(built.corpus)) + "\n").encode()
