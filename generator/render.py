@@ -197,7 +197,7 @@ class Renderer:
         self._name_forms: dict[str, dict[str, str]] = {}
         self._views: dict[str, SimpleNamespace] = {}
         self._converted: dict[str, str] = {}
-        self._quotes: dict[str, Markup] = {}
+        self._quotes: dict[str, str] = {}
 
     # ---------------------------------------------------------- text in this script
 
@@ -239,18 +239,18 @@ class Renderer:
             self._name_forms[event_id] = forms
         return self._name_forms[event_id]
 
-    def paragraph_html(self, paragraph: Paragraph) -> Markup:
-        """The paragraph's text, escaped, with participants' names linked to their pages."""
+    def paragraph_html(self, paragraph: Paragraph) -> str:
+        """The paragraph's text, escaped (HTML, for _macros.j2), with participants' names linked to their pages."""
         escaped = html.escape(self.text_of(paragraph), quote=False)
         lookup = self._names_of_event(paragraph.event)
         if not any(form in escaped for form in lookup):  # most paragraphs name nobody
-            return Markup(escaped)
+            return escaped
 
         def link(match: re.Match) -> str:
             target = href(QUOTING_PAGE, f"speakers/{lookup[match.group()]}.md")
             return f'<a class="yl-name" href="{target}">{match.group()}</a>'
 
-        return Markup(_longest_first(tuple(lookup)).sub(link, escaped))
+        return _longest_first(tuple(lookup)).sub(link, escaped)
 
     # ---------------------------------------------------------- view models
 
@@ -298,16 +298,17 @@ class Renderer:
         return {t.id: SimpleNamespace(name=_attr(self.topic_name(t.id)), href=_attr(href(QUOTING_PAGE, f"topics/{t.id}.md")))
                 for t in self.corpus.topics}
 
-    def quote(self, paragraph: Paragraph) -> Markup:
-        """The paragraph quoted on speaker and topic pages (templates/_macros.j2), rendered once."""
+    def quote(self, paragraph: Paragraph) -> str:
+        """The paragraph quoted on speaker and topic pages (templates/_macros.j2), rendered once:
+        HTML, which reaches a page through ``_joined``."""
         quoted = self._quotes.get(paragraph.id)
         if quoted is None:
-            quoted = self._quotes[paragraph.id] = Markup(self._macros.quote(self.paragraph_view(paragraph)))
+            quoted = self._quotes[paragraph.id] = self._macros.quote(self.paragraph_view(paragraph))
         return quoted
 
-    def block(self, paragraph: Paragraph, view: SimpleNamespace | None = None) -> Markup:
-        """The paragraph on its event page, with its id as anchor (templates/_macros.j2)."""
-        return Markup(self._macros.paragraph(view or self.paragraph_view(paragraph)))
+    def block(self, paragraph: Paragraph, view: SimpleNamespace | None = None) -> str:
+        """The paragraph on its event page, with its id as anchor (templates/_macros.j2): HTML, joined by ``_joined``."""
+        return self._macros.paragraph(view or self.paragraph_view(paragraph))
 
     @functools.cached_property
     def _macros(self):
