@@ -59,8 +59,7 @@ class Converter:
         self._memo: dict[tuple[Script, str], str] = {}  # (target, text) → converted, for long texts
         self._lines: dict[tuple[Script, str], str] = {}  # (target, line) → converted by OpenCC alone
         self._short: dict[tuple[Script, str], str] = {}  # (target, short text) → converted
-        self._alone: dict[Script, dict[str, bool]] = {target: {} for target in Script}  # does it convert alone?
-        self._changing: dict[Script, dict[str, bool]] = {target: {} for target in Script}  # see ``changing``
+        self._by_character: dict[tuple, tuple[set[str], set[str]]] = {}  # see ``_characters_that``
 
     @property
     def _opencc(self) -> dict[Script, opencc.OpenCC]:
@@ -201,13 +200,22 @@ class Converter:
     def _changed_alone(self, target: Script, text: str) -> bool:
         """Whether ``text`` holds a character that OpenCC, converting it alone into ``target``, changes
         (but for SHARED ones): the only characters that can be stray outside protected terms."""
-        known = self._alone[target]
-        present = set(text) - SHARED - {"\n"}  # newlines separate the characters converted here
-        unknown = [c for c in present if c not in known]
+        present = set(text) - SHARED
+        return bool(present & self._characters_that("alone", target, present))
+
+    def _characters_that(self, test: str, target: Script, present: set[str]) -> set[str]:
+        """Of the characters seen so far (``present`` added first), those that converting
+        alone into ``target`` changes: by OpenCC alone (``test`` "alone"), or by ``to`` into
+        another single character ("single"). Kept as sets, so a source costs a few set
+        operations, not a loop over its characters."""
+        seen, passed = self._by_character.setdefault((test, target), (set(), set()))
+        unknown = sorted(present - seen - {"\n"})  # newlines separate the characters converted here
         if unknown:
-            converted = self._opencc[target].convert("\n".join(unknown)).split("\n")
-            known.update((c, c != after) for c, after in zip(unknown, converted))
-        return any(known[c] for c in present)
+            joined = "\n".join(unknown)
+            converted = (self._opencc[target].convert(joined) if test == "alone" else self.to(target, joined)).split("\n")
+            passed.update(c for c, after in zip(unknown, converted) if after != c and (test == "alone" or len(after) == 1))
+            seen.update(unknown)
+        return passed
 
     def _terms_to_rewrite(self, target: Script, text: str) -> bool:
         """Whether ``text`` holds a protected term written otherwise than ``target`` writes it."""
@@ -216,14 +224,9 @@ class Converter:
 
     def changing(self, target: Script, text: str) -> str:
         """The distinct characters of ``text`` that ``to(target, …)`` makes another single character,
-        sorted: what a reader's query map (pipeline.query_chars) needs of a text. Remembered per character."""
-        memo = self._changing[target]
-        present = set(text) - {"\n"}
-        unknown = [c for c in present if c not in memo]
-        if unknown:  # one character a line: each converts alone
-            converted = self.to(target, "\n".join(unknown)).split("\n")
-            memo.update((c, after != c and len(after) == 1) for c, after in zip(unknown, converted))
-        return "".join(sorted(c for c in present if memo[c]))
+        sorted: what a reader's query map (pipeline.query_chars) needs of a text."""
+        present = set(text)
+        return "".join(sorted(present & self._characters_that("single", target, present)))
 
     def hans(self, text: str) -> str:
         return self.to(Script.HANS, text)

@@ -141,7 +141,9 @@ def test_topics_found_over_a_whole_source_are_those_each_paragraph_holds(built):
     converter = converter_for(built.config)
     topics = topic_patterns(built.config, converter)
     lines = [converter.hans(p.text).lower() for p in built.corpus.paragraphs[:600]]
-    lines += ["agi", "xagi", "agix", "rl训练", "world", "通用人工智能agi", ""]
+    lines += ["agi", "xagi", "agix", "rl训练", "world", "通用人工智能agi", "", "1agi", "agi2", "说agi。"]
     expected = [tuple(t.topic for t in topics if t.pattern.search(line)) for line in lines]
     assert _topics_of_lines(topics, "\n".join(lines)) == expected
-    assert expected[-7:-5] == [("agi",), ()]  # whole words only
+    agi = next(t for t in topics if t.topic == "agi")
+    assert [bool(agi.pattern.search(line)) for line in ["agi", "xagi", "agix", "1agi", "agi2", "说agi。", "a agi"]] == \
+           [True, False, False, False, False, True, True]  # whole words only
