@@ -100,7 +100,22 @@ def items_json(items) -> bytes:
     return compact([item.to_json() for item in items])[1:-1].encode("utf-8")  # one call: the same text, faster
 
 
-def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes]] | None = None) -> list[bytes]:
+def ids_json(paragraphs) -> bytes:
+    """Paragraph ids as they appear inside ids.json's list (without the brackets), UTF-8."""
+    return compact([p.id for p in paragraphs])[1:-1].encode("utf-8")
+
+
+def ids_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[bytes]:
+    """ids.json: every paragraph id, by source and place (from ``parts`` when they are all there)."""
+    if parts is None or set(parts) != {s.id for s in corpus.sources}:
+        by_source: dict[str, list] = {}
+        for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq)):
+            by_source.setdefault(p.source, []).append(p)
+        parts = {source: (b"", b"", ids_json(paragraphs)) for source, paragraphs in by_source.items()}
+    return _list_of([parts[source][2] for source in sorted(parts) if parts[source][2]]) + [b"\n"]
+
+
+def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[bytes]:
     """corpus.json's bytes, in pieces. ``parts`` holds each source's paragraphs and sections
     already written (``items_json``, kept with the source in .yanlu-cache/), so an edit to one
     transcript does not serialise the whole archive again; the bytes are the same."""
@@ -108,8 +123,8 @@ def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes]] | N
         return [(compact(corpus_json(corpus)) + "\n").encode("utf-8")]
     ordered = [parts[source_id] for source_id in sorted(parts)]
     written = {key: [compact(value).encode("utf-8")] for key, value in _entities_json(corpus).items()}
-    written["paragraphs"] = _list_of([p for p, _ in ordered if p])
-    written["sections"] = _list_of([s for _, s in ordered if s])
+    written["paragraphs"] = _list_of([p for p, _, _ in ordered if p])
+    written["sections"] = _list_of([s for _, s, _ in ordered if s])
     pieces = [b"{"]
     for key, value in sorted(written.items()):
         pieces += [b"," if len(pieces) > 1 else b"", compact(key).encode("utf-8") + b":", *value]
@@ -124,13 +139,13 @@ def _list_of(items: list[bytes]) -> list[bytes]:
     return pieces + [b"]"]
 
 
-def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes]] | None = None) -> list[Path]:
+def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[Path]:
     """Write corpus.json and cleaning-report.json; return the files that changed."""
     outputs = {
         # Compact: at thousands of transcripts this file is tens of megabytes.
         data_dir / "corpus.json": corpus_json_pieces(corpus, parts),
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
         # The published ids alone, so the next build can tell cheaply whether any vanished.
-        data_dir / "ids.json": json.dumps(sorted(p.id for p in corpus.paragraphs)) + "\n",
+        data_dir / "ids.json": ids_json_pieces(corpus, parts),
     }
     return [path for path, content in outputs.items() if write_if_changed(path, content)]

@@ -57,7 +57,7 @@ class Build:
     corpus: Corpus
     results: tuple[SourceResult, ...]  # per source, in the seeds' order
     source_keys: dict[str, str] = field(default_factory=dict)  # source id → fingerprint of its inputs
-    json_parts: dict[str, tuple[bytes, bytes]] | None = None  # source id → its part of corpus.json
+    json_parts: dict[str, tuple[bytes, bytes, bytes]] | None = None  # source id → its part of corpus.json and ids.json
     chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # each script's characters the other writes otherwise
     replaced: dict[str, bytes] = field(default_factory=dict)  # source id → its corpus.json part before this build
 
@@ -165,7 +165,7 @@ class SourceResult:
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     # Kept so a later build need not redo them for an unchanged source:
-    json: tuple[bytes, bytes] = (b"", b"")  # its paragraphs and sections as corpus.json writes them
+    json: tuple[bytes, bytes, bytes] = (b"", b"", b"")  # its paragraphs and sections as corpus.json writes them, its ids
     # Characters of its Simplified text that Traditional writes otherwise, and the reverse (Converter.changing):
     chars: tuple[str, str] = ("", "")
     # The cleaned text and the whole parse, as objects or pickled: a build needs neither (the tests
@@ -282,7 +282,8 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     paragraphs = convert_paragraphs(paragraphs, script, converter)
     return SourceResult(key, replace(parsed, sections=(), blocks=()), cleaned.removals, cleaned.flags,
                         tuple(sections), tuple(paragraphs),
-                        json=(export_stage.items_json(paragraphs), export_stage.items_json(sections)),
+                        json=(export_stage.items_json(paragraphs), export_stage.items_json(sections),
+                              export_stage.ids_json(paragraphs)),
                         chars=(converter.changing(Script.HANT, "".join(p.hans for p in paragraphs)),
                                converter.changing(Script.HANS, "".join(p.hant for p in paragraphs))),
                         stages=(cleaned, parsed))
