@@ -36,6 +36,9 @@ SCRIPT_DIRS = {Script.HANS: "zh-hans", Script.HANT: "zh-hant"}
 # Every page that shows paragraphs is two folders down (events/x/, speakers/x/, topics/x/), so
 # their links are made once, from a page that deep in a folder of its own: "../../speakers/y/".
 QUOTING_PAGE = "_/_.md"
+# The home page lists this many of the newest events and of the speakers who said most;
+# the events and speakers pages list them all (an archive of thousands would bury the home page).
+HOME_LISTS = 30
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -346,22 +349,25 @@ class Renderer:
             events=len(self.corpus.events), sources=len(self.corpus.sources),
             speakers=len(self.by_speaker), paragraphs=len(self.corpus.paragraphs),
         )
-        return self.render("home.md.j2", "index.md", counts=counts, events=self.event_list("index.md"),
-                           speakers=self.speaker_list("index.md"), topics=self.topic_list("index.md"))
+        return self.render("home.md.j2", "index.md", counts=counts, events=self.event_list("index.md", HOME_LISTS),
+                           speakers=self.speaker_list("index.md", HOME_LISTS), topics=self.topic_list("index.md"),
+                           all_events=len(self.corpus.events), all_speakers=len(self.by_speaker))
 
-    def event_list(self, page: str) -> list[dict]:
+    def event_list(self, page: str, most: int | None = None) -> list[dict]:
+        """Events, newest first (the first ``most`` of them)."""
         return [
             {"name": self.event_name(e), "href": href(page, f"events/{e.id}.md"), "date": e.date, "place": self.t(e.place),
              "who": "、".join(self.name(p.speaker) for p in e.participants)}
-            for e in self.index.events_newest_first
+            for e in self.index.events_newest_first[:most]
         ]
 
-    def speaker_list(self, page: str) -> list[dict]:
+    def speaker_list(self, page: str, most: int | None = None) -> list[dict]:
+        """Speakers who said something, those who said most first (the first ``most`` of them)."""
         said = defaultdict(int, {s: len(ps) for s, ps in self.by_speaker.items()})
         return [
             {"name": self.name(s.id), "href": href(page, f"speakers/{s.id}.md"), "note": self.t(s.note), "count": said[s.id]}
             for s in sorted(self.corpus.speakers, key=lambda s: (-said[s.id], s.id)) if said[s.id]
-        ]
+        ][:most]
 
     def topic_list(self, page: str) -> list[dict]:
         on = defaultdict(int, {t: len(ps) for t, ps in self.by_topic.items()})

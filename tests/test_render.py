@@ -9,6 +9,7 @@ import pytest
 from generator.convert import converter_for
 from generator.model import Kind, Script
 from generator.pipeline import build, update_aliases
+from generator import render
 from generator.render import Renderer, href, md_escape
 
 
@@ -90,3 +91,17 @@ def test_corrected_paragraph_keeps_its_old_link_through_an_alias(project_copy):
     assert (old, new) in result.corpus.aliases
     page = (project_copy.docs / "zh-hans" / "events" / "baai-2024-peak-dialogue.md").read_text(encoding="utf-8")
     assert f"  {old}: {new}" in page
+
+
+def test_home_page_lists_the_newest_events_and_links_to_all_of_them(built, monkeypatch):
+    """A large archive's home page shows the first HOME_LISTS events and speakers and links to the full lists."""
+    monkeypatch.setattr(render, "HOME_LISTS", 3)
+    renderer = Renderer(built.corpus, Script.HANS, converter_for(built.config))
+    home, everything = renderer.home().content, renderer.render(
+        "list.md.j2", "events/index.md", title="", items=renderer.event_list("events/index.md"), kind="events").content
+    newest = [e.id for e in sorted(built.corpus.events, key=lambda e: (e.date, e.id), reverse=True)]
+    listed = re.findall(r'^- <a href="events/([^/"]+)/"', home, re.M)
+    assert listed == newest[:3]
+    assert re.findall(r'^- <a href="([^/"]+)/"', everything, re.M) == newest
+    assert f'<a class="yl-more" href="events/">全部活动（{len(newest)}）→</a>' in home
+    assert home.count('<a href="speakers/') == 3 and '<a class="yl-more" href="speakers/">全部讲者' in home
