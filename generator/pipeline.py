@@ -280,6 +280,8 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     parsed = parse(cleaned, source, index.is_known, index.names_in)
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)
+    for paragraph in paragraphs:  # made here, in a worker, and kept: the pages' keys need it (render.CorpusIndex)
+        paragraph.shown_key
     return SourceResult(key, replace(parsed, sections=(), blocks=()), cleaned.removals, cleaned.flags,
                         tuple(sections), tuple(paragraphs),
                         json=(export_stage.items_json(paragraphs), export_stage.items_json(sections),
