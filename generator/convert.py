@@ -84,10 +84,6 @@ class Converter:
             Script.HANT: {hans: hant for hans, hant in self.protect} | {hant: hant for _, hant in self.protect},
         }
 
-    def _plain(self, target: Script, text: str) -> str:
-        """OpenCC alone."""
-        return "\n".join(self._plain_lines(target, text.split("\n")))
-
     def _plain_lines(self, target: Script, lines: list[str]) -> list[str]:
         """OpenCC alone on each line, in one call for the lines not converted lately.
 

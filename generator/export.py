@@ -126,17 +126,18 @@ def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, byte
     written["paragraphs"] = _list_of([p for p, _, _ in ordered if p])
     written["sections"] = _list_of([s for _, s, _ in ordered if s])
     pieces = [b"{"]
-    for key, value in sorted(written.items()):
-        pieces += [b"," if len(pieces) > 1 else b"", compact(key).encode("utf-8") + b":", *value]
+    for n, (key, value) in enumerate(sorted(written.items())):
+        if n:
+            pieces.append(b",")
+        pieces += [compact(key).encode("utf-8") + b":", *value]
     return pieces + [b"}\n"]
 
 
 def _list_of(items: list[bytes]) -> list[bytes]:
-    """A JSON list of items already written, in pieces."""
-    pieces = [b"["]
-    for item in items:
-        pieces += [b"," if len(pieces) > 1 else b"", item]
-    return pieces + [b"]"]
+    """A JSON list of items already written, in pieces: b"[" + b",".join(items) + b"]" without the copy."""
+    pieces = [b","] * (2 * len(items) - 1) if items else []
+    pieces[0::2] = items
+    return [b"[", *pieces, b"]"]
 
 
 def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[Path]:

@@ -355,7 +355,7 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
             continue
         results.append(None)
         todo.append((position, raw, source, key))
-        if earlier is not None and isinstance(earlier.json[0], bytes):  # (not from a Yanlu that kept text)
+        if earlier is not None and isinstance(earlier.json[0], bytes):  # (an older Yanlu kept text: not comparable)
             replaced[source.id] = earlier.json[0]
     topics = topic_patterns(config, converter) if todo else []
 
