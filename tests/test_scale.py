@@ -139,6 +139,16 @@ def test_corpus_json_from_the_kept_parts_is_byte_for_byte_the_whole_serialisatio
     assert b"".join(corpus_json_pieces(built.corpus, built.json_parts)) == (compact(corpus_json(built.corpus)) + "\n").encode()
 
 
+def test_a_page_deleted_from_docs_is_written_again_though_nothing_changed(tmp_path):
+    project = pipeline.Project(copy_project(tmp_path / "p"))
+    pipeline.build(project)
+    before = tree(project.docs)
+    for page in ("zh-hans/speakers/li-dahai.md", "zh-hant/events/baai-2024-peak-dialogue.md", "zh-hant/index.md"):
+        (project.docs / page).unlink()
+    pipeline.build(project)
+    assert tree(project.docs) == before
+
+
 def test_an_edited_configuration_is_read_again_not_taken_from_the_cache(tmp_path):
     root = copy_project(tmp_path / "p")
     assert run_cli(root, "build").returncode == 0
