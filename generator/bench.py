@@ -20,10 +20,10 @@ checks that it reads cleanly, then measures, each as a child process:
 (h) incremental: one sentence appended to one transcript, then
     ``python -m generator build`` again, and how many files under docs/ it
     rewrote;
-(i) the rebuild ``mkdocs serve`` runs after an edit: a second sentence
-    appended, built again in the process that built before (unchanged
-    sources kept in memory, as generator/mkdocs_hook.py keeps them), split
-    into the pipeline's stages.
+(i) the rebuild ``mkdocs serve`` runs after an edit: a sentence appended,
+    built again in the process that built before (unchanged sources kept in
+    memory, as generator/mkdocs_hook.py keeps them), split into the
+    pipeline's stages; the fastest of --repeat edits one after another.
 
 Times are wall seconds on whatever machine runs it: compare the ratios
 within one run, not the absolute numbers across runs. See bench/README.md.
@@ -405,22 +405,26 @@ import json, sys, time
 from pathlib import Path
 from generator import pipeline
 from generator.mkdocs_hook import rebuild  # what the MkDocs hook runs, with its memory of unchanged sources
-root, label, sentence = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+root, label, sentence, edits = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
 project = pipeline.Project(root)
 rebuild(project)  # `mkdocs serve` starting
 seed = sorted((root / "seeds").glob("*.txt"))[0]
-with seed.open("a", encoding="utf-8") as handle:
-    handle.write(f"\n{label}：{sentence}\n")  # the editor saves a second edit
-marks = []
 def now():
     return time.perf_counter(), time.process_time()
-start = now()
-def progress(stage, done, total):
-    if done == total:
-        wall, cpu = now()
-        marks.append((stage, wall - start[0], cpu - start[1]))
-rebuild(project, progress=progress)  # the rebuild the hook runs before MkDocs reloads
-print(json.dumps(marks))
+fastest = None
+for edit in range(1, edits + 1):
+    with seed.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{label}：{sentence}（{edit}）\n")  # the editor saves another edit
+    marks = []
+    start = now()
+    def progress(stage, done, total):
+        if done == total:
+            wall, cpu = now()
+            marks.append((stage, wall - start[0], cpu - start[1]))
+    rebuild(project, progress=progress)  # the rebuild the hook runs before MkDocs reloads
+    if fastest is None or marks[-1][1] < fastest[-1][1]:
+        fastest = marks
+print(json.dumps(fastest))
 """
 
 STAGE_NAMES = {  # what happened between the previous mark and this one
@@ -430,10 +434,12 @@ STAGE_NAMES = {  # what happened between the previous mark and this one
 SECOND_EDIT = "补充一句：这是第二处修改。"  # the edit (i) saves while the server runs
 
 
-def serve_rebuild(root: Path, label: str) -> list[tuple[str, float, float]]:
+def serve_rebuild(root: Path, label: str, edits: int) -> list[tuple[str, float, float]]:
     """(i): the rebuild `mkdocs serve` runs after an edit, in the process that built before
-    (sources kept in memory), split at the pipeline's progress marks: (stage, wall s, CPU s)."""
-    result = checked("serve rebuild", run([sys.executable, "-c", SERVE_SCRIPT, str(root), label, SECOND_EDIT], cwd=root))
+    (sources kept in memory), the fastest of ``edits`` edits one after another, split at the
+    pipeline's progress marks: (stage, wall s, CPU s)."""
+    command = [sys.executable, "-c", SERVE_SCRIPT, str(root), label, SECOND_EDIT, str(edits)]
+    result = checked("serve rebuild", run(command, cwd=root))
     marks, out, wall0, cpu0 = json.loads(result.stdout.strip().splitlines()[-1]), [], 0.0, 0.0
     for name, wall, cpu in marks:
         out.append((STAGE_NAMES.get(name, name), wall - wall0, cpu - cpu0))
@@ -545,7 +551,7 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
     m.changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     log(f"N={n}: incremental build {m.incremental.seconds:.1f} s, {len(m.changed)} of {len(after)} files rewritten")
 
-    m.stage_times = serve_rebuild(root, label)
+    m.stage_times = serve_rebuild(root, label, repeat)
     log(f"N={n}: serve rebuild {sum(w for _, w, _ in m.stage_times):.2f} s: "
         + ", ".join(f"{name} {wall:.2f}" for name, wall, _cpu in m.stage_times))
     m.total_seconds = time.perf_counter() - started
@@ -649,7 +655,7 @@ def table(results: list[Measure]) -> str:
         lambda m: _pair(m, lambda f: _pagefind_cell(m.pagefind[f])))
     row("(h) incremental build after a 1-sentence edit: wall s (CPU s)", lambda m: _s(m.incremental))
     row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}")
-    row("(i) rebuild after a second edit in the process that built before (`mkdocs serve`): wall s (CPU s)",
+    row("(i) rebuild after an edit in the process that built before (`mkdocs serve`): wall s (CPU s)",
         lambda m: f"{sum(w for _, w, _ in m.stage_times):.2f} ({sum(c for _, _, c in m.stage_times):.2f})")
     names = list(dict.fromkeys(name for m in results for name, _, _ in m.stage_times))
     for name in names:
@@ -770,8 +776,9 @@ def write_report(out: Path, results: list[Measure], measured: str, notes: list[s
         "  than wall seconds; where the two differ a lot, the machine was busy with other work.",
         "- (h) appends one line (a new turn by the transcript's last speaker) to the first seed and times",
         "  `python -m generator build` (a new process: unchanged sources come from .yanlu-cache/ on disk).",
-        "- (i) is what `mkdocs serve` does: one process builds, a second sentence is appended, the same process builds",
-        "  again with unchanged sources in memory (generator/mkdocs_hook.py), split at the pipeline's progress marks.",
+        "- (i) is what `mkdocs serve` does: one process builds, a sentence is appended, the same process builds",
+        "  again with unchanged sources in memory (generator/mkdocs_hook.py), split at the pipeline's progress marks;",
+        f"  the fastest of {repeat} such edits one after another (--repeat).",
     ]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report(results, measured, explained), encoding="utf-8")
