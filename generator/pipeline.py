@@ -558,19 +558,20 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     for script, folder in SCRIPT_DIRS.items():
         manifest = project.root / ".yanlu-cache" / f"pages-{folder}.json"
         plan = Renderer(result.corpus, script, converter, index=index).plan(result.source_keys)
-        plans[script] = (plan, manifest, read_manifest(manifest))
+        known = read_manifest(manifest)
+        plans[script] = (plan, manifest, known, pages_due(plan, project.docs / folder, known))
 
     def render(script: Script) -> None:
         out = project.docs / SCRIPT_DIRS[script]
-        plan, manifest, known = plans[script]
-        write_planned(plan, out, manifest, known)
+        plan, manifest, known, due = plans[script]
+        write_planned(plan, out, manifest, known, due)
         for asset in sorted((TEMPLATES / "assets").iterdir()):
             write_if_changed(out / "assets" / asset.name, asset.read_bytes())
         chars = query_chars(result, script, converter)
         write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
 
     # Forking a process that holds a large corpus costs more than rendering the few pages an edit changes.
-    due = sum(len(pages_due(plan, project.docs / SCRIPT_DIRS[s], known)) for s, (plan, _, known) in plans.items())
+    due = sum(len(pages) for *_, pages in plans.values())
     exported: list[Build] = []
     in_parallel(render, list(SCRIPT_DIRS), jobs if due >= PARALLEL_FROM else 1,
                 meanwhile=lambda: exported.append(write_export(project, result)))

@@ -575,12 +575,12 @@ def _files_under(folder: Path) -> set[str]:
 
 
 def write_planned(plan: list[PlannedPage], out_dir: Path, manifest: Path,
-                  known: dict[str, str] | None = None) -> list[Path]:
-    """Render and write only the pages due (``pages_due``); delete generated pages that no
-    longer exist. The keys are kept in ``manifest`` (``known``: its content, if read already)."""
+                  known: dict[str, str] | None = None, due: list[PlannedPage] | None = None) -> list[Path]:
+    """Render and write only the pages due (``pages_due``, unless given); delete generated pages
+    that no longer exist. The keys are kept in ``manifest`` (``known``: its content, if read already)."""
     known = read_manifest(manifest) if known is None else known
     changed = []
-    for path, _key, render in pages_due(plan, out_dir, known):
+    for path, _key, render in pages_due(plan, out_dir, known) if due is None else due:
         if write_if_changed(out_dir / path, render().content):
             changed.append(out_dir / path)
     wanted = {path for path, _key, _render in plan}
