@@ -104,19 +104,14 @@ class Converter:
 
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
+        # Names, titles and places come again and again; a whole source's text a few times.
+        memo, size = (self._short, _SHORT_REMEMBERED) if len(text) < _MEMO_FROM else (self._memo, _MEMO_SIZE)
         key = (target, text)
-        if len(text) < _MEMO_FROM:  # names, titles, places: the same ones again and again
-            short = self._short
-            if key not in short:
-                if len(short) >= _SHORT_REMEMBERED:
-                    short.clear()
-                short[key] = self._protected(target, text)
-            return short[key]
-        if key not in self._memo:
-            if len(self._memo) >= _MEMO_SIZE:
-                del self._memo[next(iter(self._memo))]
-            self._memo[key] = self._protected(target, text)
-        return self._memo[key]
+        if key not in memo:
+            if len(memo) >= size:
+                del memo[next(iter(memo))]  # the oldest
+            memo[key] = self._protected(target, text)
+        return memo[key]
 
     def _protected(self, target: Script, text: str) -> str:
         """Lines without a protected term by OpenCC alone (``_plain_lines``), the others around their terms."""
