@@ -16,7 +16,8 @@ import unicodedata
 from typing import Callable
 
 from .config import Entry
-from .model import CleanLine, CleanText, Flag, RawText, Removal, strip_blank
+from .labels import looks_like_name
+from .model import CleanLine, CleanText, Flag, LineMark, RawText, Removal, Role, strip_blank
 
 
 # A pinyin syllable with a tone mark, in brackets right after a Han character.
@@ -43,8 +44,14 @@ def without_pinyin(text: str) -> str:
 
 
 DUPLICATE_MIN_RUN = 3  # consecutive repeated lines that make a copied block
-DUPLICATE_MIN_CHARS = 20  # a single repeated line this long is a copy too
 DUPLICATE_MIN_BLOCK = 60  # characters a run must hold: 主持人：/好的。/张鹏： repeat in real talk
+DUPLICATE_MIN_LONG = 2  # lines of at least DUPLICATE_LONG characters in the run: a copy carries real text
+DUPLICATE_LONG = 40
+DUPLICATE_LINE = 20  # a single repeated line this long, naming no speaker, a few lines after the first: a scraper's copy
+DUPLICATE_NEAR = 5
+# A line that only names who speaks next (Jane Doe: / 张鹏（智谱）：) repeats in real talk however long it is.
+_LABEL_ONLY = re.compile(r"^[^:：。！？!?]{1,70}[:：]$")
+_LABELLED = re.compile(r"^[^:：。！？!?，,]{1,70}[:：]")
 
 
 def is_blank(line: str) -> bool:
@@ -102,11 +109,21 @@ def _drop_regions(lines: list[tuple[int, str]], regions, seed: str) -> tuple[lis
     return kept, removals
 
 
-def _duplicates(lines: list[tuple[int, str]], seed: str, folded=fold) -> tuple[list, list[Removal]]:
-    """Remove later copies: runs of repeated lines, or single long repeated lines.
+def _is_copied_run(lines: list[str], keys: list[str]) -> bool:
+    """A repeated run is a copy of the article only when it carries real text: several lines,
+    enough characters, at least two long lines that are not speaker labels. Labels and
+    short replies (主持人：/ 对。/ That's right.) repeat in real talk."""
+    words = [k for line, k in zip(lines, keys) if not _LABEL_ONLY.match(strip_blank(line))]
+    return (len(keys) >= DUPLICATE_MIN_RUN and sum(map(len, words)) >= DUPLICATE_MIN_BLOCK
+            and sum(len(k) >= DUPLICATE_LONG for k in words) >= DUPLICATE_MIN_LONG)
 
-    The first copy stays. Short lines that repeat alone (a speaker header, 对。)
-    are kept, because they repeat in real talk.
+
+def _duplicates(lines: list[tuple[int, str]], seed: str, folded=fold) -> tuple[list, list[Removal]]:
+    """Remove later copies of a run of lines already kept (a copied article).
+
+    The first copy stays. A run goes when it carries real text
+    (``_is_copied_run``); a single line only when it is long and names no
+    speaker (a scraper's repeated paragraph). Labels and replies said twice stay.
     """
     keys = [folded(line) for _, line in lines]
     first_seen: dict[str, list[int]] = {}
@@ -120,8 +137,11 @@ def _duplicates(lines: list[tuple[int, str]], seed: str, folded=fold) -> tuple[l
                 run += 1
             if run > best_run:
                 best_j, best_run = j, run
-        copied_block = best_run >= DUPLICATE_MIN_RUN and sum(map(len, keys[i:i + best_run])) >= DUPLICATE_MIN_BLOCK
-        if best_j is not None and (copied_block or len(keys[i]) >= DUPLICATE_MIN_CHARS):
+        copied_block = best_j is not None and _is_copied_run([line for _, line in lines[i:i + best_run]],
+                                                             keys[i:i + best_run])
+        copied_line = (best_j is not None and i - best_j <= DUPLICATE_NEAR and len(keys[i]) >= DUPLICATE_LINE
+                       and not _LABELLED.match(strip_blank(lines[i][1])))
+        if copied_block or copied_line:
             span = best_run if copied_block else 1
             for k in range(span):
                 removed[i + k] = best_j + k
@@ -250,6 +270,75 @@ def _fix_stray_characters(number: int, text: str, found: list[tuple[int, str, st
     return "".join(chars), [record]
 
 
+# ------------------------------------------------------------------ timestamps
+
+_STAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_LEADING_STAMP = re.compile(rf"^(?:\[(?P<b>{_STAMP})\]|\((?P<p>{_STAMP})\)|(?P<bare>{_STAMP})(?=\s))\s*")
+_STAMP_AFTER_LABEL = re.compile(rf"^(?P<label>[^:：\[\]()（）]{{1,60}}[:：])\s*[\[(](?P<t>{_STAMP})[\])]\s*")
+_TRAILING_STAMP = re.compile(rf"^(?P<label>[^:：。！？!?]{{1,40}}?)[\s,，|-]+[\[(]?(?P<t>{_STAMP})[\])]?$")
+
+
+def _seconds(stamp: str) -> float:
+    total = 0.0
+    for part in stamp.replace(",", ".").split(":"):
+        total = total * 60 + float(part)
+    return round(total, 3)
+
+
+def _take_timestamp(text: str, bare_ok: bool) -> tuple[str, str, float | None, bool]:
+    """A timestamp before or after a label, or after a name on its own line:
+    (text without it, the stamp as written, seconds, whether the line is a name-and-time header).
+
+    ``[00:12:34] 名字：`` and ``**Name:** [12:34]`` are stamps wherever the source
+    uses them; an unbracketed ``00:12:34 名字：`` only in a source that stamps
+    most turns (``bare_ok``), since ``10:30 开会`` may be words."""
+    match = _LEADING_STAMP.match(text)
+    if match and (match.group("b") or match.group("p") or bare_ok):
+        stamp = match.group("b") or match.group("p") or match.group("bare")
+        return text[match.end():], match.group().strip(), _seconds(stamp), False
+    match = _STAMP_AFTER_LABEL.match(text)
+    if match:
+        return match.group("label") + text[match.end():], match.group()[len(match.group("label")):].strip(), \
+            _seconds(match.group("t")), False
+    match = _TRAILING_STAMP.match(text)
+    if match and looks_like_name(match.group("label").strip(" *")):
+        return match.group("label").strip(), text[len(match.group("label")):].strip(), _seconds(match.group("t")), True
+    return text, "", None, False
+
+
+def _stamps_are_common(texts: list[str]) -> bool:
+    stamped = sum(1 for t in texts if _LEADING_STAMP.match(t))
+    return stamped >= 3 and stamped >= len(texts) / 4
+
+
+# ------------------------------------------------------------------ the stage
+
+STRUCTURAL = {Role.STRUCTURE: "structure", Role.METADATA: "metadata", Role.EMBED: "embed"}
+
+
+def _format_lines(raw: RawText, source: Entry, removals: list[Removal]) -> list[tuple[int, str, LineMark]]:
+    """The seed's lines that hold words, as the format gives them (markup taken out), each
+    with its mark; structure, front matter and embeds go to the record, with the rule."""
+    seed = raw.seed
+    out = []
+    for index, line in enumerate(raw.lines):
+        number = index + 1
+        if is_blank(line):
+            continue
+        mark = raw.mark(index)
+        if mark.role in STRUCTURAL:
+            removals.append(Removal(seed, number, STRUCTURAL[mark.role], line, mark.reason or mark.role.value))
+            continue
+        text = line if mark.text is None else mark.text
+        if mark.text is not None and strip_blank(mark.text) != strip_blank(line):
+            kept = "nothing" if is_blank(text) else "the words"
+            removals.append(Removal(seed, number, "markup", line, f"{raw.format.value} markup taken out; {kept} kept",
+                                    whole_line=is_blank(text)))
+        if not is_blank(text):
+            out.append((number, text, mark))
+    return out
+
+
 def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> CleanText:
     """Apply every cleaning rule to one seed; return the kept lines and the record.
 
@@ -261,37 +350,54 @@ def clean(raw: RawText, source: Entry, stray: StrayFinder | None = None) -> Clea
     title_key = fold(without_pinyin(source.title))
     folded = functools.lru_cache(maxsize=None)(fold)  # a line is compared as the title and as a copy
     lines: list[tuple[int, str]] = []
+    marks: dict[int, LineMark] = {}
     title_seen = False
-    for number, line in enumerate(raw.lines, start=1):
-        if is_blank(line):
-            continue
+    for number, line, mark in _format_lines(raw, source, removals):
         stripped = without_pinyin(strip_blank(line))
         if folded(stripped) == title_key:
             rule = "repeated-title" if title_seen else "title"
             reason = "the title again, injected into the text" if title_seen else "the title (kept in sources.yaml)"
-            removals.append(Removal(seed, number, rule, line, reason))
+            removals.append(Removal(seed, number, rule, raw.lines[number - 1], reason))
             title_seen = True
         elif pattern := _match_any(source.noise, stripped):
-            removals.append(Removal(seed, number, "noise", line, f"matches noise pattern '{pattern}'"))
+            removals.append(Removal(seed, number, "noise", raw.lines[number - 1], f"matches noise pattern '{pattern}'"))
         else:
             lines.append((number, line))
+            marks[number] = mark
     lines, dropped = _drop_regions(lines, source.drop, seed)
     lines, copies = _duplicates(lines, seed, folded)
     removals += dropped + copies
 
     cleaned = [(number, line, *_clean_line(number, line, source, seed)) for number, line in lines]
     strays = stray([c[2] for c in cleaned]) if stray and cleaned else [[] for _ in cleaned]
+    bare_stamps = _stamps_are_common([c[2] for c in cleaned])
     kept, flags = [], []
     previous = 0
+    pending_start: float | None = None  # a timestamp on a line of its own stamps the next line
     for (number, line, text, line_removals, line_flags, mojibake), found in zip(cleaned, strays):
         text, script_fixes = _fix_stray_characters(number, text, found, seed, mojibake)
         removals += line_removals + script_fixes
         flags += line_flags
+        mark = marks[number]
+        text, stamp, start, stamp_header = _take_timestamp(text, bare_stamps) if mark.cue == 0 else (text, "", None, False)
+        if stamp:
+            removals.append(Removal(seed, number, "timestamp", stamp, "a timestamp, kept as the paragraph's start time",
+                                    whole_line=not strip_blank(text)))
+            text = strip_blank(text)
         if not text:
-            removals.append(Removal(seed, number, "trim", line, "nothing left after trimming"))
+            if stamp:
+                pending_start = start
+            else:
+                removals.append(Removal(seed, number, "trim", line, "nothing left after trimming"))
             continue
-        kept.append(CleanLine(number=number, raw=line, text=text, blank_before=number > previous + 1))
+        start = mark.start if mark.start is not None else start if start is not None else pending_start
+        pending_start = None
+        voice = text.rstrip(":：") if stamp_header else mark.voice
+        kept.append(CleanLine(number=number, raw=raw.lines[number - 1], text=text,
+                              blank_before=number > previous + 1,
+                              heading=mark.level if mark.role is Role.HEADING else 0, strong=mark.strong,
+                              voice=voice, start=start, cue=mark.cue))
         previous = number
     removals.sort(key=lambda r: (r.line, not r.whole_line))
     return CleanText(source_id=source.id, seed=seed, lines=tuple(kept), removals=tuple(removals),
-                     flags=tuple(flags), raw_line_count=len(raw.lines))
+                     flags=tuple(flags), raw_line_count=len(raw.lines), format=raw.format)

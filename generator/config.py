@@ -165,12 +165,36 @@ def _text_list(value: Any) -> tuple[str, ...]:
 
 
 def _pattern_list(value: Any) -> tuple[str, ...]:
-    patterns = _text_list(value)
+    # Every character counts in a pattern: '^## ' must keep its space (it is not '^##', which matches '### ').
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError("expected a list, one item per line starting with '- '")
+    patterns = tuple(_text(v) if not isinstance(v, str) else v for v in value)
+    for p in patterns:
+        if not p.strip():
+            raise ValueError("an empty pattern matches every line. Remove it, or write the text to match")
     for p in patterns:
         try:
             re.compile(p)
         except re.error as exc:
             raise ValueError(f"'{p}' is not a valid pattern ({exc})")
+    return patterns
+
+
+def _headings(value: Any):
+    """A list of patterns, or false: no guessed headings at all."""
+    if value is False or str(value).lower() in ("false", "no", "off"):
+        return False
+    return _pattern_list(value)
+
+
+def _label_patterns(value: Any) -> tuple[str, ...]:
+    patterns = _pattern_list(value)
+    for p in patterns:
+        if "name" not in re.compile(p).groupindex:
+            raise ValueError(f"'{p}' has no group named 'name'. Write the name's part as (?P<name>…), e.g. "
+                             "'^(?P<name>[^|]+)\\|\\s*(?P<text>.*)$'")
     return patterns
 
 
@@ -236,7 +260,16 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "trim": Field("Patterns of text to cut from inside lines (a byline at a paragraph's end).", _pattern_list, False, ()),
         "drop": Field("Regions to remove, from a line to before another.", _records(REGION), False, ()),
         "highlights": Field("Regions that are editorial highlights or summaries, not speech.", _records(REGION), False, ()),
-        "headings": Field("Patterns of lines that are section headings.", _pattern_list, False, ()),
+        "headings": Field("Patterns of lines that are section headings, or false for none but the declared and "
+                          "Markdown ones (no guessing).", _headings, False, ()),
+        "not_headings": Field("Patterns of short lines that are text, not headings (where the guess is wrong).",
+                              _pattern_list, False, ()),
+        "labels": Field("Patterns of a house style of speaker labels, with a group named 'name' (and optionally "
+                        "'note' and 'text').", _label_patterns, False, ()),
+        "statements_are_speech": Field("true when host and moderator lines that ask nothing (thanks, an opinion) "
+                                       "are speech; otherwise every host line is a question.", _bool, False, False),
+        "speaker": Field("Speaker id of the one voice of a monologue or subtitle file: every paragraph without a "
+                         "label is theirs.", _optional_ident, False, None),
         "unattributed": Field("Patterns of section headings whose answers carry no names.", _pattern_list, False, ()),
         "reported_speech": Field("true when paragraphs say 'X認爲,…' instead of 'X:'.", _bool, False, False),
         "continuation": Field("true when an unlabelled paragraph continues the previous speaker.", _bool, False, True),
@@ -313,6 +346,7 @@ class SiteConfig:
     protect: tuple[Entry, ...]
     aliases: tuple[Entry, ...] = ()
     files: tuple[Path, ...] = field(default=())
+    unlisted: frozenset[str] = frozenset()  # ids of sources read with defaults: their seeds are in no sources.yaml entry
 
     @cached_property
     def _by_seed(self) -> dict[str, Entry]:
@@ -334,6 +368,16 @@ class SiteConfig:
 
     def event(self, event_id: str) -> Entry:
         return self._events_by_id[event_id]
+
+
+def entry_with_defaults(kind: str, values: dict, file: str = "", line: int = 0) -> Entry:
+    """An entry of ``kind`` ('sources', 'events', …) made by Yanlu, not read from a file:
+    every field it does not give takes the schema's default, nested lists included."""
+    schema = SCHEMAS.get(kind) or {"participant": PARTICIPANT}[kind]
+    unknown = set(values) - set(schema)
+    if unknown:
+        raise KeyError(f"{kind} has no field {', '.join(sorted(unknown))}")
+    return Entry({name: values.get(name, spec.default) for name, spec in schema.items()}, file, line)
 
 
 def _suggest(word: str, options) -> str:
@@ -460,6 +504,12 @@ def _cross_check(cfg: SiteConfig, seeds_dir: Path | None, errors: list) -> None:
         if seeds_dir is not None and not (seeds_dir / source.seed).exists():
             errors.append(YanluError(source.file, f"seed file '{source.seed}' of source '{source.id}' is not in seeds/",
                                      "Copy the transcript into seeds/ or correct the file name.", source.line))
+        if source.speaker and source.event in events and source.speaker not in {
+                p.speaker for p in events[source.event].participants}:
+            errors.append(YanluError(source.file, f"'speaker' of source '{source.id}' is '{source.speaker}', who is not "
+                                     f"among the participants of event '{source.event}'",
+                                     f"List '{source.speaker}' under the participants of '{source.event}' in events.yaml.",
+                                     source.line))
         for override in source.overrides:
             if override.speaker and override.speaker not in speakers:
                 errors.append(YanluError(source.file, f"couldn't find speaker '{override.speaker}' (override in source '{source.id}')",

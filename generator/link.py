@@ -19,18 +19,18 @@ from dataclasses import dataclass, field
 from .clean import fold
 from .config import Entry, SiteConfig
 from .convert import Converter
-from .model import (Block, Corpus, Event, Kind, Layout, Paragraph, ParsedSource, Participation, Script, Section,
-                    Source, Speaker, Topic, YanluError, YanluErrors)
+from .labels import ASKING_ROLES, ROLE_LABELS, role_key
+from .model import (Block, Corpus, Cue, Event, Hint, Kind, Layout, Paragraph, ParsedSource, Participation, Script,
+                    Section, Source, Speaker, Topic, YanluError, YanluErrors)
 
-ASKING_ROLES = ("moderator", "host", "questioner")
-ANSWERING_ROLES = ("guest", "panelist")
-# Labels that name a role rather than a person: 主持人:/嘉宾:, Q:/A:, 问:/答:.
-# They stand for whoever holds that role at the event; if several do, the label is ambiguous.
-ROLE_LABELS = {
-    **dict.fromkeys(["q", "问", "問", "主持人", "主持", "主持人问", "主持人問", "记者", "記者", "提问", "提問",
-                     "host", "moderator", "interviewer", "采访者", "採訪者"], ASKING_ROLES[:2]),
-    **dict.fromkeys(["a", "答", "嘉宾", "嘉賓", "guest", "受访者", "受訪者", "访谈嘉宾", "訪談嘉賓"], ANSWERING_ROLES),
-}
+# A host's turn is a question when it asks or prompts: a question mark, a question word, a
+# request to speak (请您介绍, 听听朱军老师怎么看, tell us). "谢谢陈晓" asks nothing: it is what they said.
+_ASKS = re.compile(
+    r"[?？]|吗|嗎|呢|怎|如何|什么|什麼|为什么|為什麼|哪|是否|能否|可否|有没有|有沒有|是不是|会不会|會不會|"
+    r"请|請|想问|想問|问一下|問一下|听听|聽聽|谈谈|談談|聊聊|说说|說說|讲讲|講講|介绍|介紹|分享|看法|觉得|覺得|"
+    r"评价|評價|看待|展开|展開|回应|回應|"
+    r"\b(?:what|how|why|when|where|who|whom|whose|which|do you|did you|are you|is it|can you|could you|"
+    r"would you|will you|tell us|tell me|share|thoughts|talk about|walk us|explain|describe|your view)\b", re.I)
 
 
 def stable_id(prefix: str, *parts: str, length: int = 10) -> str:
@@ -84,13 +84,22 @@ class SpeakerIndex:
     def names_in(self, text: str) -> list[str]:
         return [form for form in self._surface if form in text]
 
-    def candidates(self, label: str) -> list[str]:
-        """Who a label can mean: a name or alias of a participant, else a role label."""
+    def candidates(self, label: str, note: str = "") -> list[str]:
+        """Who a label can mean: a name or alias of a participant, else a role label.
+
+        When a name fits several participants, a note (``Audience (Jane Doe)``) that
+        is one's affiliation picks them."""
         key = self.key(label)
         if key in self._by_key:
-            return sorted(self._by_key[key])
-        roles = ROLE_LABELS.get(key, ())
-        return sorted(p.speaker for p in self.event.participants if p.role in roles)
+            found = sorted(self._by_key[key])
+        else:
+            roles = ROLE_LABELS.get(role_key(label), ())
+            found = sorted(p.speaker for p in self.event.participants if p.role in roles)
+        if len(found) > 1 and note:
+            noted = [p.speaker for p in self.event.participants
+                     if p.speaker in found and p.affiliation and self.key(p.affiliation) == self.key(note)]
+            return noted or found
+        return found
 
     def role(self, speaker_id: str) -> str:
         return next(p.role for p in self.event.participants if p.speaker == speaker_id)
@@ -129,8 +138,9 @@ def _line_list(lines: list[int]) -> str:
     return shown + (f" and {len(lines) - 8} more" if len(lines) > 8 else "")
 
 
-def _resolve(label: str, index: SpeakerIndex, line: int, unresolved: _Unresolved, report: bool = True) -> str | None:
-    found = index.candidates(label)
+def _resolve(label: str, index: SpeakerIndex, line: int, unresolved: _Unresolved, report: bool = True,
+             note: str = "") -> str | None:
+    found = index.candidates(label, note)
     if len(found) == 1:
         return found[0]
     if report:
@@ -139,22 +149,48 @@ def _resolve(label: str, index: SpeakerIndex, line: int, unresolved: _Unresolved
     return None
 
 
-def _kind_and_speaker(block: Block, index: SpeakerIndex, unresolved: _Unresolved) -> tuple[Kind, str | None, str | None]:
+def asks(text: str) -> bool:
+    return bool(_ASKS.search(text.strip()))
+
+
+def _kind_and_speaker(block: Block, index: SpeakerIndex, unresolved: _Unresolved, voice: str | None,
+                      turn_asks: bool) -> tuple[Kind, str | None, str | None]:
     line = block.lines[0]
-    if block.cue == "question-cue":
+    if block.cue is Cue.QUESTION_CUE:
         addressed = _resolve(block.addressed_to, index, line, unresolved)
         return Kind.QUESTION, index.event.moderator, addressed
-    if block.kind_hint == "narration":
+    if block.kind_hint is Hint.NARRATION:
         return Kind.NARRATION, None, None
-    if block.kind_hint == "unattributed":
+    if block.kind_hint is Hint.UNATTRIBUTED:
         return Kind.UNATTRIBUTED, None, None
-    # A continuation repeats its turn's label: report the label where it is written, once.
-    speaker = _resolve(block.label, index, line, unresolved, block.cue != "continuation") if block.label else None
-    if block.kind_hint == "highlight":
+    if block.kind_hint is Hint.UNKNOWN:
+        return Kind.SPEECH, None, None
+    if block.cue is Cue.VOICE:
+        speaker = voice
+    else:
+        # A continuation repeats its turn's label: report the label where it is written, once.
+        speaker = _resolve(block.label, index, line, unresolved, block.cue is not Cue.CONTINUATION,
+                           block.note) if block.label else None
+    if block.kind_hint is Hint.HIGHLIGHT:
         return Kind.HIGHLIGHT, speaker, None
-    if block.cue != "reported" and speaker and index.role(speaker) in ASKING_ROLES:
+    if block.cue is not Cue.REPORTED and speaker and index.role(speaker) in ASKING_ROLES and turn_asks:
         return Kind.QUESTION, speaker, None
     return Kind.SPEECH, speaker, None
+
+
+def _turns_that_ask(blocks: tuple[Block, ...]) -> list[bool]:
+    """For each block, whether the turn it belongs to asks anything: a host's
+    preamble before the question is part of the question, a host's thanks is not."""
+    out = [False] * len(blocks)
+    start = 0
+    for i in range(1, len(blocks) + 1):
+        if i == len(blocks) or blocks[i].cue is not Cue.CONTINUATION or blocks[i].label != blocks[start].label:
+            turn = range(start, i)
+            asked = any(asks(blocks[j].text) for j in turn)
+            for j in turn:
+                out[j] = asked
+            start = i
+    return out
 
 
 def _apply_overrides(paragraphs: list[Paragraph], source: Entry, errors: list) -> list[Paragraph]:
@@ -247,15 +283,16 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
     simplified = converter.hans("\n".join(b.text.replace("\n", " ") for b in parsed.blocks)).lower()
     on_topics = _topics_of_lines(topics, simplified)
     unresolved = _Unresolved()
+    turn_asks = _turns_that_ask(parsed.blocks) if source.statements_are_speech else [True] * len(parsed.blocks)
     for seq, (block, key) in enumerate(zip(parsed.blocks, text_keys), start=1):
-        kind, speaker, addressed = _kind_and_speaker(block, index, unresolved)
+        kind, speaker, addressed = _kind_and_speaker(block, index, unresolved, source.speaker, turn_asks[seq - 1])
         texts_seen[key] += 1
         ordinal = [] if texts_seen[key] == 1 else [str(texts_seen[key])]
         paragraphs.append(Paragraph(
             id=stable_id("q-", source.id, key, *ordinal), event=event.id, source=source.id, seed=source.seed,
             section=section_ids[block.section], seq=seq, speaker=speaker, kind=kind, text=block.text,
             raw=block.raw, lines=block.lines, topics=on_topics[seq - 1],
-            addressed_to=addressed,
+            addressed_to=addressed, start=block.start,
         ))
     errors.extend(unresolved.errors(index, where))
     return sections, _apply_overrides(paragraphs, source, errors)

@@ -82,13 +82,72 @@ class Kind(str, enum.Enum):
 # ---------------------------------------------------------------- read / clean
 
 
+class Format(str, enum.Enum):
+    """The file format of a seed, from its extension (``.txt`` that is Markdown is read as Markdown)."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    SRT = "srt"
+    VTT = "vtt"
+
+
+class Role(str, enum.Enum):
+    """What a seed line is to its format, before any cleaning rule looks at it."""
+
+    TEXT = "text"  # words: a paragraph's line, a subtitle cue's text
+    HEADING = "heading"  # a Markdown heading (its level is in LineMark.level)
+    STRUCTURE = "structure"  # cue numbers, timing lines, WEBVTT headers, rules, front-matter fences
+    METADATA = "metadata"  # YAML front matter: title, date, url … (RawText.metadata)
+    EMBED = "embed"  # images, iframes, HTML comments, lines that are only a link
+
+
+@dataclass(frozen=True)
+class LineMark:
+    """What the format says about one line.
+
+    ``text`` is the line with its markup taken out (emphasis markers, link
+    targets, VTT tags), or None when it is the line as written. ``strong``
+    is the emphasised text a line starts with (``**杨植麟：**``), ``voice`` a
+    speaker the format names (VTT ``<v Name>``; "" for a new, unnamed voice),
+    ``start`` the time in seconds its subtitle cue starts, ``cue`` the cue's
+    number (1, 2, …; 0 outside subtitles).
+    """
+
+    role: Role = Role.TEXT
+    level: int = 0
+    text: str | None = None
+    strong: str = ""
+    voice: str | None = None
+    start: float | None = None
+    cue: int = 0
+    reason: str = ""
+
+
+PLAIN = LineMark()
+
+
 @dataclass(frozen=True)
 class RawText:
-    """A seed file decoded to text, split into lines (line 1 is ``lines[0]``)."""
+    """A seed file decoded to text, split into lines (line 1 is ``lines[0]``).
+
+    ``marks`` says, line by line, what the file's format makes of it (empty:
+    every line is plain text); ``metadata`` is what a Markdown front matter
+    declares (title, date, url, author, speakers), as sorted pairs.
+    """
 
     path: Path
     encoding: str
     lines: tuple[str, ...]
+    format: Format = Format.TEXT
+    marks: tuple[LineMark, ...] = ()
+    metadata: tuple[tuple[str, object], ...] = ()
+
+    def mark(self, index: int) -> LineMark:
+        return self.marks[index] if self.marks else PLAIN
+
+    @property
+    def meta(self) -> dict:
+        return dict(self.metadata)
 
     @property
     def seed(self) -> str:
@@ -151,6 +210,11 @@ class CleanLine:
     raw: str
     text: str
     blank_before: bool = True
+    heading: int = 0  # Markdown heading level, 0 when the line is no heading
+    strong: str = ""  # emphasised text the line starts with, markers removed (a bold label)
+    voice: str | None = None  # a speaker the format or a timestamped header names ("" = a new, unnamed voice)
+    start: float | None = None  # seconds from the recording's start (subtitle cue, [00:12:34] stamp)
+    cue: int = 0  # subtitle cue number, 0 outside subtitles
 
     def __repr__(self) -> str:
         return f"CleanLine({self.number}, {self.text[:20]!r})"
@@ -167,9 +231,33 @@ class CleanText:
     removals: tuple[Removal, ...]
     flags: tuple[Flag, ...]
     raw_line_count: int
+    format: Format = Format.TEXT
 
 
 # ---------------------------------------------------------------- parse
+
+
+class Cue(str, enum.Enum):
+    """How the parser found who speaks in a block."""
+
+    TURN = "turn"  # a label: 名字：text, or 名字： on its own line above the text
+    REPORTED = "reported"  # X認爲,… reported speech
+    QUESTION_CUE = "question-cue"  # 追問張鵬: — the moderator asks
+    CONTINUATION = "continuation"  # no label: the speaker before goes on
+    VOICE = "voice"  # the source's one voice (sources.yaml 'speaker:') or a subtitle voice
+    HIGHLIGHT = "highlight"  # a highlight region under a speaker's name
+    NONE = "none"  # nobody
+
+
+class Hint(str, enum.Enum):
+    """What the parser thinks a block is; link decides the final Kind."""
+
+    TURN = "turn"
+    NARRATION = "narration"
+    HIGHLIGHT = "highlight"
+    UNATTRIBUTED = "unattributed"
+    QUESTION = "question"
+    UNKNOWN = "unknown"  # someone speaks, but the parser cannot tell who: no speaker, never the previous one
 
 
 @dataclass(frozen=True)
@@ -177,18 +265,20 @@ class Block:
     """A paragraph as the parser found it, before speakers are resolved.
 
     ``label`` is the speaker label as written (``张鹏``, ``Richard``, ``林凡``)
-    or None; ``cue`` says how the label was found (turn, header, reported,
-    question-cue, override, continuation).
+    or None, ``note`` the bracketed note after it (``Audience (Jane Doe)``);
+    ``cue`` says how the label was found.
     """
 
     lines: tuple[int, ...]
     raw: str
     text: str
     label: str | None
-    cue: str
-    kind_hint: str  # "turn", "narration", "highlight", "unattributed", "question"
+    cue: Cue
+    kind_hint: Hint
     section: int
     addressed_to: str | None = None
+    note: str = ""
+    start: float | None = None
 
     def __repr__(self) -> str:
         return f"Block(l{self.lines[0]}, {self.label!r}, {self.kind_hint}, {self.text[:16]!r})"
@@ -201,6 +291,7 @@ class ParsedSection:
     index: int
     title: str
     line: int | None
+    lines: tuple[int, ...] = ()  # more lines of its title: a section number on a line of its own before it
 
 
 class Layout(str, enum.Enum):
@@ -210,6 +301,8 @@ class Layout(str, enum.Enum):
     HEADERS = "headers"  # 名字(所属): on its own line, the answer below
     REPORTED = "reported"  # X認爲,… reported speech
     ARTICLE = "article"  # news prose, quotes attributed in running text
+    SUBTITLES = "subtitles"  # SRT or WebVTT cues, joined into paragraphs
+    MONOLOGUE = "monologue"  # one voice throughout (sources.yaml 'speaker:')
 
 
 @dataclass(frozen=True)
@@ -221,6 +314,10 @@ class ParsedSource:
     blocks: tuple[Block, ...]
     labels: tuple[str, ...]  # every distinct speaker label, in order of appearance
     orphan_labels: tuple[int, ...] = ()  # lines of speaker headers with no text under them
+    # Decisions that took text out of the paragraphs (a guessed heading), for the cleaning report:
+    decisions: tuple[Removal, ...] = ()
+    warnings: tuple[str, ...] = ()  # what an editor should look at: a label used once, a paragraph with no speaker
+    notes: tuple[tuple[str, str], ...] = ()  # (label, note) pairs as written, in order of appearance
 
 
 # ---------------------------------------------------------------- corpus
@@ -349,6 +446,7 @@ class Paragraph:
     addressed_to: str | None = None
     hans: str = ""
     hant: str = ""
+    start: float | None = None  # seconds from the recording's start, where the source says
 
     def __repr__(self) -> str:
         return f"Paragraph({self.id}, {self.speaker}, {self.kind.value}, {self.text[:16]!r})"
@@ -381,6 +479,7 @@ class Paragraph:
             "topics": list(self.topics),
             "addressed_to": self.addressed_to,
             "lines": list(self.lines),
+            "start": self.start,
         }
 
 

@@ -3,66 +3,91 @@
 One mechanism reads every layout; each source's settings in
 ``site_config/sources.yaml`` only tune it. A line is, in this order:
 
-1. a heading the source declares (``headings``), or a short line without
-   closing punctuation that stands alone (``什麼是agi``);
+1. a heading: one the source declares (``headings``), a Markdown heading that
+   names nobody, or a guessed one: a short line without closing punctuation
+   that stands alone (``什麼是agi``), never a sentence ending in ``.``, never a
+   line inside a turn, never in a source with Markdown headings or
+   ``headings: false``. Guesses go to the cleaning report;
 2. a question cue, ``追問張鵬:`` / ``向李大海提問:``: the moderator asks;
-3. a speaker turn, ``名字: text`` or ``名字(注):`` on its own line. A label
-   counts when it names a known speaker, or when it recurs in the source;
-   a one-off ``中美差距:…`` is text, not a speaker;
+3. a speaker turn: ``名字：text``, ``Name (note): text``, ``**名：**``,
+   ``### 名：``, ``【名字】``, a subtitle voice, a ``labels`` pattern, or a label
+   on its own line above the text. A label counts when it names a known
+   speaker, recurs in the source, or is set off by the format (bold, a
+   heading, a voice); a label used once in a source written in labelled
+   turns counts when it reads as a name (``王五``, ``Jane Doe``). When the
+   parser cannot tell, the paragraph gets no speaker and a warning — never
+   the previous speaker's name. A one-off ``中美差距:…`` is text, not a speaker;
 4. reported speech, ``X認爲,…`` or ``「…」。X說。`` (sources that set
    ``reported_speech``);
-5. otherwise a continuation of the current speaker (``continuation``), or
-   narration.
+5. otherwise a continuation of the current speaker (``continuation``), the
+   source's one voice (``speaker``), or narration.
 
-Short lines standing before an own-line speaker header are the editor's
-pull-quote headline; sections listed as ``unattributed`` hold answers with
-no names; ``highlights`` regions are summaries. Those broken over several
-short lines are joined into one paragraph.
+Lines of one paragraph broken by a hard wrap are joined, and so are the cues
+of one speaker in a subtitle file. Short lines standing before an own-line
+speaker header are the editor's pull-quote headline; sections listed as
+``unattributed`` hold answers with no names; ``highlights`` regions are
+summaries. Those broken over several short lines are joined into one paragraph.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from .config import Entry
-from .model import Block, CleanLine, CleanText, Layout, ParsedSection, ParsedSource
+from .labels import NOT_SPEAKERS, is_role, looks_like_name, role_key
+from .model import (Block, CleanLine, CleanText, Cue, Format, Hint, Layout, ParsedSection, ParsedSource, Removal,
+                    strip_blank)
 
-# A label: a name (Han, Latin letters, digits, spaces), an optional note in
-# brackets, a colon. Han names are short; Latin names such as 'Sam Altman' may have spaces.
+# A label: a name (Han, Latin letters, digits, spaces, dots, hyphens), an optional note in
+# brackets, a colon. Han names are short; Latin names such as 'Alexandria Ocasio-Cortez' are not.
 LABEL = re.compile(
-    r"^(?P<label>[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9·. ]{0,14}?)\s*"
-    r"(?:[（(](?P<note>[^（）()]{1,30})[）)])?\s*[:：]\s*(?P<rest>.*)$"
+    r"^(?P<label>[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9·•.'’&\- ]{0,39}?)\s*"
+    r"(?:[（(](?P<note>[^（）()]{1,60})[）)])?\s*[:：]\s*(?P<rest>.*)$"
     r"|^【(?P<label_b>[^【】]{1,15})】\s*[:：]?\s*(?P<rest_b>.*)$"  # 【名字】text
 )
+HAN_LABEL_MAX = 15
+# Han words that end a phrase of saying: 他说：… / 李大海表示：… introduce words, they are no label.
+_SAYING = re.compile(r"(?:说|說|道|表示|认为|認為|認爲|指出|提到|强调|強調|透露|坦言|回应|回應|介绍|介紹|称|稱)$")
 # A numbered heading (一、开场 / 1. 关于开源 / 第三部分) may even end in a question mark.
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．]\s?|第[一二三四五六七八九十\d]+[部分章节问])")
+NUMBER_ONLY = re.compile(r"^(?:\d{1,2}[.、．]?|[一二三四五六七八九十]+、|Part \d+|PART \d+)$")
 QUESTION_CUE = re.compile(r"^(?:追問|追问|向|問|问)(?P<name>.{1,12}?)(?:提問|提问|發問|发问)?[:：]\s*(?P<rest>.*)$")
 SPEECH_VERBS = (
     "認爲|認為|认为|表示|提到|稱|称|說|说|指出|強調|强调|坦言|透露|直言|澄清|回應|回应|"
     "贊同|赞同|認同|认同|同意|更願意|更愿意|試圖|试图|嘗試|尝试|選擇|选择|相信|談到|谈到"
 )
 TERMINAL = "。！？!?…」”』）)：:;；"
+SENTENCE_END = "。！？!?….」”』\"'）)"
 HEADING_MAX = 32  # a heading is shorter than this
 SHORT_LINE = 30  # pull-quote and broken-answer lines are shorter than this
+HARD_WRAP = 60  # a line this long that stops mid-sentence was wrapped, even with no blank lines in the source
+LABELLED_FROM = 3  # label lines that make a source one written in labelled turns
+SUBTITLE_PARAGRAPH = 200  # characters after which a subtitle paragraph ends at the next sentence end
+SUBTITLE_MAX = 600  # … and after which it ends at the next cue whatever
 
 
 @dataclass
 class _Line:
     line: CleanLine
-    kind: str  # heading | cue | turn | header | text
+    kind: str  # heading | cue | turn | header | unknown | text
     label: str | None = None
+    note: str = ""
     rest: str = ""
     addressed_to: str | None = None
     highlight: bool = False
     pull_quote: bool = False
+    guessed: bool = False  # a heading by guess, not by declaration or Markdown
+    title: str = ""  # a heading's text (a number line before it joined in)
+    number_line: int | None = None  # that number line
 
 
 @dataclass(frozen=True)
 class _Label:
     label: str
+    note: str
     rest: str
 
 
@@ -70,20 +95,36 @@ def _label_match(text: str) -> _Label | None:
     match = LABEL.match(text)
     if not match:
         return None
-    label = (match.group("label") or match.group("label_b")).strip()
+    label = strip_blank(match.group("label") or match.group("label_b"))
     rest = match.group("rest") if match.group("label") else match.group("rest_b")
-    if rest.startswith("//") or label.isdigit() or len(label) > 15:
+    has_han = bool(re.search(r"[\u3400-\u9fff]", label))
+    if rest.startswith("//") or label.isdigit() or (has_han and len(label) > HAN_LABEL_MAX):
         return None
-    return _Label(label, rest)
+    if has_han and _SAYING.search(label) and not is_role(label):
+        return None
+    return _Label(label, strip_blank(match.group("note") or ""), strip_blank(rest))
+
+
+def _custom_label(text: str, patterns: tuple[str, ...]) -> _Label | None:
+    """A house style the source declares (``labels``): a pattern with a group named ``name``."""
+    for pattern in patterns:
+        match = re.search(pattern, text)
+        if match and match.groupdict().get("name"):
+            groups = match.groupdict()
+            rest = groups.get("text")
+            if rest is None:
+                rest = text[match.end():]
+            return _Label(strip_blank(groups["name"]), strip_blank(groups.get("note") or ""), strip_blank(rest))
+    return None
 
 
 def _looks_like_heading(text: str) -> bool:
     """Short, one phrase, no closing punctuation (什麼是agi, 價格戰是好是壞), or numbered."""
     if len(text) > HEADING_MAX:
         return False
-    if NUMBERED_HEADING.match(text) and not text.endswith(("。", "；", ";")):
+    if NUMBERED_HEADING.match(text) and not text.endswith(("。", "；", ";", ".")):
         return True
-    return not text.endswith(tuple(TERMINAL)) and not re.search("[。！？!?]", text)
+    return not text.endswith(tuple(TERMINAL) + (".", ",", "，", "、")) and not re.search("[。！？!?]", text)
 
 
 def _regions(lines: list[CleanLine], regions) -> set[int]:
@@ -98,32 +139,141 @@ def _regions(lines: list[CleanLine], regions) -> set[int]:
     return inside_numbers
 
 
-def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool]) -> list[_Line]:
+def _same_label(a: str, b: str) -> bool:
+    return a.strip(" :：").lower() == b.strip(" :：").lower()
+
+
+@dataclass
+class _Reading:
+    """What the whole source says about its labels, before any line is decided."""
+
+    counts: Counter  # label → lines it starts
+    labelled: bool  # the source is written in labelled turns
+    blank_lines: bool  # paragraphs are separated by blank lines
+    markdown_headings: bool
+
+
+def _evidence(cl: CleanLine, match: _Label) -> bool:
+    """The format sets the label off: bold (``**名：**``, ``**Name**:``) or a heading (``### 名：``)."""
+    strong = cl.strong.strip(" :：")
+    return bool(strong and strong.lower().startswith(match.label.lower())) or bool(cl.heading and not match.rest)
+
+
+def _line_label(cl: CleanLine, source: Entry) -> _Label | None:
+    if cl.voice:
+        return _Label(cl.voice, "", "" if _same_label(cl.text, cl.voice) else cl.text)
+    return _custom_label(cl.text, source.labels) or _label_match(cl.text)
+
+
+def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[[str], bool],
+            open_roster: bool, declared: bool) -> str | None:
+    """turn: the label names who speaks; unknown: it reads as a name the roster lacks; None: text."""
+    if declared or cl.voice or is_known(match.label):
+        return "turn"
+    if cl.heading and match.rest:  # ### 中美差距：云端… is a heading with a colon
+        return None
+    name_like = looks_like_name(match.label)
+    recurring = reading.counts[match.label] >= 2
+    if role_key(match.label) in NOT_SPEAKERS:
+        return None
+    if not name_like:
+        has_han = bool(re.search(r"[\u3400-\u9fff]", match.label))
+        return "turn" if recurring and has_han and (not cl.heading or not match.rest) else None
+    if recurring:
+        return "turn"
+    if _evidence(cl, match) or reading.labelled:
+        return "turn" if open_roster else "unknown"
+    return None
+
+
+def _read_source(clean: CleanText, source: Entry, is_known, open_roster: bool) -> _Reading:
+    counts = Counter()
+    for cl in clean.lines:
+        match = _line_label(cl, source)
+        if match:
+            counts[match.label] += 1
+    accepted = 0
+    probe = _Reading(counts, False, True, False)
+    for cl in clean.lines:
+        match = _line_label(cl, source)
+        if match and _accept(cl, match, probe, is_known, open_roster, False) == "turn":
+            accepted += 1
+    lines = clean.lines
+    blank_lines = sum(cl.blank_before for cl in lines[1:]) >= (len(lines) - 1) / 2 if len(lines) > 1 else True
+    return _Reading(counts, accepted >= LABELLED_FROM, blank_lines, any(cl.heading for cl in lines))
+
+
+def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], open_roster: bool,
+              warnings: list[str]) -> list[_Line]:
     highlighted = _regions(list(clean.lines), source.highlights)
-    label_counts = Counter(m.label for cl in clean.lines if (m := _label_match(cl.text)))
+    reading = _read_source(clean, source, is_known, open_roster)
+    headings_off = source.headings is False
+    declared = () if headings_off else source.headings
     out: list[_Line] = []
+    where = f"seeds/{clean.seed}"
     for cl in clean.lines:
         text = cl.text
         item = _Line(cl, "text", highlight=cl.number in highlighted)
-        cue = QUESTION_CUE.match(text)
-        match = _label_match(text)
-        if any(re.search(p, text) or re.search(p, cl.raw.strip()) for p in source.headings):
+        cue = QUESTION_CUE.match(text) if not cl.cue else None
+        match = _line_label(cl, source)
+        custom = bool(source.labels) and _custom_label(text, source.labels) is not None
+        verdict = _accept(cl, match, reading, is_known, open_roster, custom) if match else None
+        if any(re.search(p, text) or re.search(p, cl.raw.strip()) for p in declared):
             item.kind = "heading"
         elif cue and is_known(cue.group("name")):
             item.kind, item.addressed_to, item.rest = "cue", cue.group("name"), text
-        elif match and (is_known(match.label) or label_counts[match.label] >= 2):
-            item.label, item.rest = match.label, match.rest
+        elif verdict == "turn":
+            item.label, item.note, item.rest = match.label, match.note, match.rest
             item.kind = "turn" if item.rest else "header"
+        elif verdict == "unknown":
+            item.kind = "unknown"
+            warnings.append(f"{where}, line {cl.number}: '{match.label}' reads as a speaker label used once, but it "
+                            "names no participant: the paragraph has no speaker. If it is a speaker, add them to "
+                            "the event in site_config/ (or run `python -m generator add`).")
+        elif cl.heading:
+            item.kind = "heading"
         out.append(item)
     _mark_pull_quotes(out)
+    guess = not headings_off and not reading.markdown_headings
     unattributed = False
     for i, item in enumerate(out):
         if item.kind == "heading":
             unattributed = any(re.search(p, item.line.text) for p in source.unattributed)
-        elif (item.kind == "text" and not item.pull_quote and not unattributed and i + 1 < len(out)
-              and _looks_like_heading(item.line.text)):
-            item.kind = "heading"
+        elif (guess and item.kind == "text" and not item.pull_quote and not unattributed and i + 1 < len(out)
+              and _may_be_heading(out, i, reading, source)):
+            item.kind, item.guessed = "heading", True
+    _join_number_lines(out)
     return out
+
+
+def _may_be_heading(items: list[_Line], i: int, reading: _Reading, source: Entry) -> bool:
+    """A short line standing alone, not inside a turn, not a sentence."""
+    cl = items[i].line
+    if cl.cue or not _looks_like_heading(cl.text):
+        return False
+    if any(re.search(p, cl.text) for p in source.not_headings):
+        return False
+    before = items[i - 1] if i else None
+    if before is not None and before.kind == "header" and not before.highlight:
+        return False  # the first line under 名字： is what they said
+    if before is not None and not cl.blank_before and reading.blank_lines and before.kind != "heading":
+        return False  # the next line of a paragraph
+    if re.fullmatch(r"[A-Za-z0-9 ,'’\-]+", cl.text) and len(cl.text.split()) <= 3 and before is not None \
+            and before.kind in ("turn", "header", "text") and not NUMBERED_HEADING.match(cl.text):
+        return False  # "That's right" / "Thank you" inside a Latin conversation
+    return True
+
+
+def _join_number_lines(items: list[_Line]) -> None:
+    """``01.`` on a line of its own before a title line: one heading, ``01. 大模型的未来``."""
+    for i, item in enumerate(items):
+        item.title = item.line.text.rstrip("：:—- ") if item.kind == "heading" else ""
+    for i, item in enumerate(items[:-1]):
+        following = items[i + 1]
+        if item.kind in ("text", "heading") and NUMBER_ONLY.match(item.line.text) and following.kind == "heading":
+            item.kind, item.guessed = "number", False
+            following.title = f"{item.line.text} {following.title}"
+            following.number_line = item.line.number
 
 
 def _mark_pull_quotes(items: list[_Line]) -> None:
@@ -158,34 +308,114 @@ def _reported_speaker(text: str, names: Callable[[str], list[str]]) -> str | Non
     return min(found)[1] if found else None
 
 
+def _joiner(before: str, after: str) -> str:
+    """What goes between two pieces of one paragraph: a space between Latin words (or
+    between unpunctuated subtitle cues), nothing inside Chinese text."""
+    if not before or not after:
+        return ""
+    latin = re.match(r"[A-Za-z0-9,.;:!?'’\")\]]", before[-1]) and re.match(r"[A-Za-z0-9\"'(\[]", after[0])
+    return " " if latin else ""
+
+
+def _cue_joiner(before: str, after: str) -> str:
+    """Between two subtitle lines: nothing after Chinese punctuation, else a space, so that
+    the break between two unpunctuated cues stays visible."""
+    return "" if before.endswith(tuple("。，！？、；：」』）…")) and not re.match(r"[A-Za-z0-9]", after[:1]) else " "
+
+
+def _is_open(text: str) -> bool:
+    """A paragraph that stops mid-sentence."""
+    return bool(text) and not text.endswith(tuple(SENTENCE_END) + ("：", ":", ";", "；"))
+
+
+class _Blocks:
+    """The blocks of one source as they are made; the last may still grow (a wrapped line, a cue)."""
+
+    def __init__(self):
+        self.items: list[Block] = []
+
+    def add(self, block: Block) -> None:
+        self.items.append(block)
+
+    def extend_last(self, number: int, text: str, raw: str, joiner: str) -> None:
+        last = self.items[-1]
+        self.items[-1] = replace(last, lines=last.lines + (number,), text=last.text + joiner + text,
+                                 raw=last.raw + "\n" + raw)
+
+    @property
+    def last(self) -> Block | None:
+        return self.items[-1] if self.items else None
+
+
 def parse(
     clean: CleanText,
     source: Entry,
     is_known: Callable[[str], bool],
     names_in: Callable[[str], list[str]],
+    open_roster: bool = False,
 ) -> ParsedSource:
-    """Group one source's lines into sections and blocks (paragraphs)."""
-    items = _classify(clean, source, is_known)
+    """Group one source's lines into sections and blocks (paragraphs).
+
+    ``open_roster`` is True while the speakers are being found (a seed that
+    site_config/ does not list): a label used once that reads as a name is then
+    a new speaker, not a paragraph with nobody's name.
+    """
+    warnings: list[str] = []
+    items = _classify(clean, source, is_known, open_roster, warnings)
+    where = f"seeds/{clean.seed}"
     sections = [ParsedSection(0, "", None)]
-    blocks: list[Block] = []
+    blocks = _Blocks()
+    decisions: list[Removal] = []
     current: str | None = None  # label of whoever is speaking
+    current_note = ""
     highlight_label: str | None = None
     pending: list[int] = []  # header lines waiting for their text
+    pending_start: float | None = None
     unattributed = False
     joining: list[_Line] = []  # short broken lines that make one paragraph
     orphans: list[int] = []  # header lines with no text under them
+    voice = source.speaker  # the source's one voice, if it declares one
+    subtitles = clean.format in (Format.SRT, Format.VTT)
+    previous: _Line | None = None
 
-    def emit(lines: list[int], text: str, raw: str, label, cue, kind, addressed_to=None):
-        blocks.append(Block(tuple(pending + lines), raw, text, label, cue, kind, len(sections) - 1, addressed_to))
+    def emit(item: _Line, text: str, label, cue: Cue, kind: Hint, addressed_to=None, note=""):
+        nonlocal pending_start
+        cl = item.line
+        start = pending_start if pending_start is not None else cl.start
+        blocks.add(Block(tuple(pending + [cl.number]), cl.raw, text, label, cue, kind, len(sections) - 1,
+                         addressed_to, note, start))
         pending.clear()
+        pending_start = None
 
     def flush_joined():
         if joining:
-            kind = "unattributed" if unattributed and not joining[0].pull_quote else "highlight"
+            kind = Hint.UNATTRIBUTED if unattributed and not joining[0].pull_quote else Hint.HIGHLIGHT
             label = highlight_label if joining[0].highlight and not joining[0].pull_quote else None
-            emit([j.line.number for j in joining], "".join(j.line.text for j in joining),
-                 "\n".join(j.line.raw for j in joining), label, "highlight" if label else "none", kind)
+            blocks.add(Block(tuple(j.line.number for j in joining), "\n".join(j.line.raw for j in joining),
+                             "".join(j.line.text for j in joining), label, Cue.HIGHLIGHT if label else Cue.NONE,
+                             kind, len(sections) - 1))
             joining.clear()
+
+    def continues(item: _Line) -> bool:
+        """The line goes on the paragraph before it: a hard wrap, or the next cue of one speaker."""
+        last = blocks.last
+        if last is None or previous is None or pending or last.lines[-1] != previous.line.number:
+            return False
+        if previous.kind not in ("text", "turn", "unknown") or previous.highlight or previous.pull_quote:
+            return False
+        if last.kind_hint not in (Hint.TURN, Hint.NARRATION, Hint.UNKNOWN, Hint.QUESTION) or last.cue is Cue.QUESTION_CUE:
+            return False
+        cl = item.line
+        if cl.cue:
+            if cl.cue == previous.line.cue:
+                return True  # the next line of one cue
+            if len(last.text) >= SUBTITLE_MAX:
+                return False
+            return _is_open(last.text) or len(last.text) < SUBTITLE_PARAGRAPH
+        return (not cl.blank_before and _is_open(previous.line.text)
+                and (reading_blank or len(previous.line.text) >= HARD_WRAP))
+
+    reading_blank = sum(cl.blank_before for cl in clean.lines[1:]) >= (len(clean.lines) - 1) / 2
 
     for item in items:
         text = item.line.text
@@ -193,59 +423,109 @@ def parse(
             if joining and joining[-1].line.text.endswith(tuple("。！？!?")):
                 flush_joined()
             joining.append(item)
+            previous = item
             continue
         flush_joined()
         if not item.highlight:
             highlight_label = None
+        if item.kind == "number":
+            decisions.append(Removal(clean.seed, item.line.number, "heading", text,
+                                     "a section number on its own line, joined to the heading after it", False))
+            previous = item
+            continue
         if item.kind == "heading":
             orphans.extend(pending)
             pending.clear()
-            sections.append(ParsedSection(len(sections), text.rstrip("：:—- "), item.line.number))
+            sections.append(ParsedSection(len(sections), item.title, item.line.number,
+                                          (item.number_line,) if item.number_line else ()))
+            if item.guessed:
+                decisions.append(Removal(clean.seed, item.line.number, "heading", text,
+                                         "a short line without closing punctuation, read as a section heading "
+                                         "(not so? list it under 'not_headings' in site_config/sources.yaml)", False))
             current = None
             unattributed = any(re.search(p, text) for p in source.unattributed)
+            previous = item
             continue
         if item.kind == "header":
             if item.highlight:
                 highlight_label = item.label
             else:
-                current = item.label
+                current, current_note = item.label, item.note
             pending.append(item.line.number)
+            if item.line.start is not None:
+                pending_start = item.line.start
+            previous = item
+            continue
+        same_voice = item.kind == "turn" and item.line.voice and item.label == current
+        if (item.kind == "text" or same_voice) and continues(item):
+            words = item.rest if same_voice else text
+            joiner = _cue_joiner(blocks.last.text, words) if item.line.cue else _joiner(blocks.last.text, words)
+            blocks.extend_last(item.line.number, words, item.line.raw, joiner)
+            previous = item
             continue
         if item.highlight:
-            emit([item.line.number], text, item.line.raw, highlight_label, "highlight" if highlight_label else "none", "highlight")
+            emit(item, text, highlight_label, Cue.HIGHLIGHT if highlight_label else Cue.NONE, Hint.HIGHLIGHT)
         elif item.kind == "cue":
             current = None
-            emit([item.line.number], text, item.line.raw, None, "question-cue", "question", item.addressed_to)
+            emit(item, text, None, Cue.QUESTION_CUE, Hint.QUESTION, item.addressed_to)
         elif item.kind == "turn":
-            current = item.label
-            emit([item.line.number], item.rest, item.line.raw, item.label, "turn", "turn")
+            current, current_note = item.label, item.note
+            emit(item, item.rest, item.label, Cue.TURN, Hint.TURN, note=item.note)
+        elif item.kind == "unknown":
+            current = None
+            emit(item, text, None, Cue.NONE, Hint.UNKNOWN)
         elif pending and current:
-            emit([item.line.number], text, item.line.raw, current, "turn", "turn")
+            emit(item, text, current, Cue.TURN, Hint.TURN, note=current_note)
         elif source.reported_speech and (name := _reported_speaker(text, names_in)):
             current = name
-            emit([item.line.number], text, item.line.raw, name, "reported", "reported")
-        elif source.continuation and current:
-            emit([item.line.number], text, item.line.raw, current, "continuation", "turn")
+            emit(item, text, name, Cue.REPORTED, Hint.TURN)
+        elif (source.continuation or subtitles) and current:
+            emit(item, text, current, Cue.CONTINUATION, Hint.TURN, note=current_note)
+        elif voice:
+            emit(item, text, None, Cue.VOICE, Hint.TURN)
+        elif subtitles and item.line.voice == "":
+            emit(item, text, None, Cue.NONE, Hint.UNKNOWN)
         else:
-            emit([item.line.number], text, item.line.raw, None, "none", "narration")
+            emit(item, text, None, Cue.NONE, Hint.NARRATION)
+        previous = item
     flush_joined()
     orphans.extend(pending)
+    result = list(blocks.items)
     return ParsedSource(
         source_id=clean.source_id,
         seed=clean.seed,
-        layout=_layout(blocks, source),
+        layout=_layout(result, source, clean.format),
         sections=tuple(sections),
-        blocks=tuple(blocks),
+        blocks=tuple(result),
         orphan_labels=tuple(orphans),
-        labels=tuple(dict.fromkeys(b.label for b in blocks if b.label and b.cue in ("turn", "reported"))),
+        labels=tuple(dict.fromkeys(b.label for b in result if b.label and b.cue in (Cue.TURN, Cue.REPORTED))),
+        decisions=tuple(decisions),
+        warnings=tuple(warnings) + _label_warnings(result, where),
+        notes=tuple(dict.fromkeys((b.label, b.note) for b in result if b.label and b.cue is Cue.TURN)),
     )
 
 
-def _layout(blocks: list[Block], source: Entry) -> Layout:
+def _label_warnings(blocks: list[Block], where: str) -> tuple[str, ...]:
+    """A label that starts one turn only is worth an editor's look: a name, or words with a colon?"""
+    firsts: dict[str, int] = {}
+    counts: Counter = Counter()
+    for b in blocks:
+        if b.label and b.cue is Cue.TURN and (not firsts.get(b.label) or b.lines[0] != firsts[b.label]):
+            counts[b.label] += 1
+            firsts.setdefault(b.label, b.lines[0])
+    return tuple(f"{where}, line {firsts[label]}: the label '{label}' is used once; check that it names a speaker"
+                 for label, n in counts.items() if n == 1 and len(counts) > 1)
+
+
+def _layout(blocks: list[Block], source: Entry, fmt: Format) -> Layout:
+    if fmt in (Format.SRT, Format.VTT):
+        return Layout.SUBTITLES
     cues = Counter(b.cue for b in blocks)
-    headers = sum(1 for b in blocks if b.cue == "turn" and len(b.lines) > 1)
-    if cues["reported"] > cues["turn"]:
+    if source.speaker and cues[Cue.VOICE] >= cues[Cue.TURN]:
+        return Layout.MONOLOGUE
+    headers = sum(1 for b in blocks if b.cue is Cue.TURN and len(b.lines) > 1)
+    if cues[Cue.REPORTED] > cues[Cue.TURN]:
         return Layout.REPORTED if source.continuation else Layout.ARTICLE
-    if headers > cues["turn"] / 2:
+    if headers > cues[Cue.TURN] / 2:
         return Layout.HEADERS
-    return Layout.TURNS if cues["turn"] else Layout.ARTICLE
+    return Layout.TURNS if cues[Cue.TURN] else Layout.ARTICLE

@@ -21,7 +21,8 @@ from .model import (CleanText, Corpus, Flag, Paragraph, ParsedSource, RawText, R
                     YanluError, YanluErrors, strip_blank)
 from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
-from .read import read_seed
+from .discover import configure_unlisted
+from .read import read_seed, seed_files
 from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, Renderer, pages_due, read_manifest, write_planned
 from .export import write_if_changed
 
@@ -77,65 +78,16 @@ def _quiet(_stage: str, _done: int, _total: int) -> None:
     pass
 
 
-# ------------------------------------------------------------------ seeds with no configuration
-
-
-def _auto_id(prefix: str, text: str) -> str:
-    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
-
-
-def _guess_script(raw: RawText, converter: Converter) -> str:
-    text = "".join(raw.lines[:200])
-    return "zh-Hans" if converter.hans(text) == text else "zh-Hant"
-
-
-def _auto_configure(config: SiteConfig, raws: list[RawText], converter: Converter) -> tuple[SiteConfig, list[str]]:
-    """Configure seeds that site_config/ does not mention, and say what to add.
-
-    Each becomes its own event; recurring ``名字:`` labels become speakers.
-    """
-    warnings: list[str] = []
-    events, sources, speakers = list(config.events), list(config.sources), list(config.speakers)
-    for raw in raws:
-        title = next(strip_blank(line) for line in raw.lines if strip_blank(line))  # read_seed refuses blank seeds
-        source_id, event_id = _auto_id("auto", raw.seed), _auto_id("auto-event", raw.seed)
-        source = Entry(dict(id=source_id, seed=raw.seed, event=event_id, title=title, publisher="", url="",
-                            script=_guess_script(raw, converter), encoding="", noise=(), trim=(), drop=(),
-                            highlights=(), headings=(), unattributed=(), reported_speech=False,
-                            continuation=True, overrides=()), "site_config/sources.yaml", 0)
-        probe = parse(clean(raw, source), source, lambda _label: False, lambda _text: [])
-        labels = list(probe.labels)
-        roster = []
-        for label in labels:
-            speaker_id = _auto_id("auto-speaker", label)
-            if not any(s.id == speaker_id for s in speakers):
-                speakers.append(Entry(dict(id=speaker_id, name=label, name_hant="", aliases=(), note=""),
-                                      "site_config/speakers.yaml", 0))
-            roster.append(Entry(dict(speaker=speaker_id, role="panelist", affiliation="", title=""), "", 0))
-        events.append(Entry(dict(id=event_id, name=title, name_hant="", date="", place="", moderator=None,
-                                 participants=tuple(roster), sources=(source_id,)), "site_config/events.yaml", 0))
-        sources.append(source)
-        yaml_speakers = "".join(f"\n      - {{speaker: <id of {label}>, role: panelist}}" for label in labels)
-        warnings.append(
-            f"seeds/{raw.seed} is not in site_config/sources.yaml: read it with defaults and "
-            f"{len(labels)} speaker(s) detected from labels ({', '.join(labels) or 'none'}). To publish it properly add:\n"
-            f"  sources.yaml:  - {{id: <source-id>, seed: {raw.seed}, event: <event-id>, title: '{title}', "
-            f"script: {source.script}}}\n"
-            f"  events.yaml:   - id: <event-id>\n      name: …\n      date: YYYY-MM-DD\n      sources: [<source-id>]\n"
-            f"      participants:{yaml_speakers}\n"
-            f"  speakers.yaml: one entry per new speaker (id, name, aliases)"
-        )
-    return replace(config, events=tuple(events), sources=tuple(sources), speakers=tuple(speakers)), warnings
-
-
 # ------------------------------------------------------------------ the build
 
 
-def read_all(project: Project, config: SiteConfig, seen: dict | None = None) -> list[RawText]:
-    """Every seed, decoded. ``seen`` (kept by a long-lived process) remembers what was read
-    by file size and modification time, so an unchanged seed is not read again."""
+def read_all(project: Project, config: SiteConfig, seen: dict | None = None) -> tuple[list[RawText], list[str]]:
+    """Every seed, decoded, and a warning for each file in seeds/ that is no seed. ``seen``
+    (kept by a long-lived process) remembers what was read by file size and modification
+    time, so an unchanged seed is not read again."""
     errors, raws = [], []
-    for path in sorted(project.seeds.glob("*.txt")):
+    paths, warnings = seed_files(project.seeds)
+    for path in paths:
         source = config.source_for_seed(path.name)
         encoding = source.encoding if source else ""
         try:
@@ -151,7 +103,7 @@ def read_all(project: Project, config: SiteConfig, seen: dict | None = None) -> 
             errors.append(exc)
     if errors:
         raise YanluErrors(errors)
-    return raws
+    return raws, warnings
 
 
 @dataclass(frozen=True)
@@ -197,7 +149,7 @@ def _code_version() -> str:
     """A hash of the stage modules: a cached source is stale when the code that made it changed."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha1()
-    for name in ("model", "read", "clean", "parse", "link", "convert", "config", "export", "pipeline"):
+    for name in ("model", "read", "clean", "labels", "parse", "link", "discover", "convert", "config", "export", "pipeline"):
         digest.update((here / f"{name}.py").read_bytes())
     return digest.hexdigest()
 
@@ -277,12 +229,13 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     """read → clean → parse → link → convert for one source."""
     script = Script(source.script)
     cleaned = clean(raw, source, lambda lines: converter.stray_characters(script, lines))
-    parsed = parse(cleaned, source, index.is_known, index.names_in)
+    parsed = parse(cleaned, source, index.is_known, index.names_in, open_roster=source.id in config.unlisted)
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)
     for paragraph in paragraphs:  # made here, in a worker, and kept: the pages' keys need it (render.CorpusIndex)
         paragraph.shown_key
-    return SourceResult(key, replace(parsed, sections=(), blocks=()), cleaned.removals, cleaned.flags,
+    removals = tuple(sorted(cleaned.removals + parsed.decisions, key=lambda r: (r.line, not r.whole_line)))
+    return SourceResult(key, replace(parsed, sections=(), blocks=()), removals, cleaned.flags,
                         tuple(sections), tuple(paragraphs),
                         json=(export_stage.items_json(paragraphs), export_stage.items_json(sections),
                               export_stage.ids_json(paragraphs)),
@@ -335,9 +288,10 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     config = load_project_config(project, writable=write_cache)
     converter = converter_for(config)
     store = cache or SourceCache(project.root / ".yanlu-cache", writable=write_cache)
-    raws = read_all(project, config, store.seeds)
+    raws, warnings = read_all(project, config, store.seeds)
     unconfigured = [r for r in raws if config.source_for_seed(r.seed) is None]
-    config, warnings = _auto_configure(config, unconfigured, converter)
+    config, unlisted_warnings = configure_unlisted(config, unconfigured, converter.hans)
+    warnings += unlisted_warnings
     present = {r.seed for r in raws}
     config = replace(config, sources=tuple(s for s in config.sources if s.seed in present))
 
@@ -387,6 +341,7 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     for result in results:
         for line in result.outline.orphan_labels:
             warnings.append(f"seeds/{result.outline.seed}, line {line}: a speaker header with no text under it")
+        warnings.extend(result.outline.warnings)
     corpus = assemble(config, converter, [r.outline for r in results],
                       [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs], errors)
     corpus = replace(

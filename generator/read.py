@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from .model import RawText, YanluError, strip_blank
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .model import PLAIN, Format, LineMark, RawText, Role, YanluError, strip_blank
+
+# The formats a seed may be in, by file extension.
+FORMATS = {".txt": Format.TEXT, ".md": Format.MARKDOWN, ".markdown": Format.MARKDOWN,
+           ".srt": Format.SRT, ".vtt": Format.VTT}
 
 # Common characters of Chinese prose; real text in the right codec is full of them,
 # mojibake from the wrong codec is not.
@@ -95,8 +104,22 @@ def decode(data: bytes, where: str, declared: str = "") -> tuple[str, str]:
         )
 
 
+def seed_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The seeds in a folder, in name order, and a warning for every other file there."""
+    seeds, warnings = [], []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.is_file() and path.suffix.lower() in FORMATS:
+            seeds.append(path)
+        elif path.name != ".gitkeep":
+            kinds = ", ".join(sorted(FORMATS))
+            warnings.append(f"seeds/{path.name} is not read: seeds are {kinds} files. "
+                            "Save the transcript in one of those formats, or move the file out of seeds/.")
+    return seeds, warnings
+
+
 def read_seed(path: Path, declared_encoding: str = "") -> RawText:
-    """Read one seed: decode it, normalise line endings, refuse what is not text."""
+    """Read one seed: decode it, normalise line endings, refuse what is not text,
+    and mark what its format makes of each line."""
     where = f"seeds/{path.name}"
     try:
         data = path.read_bytes()
@@ -112,4 +135,208 @@ def read_seed(path: Path, declared_encoding: str = "") -> RawText:
         lines = lines[:-1]
     if not any(strip_blank(line) for line in lines):
         raise YanluError(where, "is empty", "Paste the transcript into it, or remove the file and its entry in site_config/sources.yaml.")
-    return RawText(path=path, encoding=encoding, lines=lines)
+    fmt = FORMATS.get(path.suffix.lower(), Format.TEXT)
+    if fmt is Format.TEXT and _looks_like_markdown(lines):
+        fmt = Format.MARKDOWN
+    if fmt is Format.MARKDOWN:
+        marks, metadata = markdown_marks(lines)
+    elif fmt is Format.SRT:
+        marks, metadata = subtitle_marks(lines, vtt=False), ()
+    elif fmt is Format.VTT:
+        marks, metadata = subtitle_marks(lines, vtt=True), ()
+    else:
+        marks, metadata = (), ()
+    return RawText(path=path, encoding=encoding, lines=lines, format=fmt, marks=marks, metadata=metadata)
+
+
+# ------------------------------------------------------------------ Markdown
+
+_MD_SIGNS = re.compile(r"^(?:#{1,6}\s+\S|\*\*[^*\n]{1,60}\*\*|__[^_\n]{1,60}__|!\[[^\]]*\]\()")
+
+
+def _looks_like_markdown(lines: tuple[str, ...]) -> bool:
+    """A .txt file written in Markdown: front matter, or several heading or bold-label lines."""
+    if lines and lines[0].strip() == "---" and "---" in (line.strip() for line in lines[1:40]):
+        return True
+    return sum(1 for line in lines if _MD_SIGNS.match(line.lstrip())) >= 2
+
+
+_MARKDOWN = MarkdownIt("commonmark").use(front_matter_plugin)
+_EMBED_HTML = re.compile(r"^\s*<(?:!--|iframe|img|video|audio|script|style|embed|object|source|figure|svg|br|hr)\b", re.I)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+@dataclass
+class _InlineLine:
+    text: str = ""
+    strong: str | None = None  # text of an emphasis that opens the line, while and after it is read
+    strong_done: bool = False
+    only_media: bool = True  # nothing but images and link text so far
+
+
+def _inline_lines(children) -> list[_InlineLine]:
+    """An inline token's children, split into the source lines they came from:
+    the plain text (no markers, no link targets, no images), the emphasised lead."""
+    out = [_InlineLine()]
+    in_link = 0
+    for child in children:
+        line = out[-1]
+        if child.type in ("softbreak", "hardbreak"):
+            out.append(_InlineLine())
+        elif child.type in ("strong_open", "em_open"):
+            if line.strong is None and not strip_blank(line.text):
+                line.strong = ""
+        elif child.type in ("strong_close", "em_close"):
+            line.strong_done = line.strong is not None
+        elif child.type in ("link_open", "link_close"):
+            in_link += 1 if child.type == "link_open" else -1
+        elif child.type in ("text", "code_inline", "html_inline"):
+            content = _TAG.sub("", child.content) if child.type == "html_inline" else child.content
+            line.text += content
+            if line.strong is not None and not line.strong_done:
+                line.strong += content
+            if strip_blank(content) and not in_link:
+                line.only_media = False
+    return out
+
+
+def markdown_marks(lines: tuple[str, ...]) -> tuple[tuple[LineMark, ...], tuple]:
+    """Each line of a Markdown seed: text (markup removed), heading, front matter, embed or structure."""
+    source = "\n".join(lines)
+    marks = [PLAIN] * len(lines)
+    metadata: dict = {}
+    list_numbers: list[str] = []
+    for token in _MARKDOWN.parse(source):
+        if token.type == "list_item_open":
+            list_numbers.append(token.info)
+        if not token.map:
+            continue
+        first, last = token.map
+        if token.type == "front_matter":
+            metadata = _front_matter(token.content)
+            for i in range(first, min(last, len(lines))):
+                fence = lines[i].strip() in ("---", "...")
+                marks[i] = LineMark(Role.STRUCTURE if fence else Role.METADATA,
+                                    reason="front matter fence" if fence else "front matter: metadata, not text")
+        elif token.type == "html_block":
+            embed = _EMBED_HTML.match(token.content) or not strip_blank(_TAG.sub("", token.content))
+            for i in range(first, last):
+                if embed:
+                    marks[i] = LineMark(Role.EMBED, reason="HTML (an embed, comment or tag), not text")
+                else:
+                    marks[i] = LineMark(Role.TEXT, text=_TAG.sub("", lines[i]))
+        elif token.type == "hr":
+            marks[first] = LineMark(Role.STRUCTURE, reason="a horizontal rule")
+        elif token.type in ("fence", "code_block"):
+            for i in range(first, last):
+                fence = token.type == "fence" and (i == first or (i == last - 1 and lines[i].strip().startswith(token.markup)))
+                marks[i] = LineMark(Role.STRUCTURE, reason="code fence") if fence else LineMark(Role.TEXT, text=lines[i].strip())
+        elif token.type == "heading_open":
+            level = int(token.tag[1])
+            marks[first] = LineMark(Role.HEADING, level=level)  # its text comes with the inline token
+            for i in range(first + 1, last):  # a setext heading's underline
+                marks[i] = LineMark(Role.STRUCTURE, reason="heading underline")
+        elif token.type == "inline":
+            number = list_numbers.pop() if list_numbers and token.level >= 2 and list_numbers[-1] is not None else None
+            heading = marks[first].role is Role.HEADING
+            for offset, inline in enumerate(_inline_lines(token.children or [])):
+                i, text, strong = first + offset, inline.text, strip_blank(inline.strong or "")
+                if i >= len(lines) or i >= last:
+                    break
+                if number:
+                    text, number = f"{number}. {text}", ""
+                if heading:
+                    marks[i] = LineMark(Role.HEADING, level=marks[first].level, text=strip_blank(text))
+                elif inline.only_media:
+                    what = "an image" if "![" in lines[i] else "a line that is only a link"
+                    marks[i] = LineMark(Role.EMBED, reason=f"{what}, not text")
+                else:
+                    marks[i] = LineMark(Role.TEXT, text=text, strong=strong)
+        if token.type == "list_item_open" and token.info == "":
+            list_numbers[-1] = None  # a bullet: no number to keep
+    return tuple(marks), tuple(sorted(metadata.items()))
+
+
+_META_KEYS = {"title": "title", "date": "date", "url": "url", "link": "url", "source": "url",
+              "author": "author", "authors": "author", "publisher": "publisher", "speakers": "speakers",
+              "speaker": "speakers"}
+
+
+def _front_matter(text: str) -> dict:
+    """The front matter fields Yanlu uses, as text (a list for speakers); the rest is ignored."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    out: dict = {}
+    for key, value in data.items():
+        name = _META_KEYS.get(str(key).lower())
+        if name is None or value in (None, ""):
+            continue
+        if name == "speakers":
+            items = value if isinstance(value, list) else re.split(r"[,，、;；]", str(value))
+            out[name] = tuple(strip_blank(str(v)) for v in items if strip_blank(str(v)))
+        elif name not in out:
+            out[name] = strip_blank(", ".join(map(str, value)) if isinstance(value, list) else str(value))
+    return out
+
+
+# ------------------------------------------------------------------ subtitles
+
+_TIMING = re.compile(r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
+_CUE_TAG = re.compile(r"</?(?:v|c|i|b|u|ruby|rt|lang)(?:[.\s][^>]*)?>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}>")
+
+
+def seconds(stamp: str) -> float:
+    """``01:02:03.456``, ``02:03,456`` or ``1:02:03`` → seconds."""
+    parts = stamp.replace(",", ".").split(":")
+    total = 0.0
+    for part in parts:
+        total = total * 60 + float(part)
+    return round(total, 3)
+
+
+def subtitle_marks(lines: tuple[str, ...], vtt: bool) -> tuple[LineMark, ...]:
+    """SRT or WebVTT: cue numbers, timing lines and headers are structure; cue text is text,
+    with the cue's start time and number (and a WebVTT ``<v Name>`` voice)."""
+    marks = [PLAIN] * len(lines)
+    timings = {i for i, line in enumerate(lines) if _TIMING.match(line)}
+    in_header = vtt
+    skip_block = False
+    cue_number, start, voice = 0, None, None
+    for i, line in enumerate(lines):
+        stripped = strip_blank(line)
+        if not stripped:
+            in_header, skip_block, start = False, False, None
+            continue
+        if in_header:
+            marks[i] = LineMark(Role.STRUCTURE, reason="WebVTT header")
+            continue
+        if vtt and re.match(r"^(?:NOTE|STYLE|REGION)(?:\s|$)", stripped) and start is None:
+            skip_block = True
+        if skip_block:
+            marks[i] = LineMark(Role.STRUCTURE, reason="WebVTT note or style block")
+            continue
+        match = _TIMING.match(line)
+        if match:
+            cue_number += 1
+            start, voice = seconds(match.group("start")), None
+            marks[i] = LineMark(Role.STRUCTURE, reason="subtitle timing")
+            continue
+        if start is None and (i + 1) in timings:
+            marks[i] = LineMark(Role.STRUCTURE, reason="subtitle cue number" if stripped.isdigit() else "subtitle cue id")
+            continue
+        if start is None:  # text outside any cue: keep it as text
+            marks[i] = LineMark(Role.TEXT)
+            continue
+        found = _VOICE.search(line)
+        if found:
+            voice = strip_blank(found.group(1))
+        text = _CUE_TAG.sub("", line)
+        if not vtt:
+            text = re.sub(r"</?(?:i|b|u|font)(?:\s[^>]*)?>|\{\\[^}]*\}", "", text)
+        marks[i] = LineMark(Role.TEXT, text=strip_blank(text), voice=voice, start=start, cue=cue_number)
+    return tuple(marks)

@@ -10,7 +10,7 @@ import pytest
 from generator.pipeline import Project, build_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
+SEEDS = sorted(p.name for p in (ROOT / "seeds").iterdir() if p.suffix in (".txt", ".md", ".srt", ".vtt"))
 EXPECTED = ROOT / "tests" / "expected"
 
 

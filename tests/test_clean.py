@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, SEEDS, expected_lines
 from generator.clean import clean, is_blank, restore_punctuation
-from generator.config import Entry
+from generator.config import Entry, entry_with_defaults
 from generator.model import RawText
 
 
@@ -97,10 +97,8 @@ def test_paragraph_keeps_the_raw_line_beside_the_restored_text(built):
 
 
 def _source(**settings) -> Entry:
-    values = dict(id="t", seed="t.txt", event="e", title="标题", publisher="", url="", script="zh-Hans",
-                  encoding="", noise=(), trim=(), drop=(), highlights=(), headings=(), unattributed=(),
-                  reported_speech=False, continuation=True, overrides=())
-    return Entry(values | settings, "site_config/sources.yaml", 1)
+    values = dict(id="t", seed="t.txt", event="e", title="标题", script="zh-Hans")
+    return entry_with_defaults("sources", values | settings, "site_config/sources.yaml", 1)
 
 
 def test_short_lines_repeated_alone_are_kept_but_a_copied_block_is_not():

@@ -260,10 +260,7 @@ def test_unconfigured_seed_with_name_labels_builds_and_warns_what_to_add_to_site
     out = result.stdout
     assert "Warning: seeds/005_new.txt is not in site_config/sources.yaml" in out
     warning = out[out.index("Warning: seeds/005_new.txt"):]
-    assert "sources.yaml:  - {id: <source-id>, seed: 005_new.txt, event: <event-id>" in warning
-    assert "title: '一场关于开源模型的小型对谈'" in warning
-    assert "events.yaml:   - id: <event-id>" in warning
-    assert "speakers.yaml:" in warning
+    assert "run `python -m generator add seeds/005_new.txt`" in warning
     assert "(主持人甲, 嘉宾乙)" in warning
     assert any(line.startswith("Cleaned 6 transcripts") for line in out.splitlines())
     assert out.rstrip("\n").splitlines()[-1].startswith("Built ")

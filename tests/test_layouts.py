@@ -70,4 +70,4 @@ def test_unconfigured_transcript_gets_speakers_from_its_labels_and_a_warning(tmp
     names = {s.id: s.name for s in result.corpus.speakers}
     assert [names[p.speaker] for p in new] == ["甲方", "乙方", "甲方", "乙方"]
     [warning] = [w for w in result.corpus.warnings if "new.txt" in w]
-    assert "sources.yaml" in warning and "events.yaml" in warning and "甲方, 乙方" in warning
+    assert "sources.yaml" in warning and "python -m generator add seeds/new.txt" in warning and "甲方, 乙方" in warning

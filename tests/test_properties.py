@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from generator.clean import FULL_WIDTH, clean, fold, restore_punctuation
-from generator.config import Entry, load_config
+from generator.config import Entry, entry_with_defaults, load_config
 from generator.convert import converter_for
 from generator.model import BLANK, Corpus, RawText, Script, YanluError
 from generator.parse import parse
@@ -169,10 +169,8 @@ def split_lines(text: str) -> tuple[str, ...]:
 
 def source_entry(**settings) -> Entry:
     """A minimal source, as tests/test_clean.py builds one."""
-    values = dict(id="t", seed="t.txt", event="e", title="标题", publisher="", url="", script="zh-Hans",
-                  encoding="", noise=(), trim=(), drop=(), highlights=(), headings=(), unattributed=(),
-                  reported_speech=False, continuation=True, overrides=())
-    return Entry(values | settings, "site_config/sources.yaml", 1)
+    values = dict(id="t", seed="t.txt", event="e", title="标题", script="zh-Hans")
+    return entry_with_defaults("sources", values | settings, "site_config/sources.yaml", 1)
 
 
 def region(start: str, until: str) -> Entry:
@@ -278,7 +276,7 @@ def _is_own_line_header(text: str) -> bool:
 
 def check_nothing_lost(raw_lines: tuple[str, ...], cleaned, parsed) -> None:
     in_blocks = {n: b for b in parsed.blocks for n in b.lines}
-    headings = {s.line for s in parsed.sections if s.line}
+    headings = {n for s in parsed.sections if s.line for n in (s.line, *s.lines)}
     orphans = set(parsed.orphan_labels)
     removed = {r.line for r in cleaned.removals if r.whole_line}
     nonblank = {n for n, l in enumerate(raw_lines, start=1) if not blank(l)}
@@ -291,9 +289,11 @@ def check_nothing_lost(raw_lines: tuple[str, ...], cleaned, parsed) -> None:
         cl = kept[number]
         if cl.text in block.text or _is_own_line_header(cl.text):
             continue
-        # A turn ('张鹏：text'): the paragraph is the text after the label.
-        prefix = cl.text[: len(cl.text) - len(block.text)]
-        assert block.label and block.text and cl.text.endswith(block.text), (number, cl.text, block)
+        # A turn ('张鹏：text'): the paragraph starts with the text after the label
+        # (lines of a hard-wrapped paragraph follow it).
+        rest = next(cl.text[i:] for i in range(len(cl.text) + 1) if cl.text[i:] in block.text)
+        prefix = cl.text[: len(cl.text) - len(rest)]
+        assert block.label and rest, (number, cl.text, block)
         assert block.label in prefix and prefix.rstrip().endswith(("：", ":", "】")), (number, cl.text, block)
 
 

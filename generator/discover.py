@@ -1,0 +1,160 @@
+"""Seeds that site_config/ does not list: what their text says about itself.
+
+A transcript dropped into seeds/ is published at once with what can be read
+from it — title, date, url and speakers from front matter and first lines,
+speakers from its labels, roles from role labels (主持人, Q, Host, Audience) —
+and the same reading gives ``python -m generator add`` its draft entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from .clean import clean
+from .config import Entry, SiteConfig, entry_with_defaults
+from .labels import ROLE_LABELS, role_key
+from .model import Format, RawText, Role, strip_blank
+from .parse import parse
+
+SOURCES, EVENTS, SPEAKERS = "site_config/sources.yaml", "site_config/events.yaml", "site_config/speakers.yaml"
+_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
+_URL = re.compile(r"https?://[^\s<>\"'）)\]]+")
+
+
+def short_id(prefix: str, text: str) -> str:
+    return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:8]}"
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A speaker found in a seed: the label as written, its note, and the role it plays."""
+
+    label: str
+    note: str
+    role: str
+    turns: int
+
+    @property
+    def id(self) -> str:
+        return short_id("auto-speaker", f"{self.label}\n{self.note}" if self.note else self.label)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a seed says about itself."""
+
+    title: str
+    date: str
+    url: str
+    publisher: str
+    script: str
+    voices: tuple[Voice, ...]
+    guessed: tuple[str, ...]  # the fields read from the text, not declared by front matter
+
+
+def guess_script(raw: RawText, hans) -> str:
+    text = "".join(raw.lines[:200])
+    return "zh-Hans" if hans(text) == text else "zh-Hant"
+
+
+def _title(raw: RawText) -> str:
+    meta = raw.meta
+    if meta.get("title"):
+        return str(meta["title"])
+    if raw.format in (Format.SRT, Format.VTT):
+        return raw.path.stem
+    for index, line in enumerate(raw.lines):
+        mark = raw.mark(index)
+        if mark.role in (Role.TEXT, Role.HEADING) and strip_blank(mark.text if mark.text is not None else line):
+            return strip_blank(mark.text if mark.text is not None else line)
+    return raw.path.stem
+
+
+def _first_lines(raw: RawText, count: int = 12) -> str:
+    return "\n".join(line for line in raw.lines[:count])
+
+
+def _date(raw: RawText) -> str:
+    if raw.meta.get("date"):
+        found = _DATE.search(str(raw.meta["date"]))
+        return f"{found['y']}-{int(found['m']):02d}-{int(found['d']):02d}" if found else str(raw.meta["date"])
+    found = _DATE.search(_first_lines(raw))
+    return f"{found['y']}-{int(found['m']):02d}-{int(found['d']):02d}" if found else ""
+
+
+def _role(label: str, asked: float, first: bool) -> str:
+    roles = ROLE_LABELS.get(role_key(label))
+    if roles:
+        return {"moderator": "host", "questioner": "questioner"}.get(roles[0], "guest")
+    return "moderator" if asked >= 0.6 and first else "panelist"
+
+
+def read_seed_itself(raw: RawText, hans) -> Reading:
+    """Title, date, url, script and speakers of a seed, from its own text."""
+    meta = raw.meta
+    guessed = [name for name in ("title", "date", "url") if not meta.get(name)]
+    url = str(meta.get("url") or "") or next(iter(_URL.findall(_first_lines(raw))), "")
+    title = _title(raw)
+    script = guess_script(raw, hans)
+    probe_source = entry_with_defaults("sources", dict(id="probe", seed=raw.seed, event="probe", title=title,
+                                                       script=script), SOURCES)
+    probe = parse(clean(raw, probe_source), probe_source, lambda _label: False, lambda _text: [], open_roster=True)
+    turns = Counter(b.label for b in probe.blocks if b.label and b.cue.value == "turn")
+    asked = Counter(b.label for b in probe.blocks if b.label and b.cue.value == "turn" and re.search(r"[?？]", b.text))
+    notes: dict[str, list[str]] = {}
+    for label, note in probe.notes:
+        notes.setdefault(label, [])
+        if note and note not in notes[label]:
+            notes[label].append(note)
+    voices = []
+    for position, label in enumerate(probe.labels):
+        role = _role(label, asked[label] / max(turns[label], 1), position == 0)
+        for note in notes.get(label) or [""]:  # two notes on one name are two people
+            voices.append(Voice(label, note, role, turns[label]))
+    for name in meta.get("speakers", ()):  # declared, whether or not a label names them
+        if not any(v.label == name for v in voices):
+            voices.append(Voice(name, "", "panelist", 0))
+    return Reading(title, _date(raw), url, str(meta.get("publisher") or meta.get("author") or ""), script,
+                   tuple(voices), tuple(guessed))
+
+
+def configure_unlisted(config: SiteConfig, raws: list[RawText], hans) -> tuple[SiteConfig, list[str]]:
+    """Configure seeds that site_config/ does not mention, and say what to add.
+
+    Each becomes its own event, its labels its speakers."""
+    warnings: list[str] = []
+    events, sources, speakers = list(config.events), list(config.sources), list(config.speakers)
+    known_ids = {s.id for s in speakers}
+    unlisted = set(config.unlisted)
+    for raw in raws:
+        reading = read_seed_itself(raw, hans)
+        source_id, event_id = short_id("auto", raw.seed), short_id("auto-event", raw.seed)
+        for voice in reading.voices:
+            if voice.id not in known_ids:
+                speakers.append(entry_with_defaults("speakers", dict(id=voice.id, name=voice.label), SPEAKERS))
+                known_ids.add(voice.id)
+        roster = tuple(entry_with_defaults("participant", dict(speaker=v.id, role=v.role, affiliation=v.note))
+                       for v in reading.voices)
+        hosts = [v.id for v in reading.voices if v.role in ("moderator", "host")]
+        one_voice = reading.voices[0].id if len(reading.voices) == 1 and not reading.voices[0].turns else None
+        sources.append(entry_with_defaults("sources", dict(
+            id=source_id, seed=raw.seed, event=event_id, title=reading.title, url=reading.url,
+            publisher=reading.publisher, script=reading.script, continuation=True, speaker=one_voice,
+            statements_are_speech=True), SOURCES))
+        events.append(entry_with_defaults("events", dict(
+            id=event_id, name=reading.title, date=reading.date, participants=roster, sources=(source_id,),
+            moderator=hosts[0] if len(hosts) == 1 else None), EVENTS))
+        unlisted.add(source_id)
+        names = ", ".join(v.label + (f" ({v.note})" if v.note else "") for v in reading.voices) or "none"
+        warnings.append(
+            f"seeds/{raw.seed} is not in site_config/sources.yaml: read it with defaults and "
+            f"{len(reading.voices)} speaker(s) detected from labels ({names}). "
+            f"To publish it properly, run `python -m generator add seeds/{raw.seed}` and review what it writes.")
+        if not reading.voices:
+            warnings.append(f"seeds/{raw.seed}: no speaker found, so no paragraph has one. If one person speaks "
+                            "throughout, set 'speaker:' for its source in site_config/sources.yaml.")
+    return replace(config, events=tuple(events), sources=tuple(sources), speakers=tuple(speakers),
+                   unlisted=frozenset(unlisted)), warnings
