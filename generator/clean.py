@@ -51,7 +51,7 @@ DUPLICATE_LINE = 20  # a single repeated line this long, naming no speaker, a fe
 DUPLICATE_NEAR = 5
 # A line that only names who speaks next (Jane Doe: / 张鹏（智谱）：) repeats in real talk however long it is.
 _LABEL_ONLY = re.compile(r"^[^:：。！？!?]{1,70}[:：]$")
-_LABELLED = re.compile(r"^[^:：。！？!?，,]{1,70}[:：]")
+_LABELLED = re.compile(r"^[^:：。！？!?]{1,70}[:：]")
 
 
 def is_blank(line: str) -> bool:

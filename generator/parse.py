@@ -183,30 +183,27 @@ def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[
         return "turn"
     if _evidence(cl, match) or reading.labelled:
         return "turn" if open_roster else "unknown"
-    return None
+    return "unknown"  # a name with a colon, once, in prose: whose words these are cannot be told
 
 
-def _read_source(clean: CleanText, source: Entry, is_known, open_roster: bool) -> _Reading:
+def _read_source(clean: CleanText, source: Entry, is_known) -> _Reading:
     counts = Counter()
+    named = 0  # lines whose label names someone or reads as a name
     for cl in clean.lines:
         match = _line_label(cl, source)
         if match:
             counts[match.label] += 1
-    accepted = 0
-    probe = _Reading(counts, False, True, False)
-    for cl in clean.lines:
-        match = _line_label(cl, source)
-        if match and _accept(cl, match, probe, is_known, open_roster, False) == "turn":
-            accepted += 1
+            named += bool(cl.voice or is_known(match.label) or looks_like_name(match.label))
+    recurring = sum(n for label, n in counts.items() if n >= 2 and re.search(r"[\u3400-\u9fff]", label))
     lines = clean.lines
     blank_lines = sum(cl.blank_before for cl in lines[1:]) >= (len(lines) - 1) / 2 if len(lines) > 1 else True
-    return _Reading(counts, accepted >= LABELLED_FROM, blank_lines, any(cl.heading for cl in lines))
+    return _Reading(counts, max(named, recurring) >= LABELLED_FROM, blank_lines, any(cl.heading for cl in lines))
 
 
 def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], open_roster: bool,
               warnings: list[str]) -> list[_Line]:
     highlighted = _regions(list(clean.lines), source.highlights)
-    reading = _read_source(clean, source, is_known, open_roster)
+    reading = _read_source(clean, source, is_known)
     headings_off = source.headings is False
     declared = () if headings_off else source.headings
     out: list[_Line] = []
@@ -253,6 +250,9 @@ def _may_be_heading(items: list[_Line], i: int, reading: _Reading, source: Entry
         return False
     if any(re.search(p, cl.text) for p in source.not_headings):
         return False
+    following = items[i + 1] if i + 1 < len(items) else None
+    if following is None or following.kind == "heading" or NUMBER_ONLY.match(following.line.text):
+        return False  # a heading heads something: a byline before the first heading is text
     before = items[i - 1] if i else None
     if before is not None and before.kind == "header" and not before.highlight:
         return False  # the first line under 名字： is what they said
@@ -289,9 +289,11 @@ def _mark_pull_quotes(items: list[_Line]) -> None:
                 break
             run.append(items[j])
             j -= 1
+        if j >= 0 and items[j].kind == "header":
+            continue  # the lines under a header are what was said, however short ("That's right.")
         # A headline is broken over lines or left unpunctuated; one finished
         # sentence before a header is the end of the previous answer.
-        if any(not r.line.text.endswith(tuple("。！!")) for r in run):
+        if any(not r.line.text.endswith(tuple("。！!.")) for r in run):
             for r in run:
                 r.pull_quote = True
 

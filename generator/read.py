@@ -151,11 +151,12 @@ def read_seed(path: Path, declared_encoding: str = "") -> RawText:
 
 # ------------------------------------------------------------------ Markdown
 
-_MD_SIGNS = re.compile(r"^(?:#{1,6}\s+\S|\*\*[^*\n]{1,60}\*\*|__[^_\n]{1,60}__|!\[[^\]]*\]\()")
+_MD_SIGNS = re.compile(r"^(?:\*\*[^*\n]{1,60}\*\*|__[^_\n]{1,60}__|!\[[^\]]*\]\()")
 
 
 def _looks_like_markdown(lines: tuple[str, ...]) -> bool:
-    """A .txt file written in Markdown: front matter, or several heading or bold-label lines."""
+    """A .txt file written in Markdown: front matter, or several lines opening in bold (or an image).
+    ``#`` alone is no sign: house styles use it for labels (``## 名字 ##``)."""
     if lines and lines[0].strip() == "---" and "---" in (line.strip() for line in lines[1:40]):
         return True
     return sum(1 for line in lines if _MD_SIGNS.match(line.lstrip())) >= 2
