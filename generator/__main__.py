@@ -23,7 +23,10 @@ HELP = {
     "debug": "Show the Python traceback of an error.",
     "quiet": "Print only errors and the final line.",
     "jobs": "Worker processes for a large build (default: one per core).",
-    "show": "How many conversions to review to list (default 20).",
+    "show": "How many removals, guesses and conversions to review to list (default 20).",
+    "add": "Copy a transcript into seeds/ and write draft entries for it into site_config/, then check it.",
+    "file": "The transcript: .txt, .md, .srt or .vtt, in any common encoding.",
+    "event": "Id of an event in events.yaml that this transcript reports too (default: a new event).",
 }
 
 
@@ -70,6 +73,18 @@ def summary(result: pipeline.Build) -> str:
     return "\n".join(lines)
 
 
+def decisions(result: pipeline.Build, show: int, seeds: set[str] | None = None) -> list[str]:
+    """The first removals and guesses, as `check` and `add` print them (the report may not exist yet)."""
+    picked = [r for r in result.corpus.removals if (r.whole_line or r.rule == "heading")
+              and (seeds is None or r.seed in seeds)]
+    lines = [f"{'Guessed' if r.rule == 'heading' else 'Removed'}: seeds/{r.seed}, line {r.line} ({r.rule}): "
+             f"{r.text[:60]!r} — {r.reason}" for r in picked[:show]]
+    if len(picked) > show:
+        lines.append(f"… and {len(picked) - show} more removals and guesses (--show N for more; all are in "
+                     "docs/data/cleaning-report.json after a build)")
+    return lines
+
+
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     # Unset options stay unset (SUPPRESS), so one given before the command is not reset after it.
     parser.add_argument("--root", type=Path, default=argparse.SUPPRESS, help=HELP["root"])
@@ -82,12 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Yanlu (言录) site generator.")
     add_common_options(parser)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("build", "export", "check", "site", "aliases"):
+    for name in ("build", "export", "check", "site", "aliases", "add"):
         sub = commands.add_parser(name, help=HELP[name], description=HELP[name])
         # Accepted after the command too (`build --root DIR`); given before it, they are kept.
         add_common_options(sub)
-        if name == "check":
+        if name in ("check", "add"):
             sub.add_argument("--show", type=int, default=20, help=HELP["show"])
+        if name == "add":
+            sub.add_argument("file", type=Path, help=HELP["file"])
+            sub.add_argument("--event", default=None, help=HELP["event"])
     args = argparse.Namespace(root=None, debug=False, quiet=False, jobs=None)
     parser.parse_args(argv, namespace=args)
     jobs = args.jobs or default_jobs()
@@ -105,7 +123,17 @@ def main(argv: list[str] | None = None) -> int:
                       "links to it will show a notice")
             print(f"Recorded {len(added)} alias(es); {len(unmatched)} paragraph(s) removed. Now run `python -m generator build`.")
             return 0
-        if args.command == "check":
+        if args.command == "add":
+            from .add import add
+            added = add(project.root, args.file.resolve(), args.event)
+            print(f"Copied the transcript to seeds/{added.seed.name}; wrote source '{added.source_id}' and event "
+                  f"'{added.event_id}' into site_config/" + (f", new speakers {', '.join(added.new_speakers)}"
+                                                             if added.new_speakers else "")
+                  + (f", reusing {', '.join(added.reused_speakers)}" if added.reused_speakers else "") + ".")
+            for what in added.guessed:
+                print(f"Guessed: {what}. Review it in site_config/.")
+            result = pipeline.build_corpus(project, bar, write_cache=False, jobs=jobs)
+        elif args.command == "check":
             result = pipeline.build_corpus(project, bar, write_cache=False, jobs=jobs)
         elif args.command == "site":
             from .publish import publish
@@ -122,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not args.quiet:
         print(summary(result))
-    if args.command == "check":
+    if args.command in ("check", "add"):
+        only = {args.file.name} if args.command == "add" else None
+        for line in decisions(result, args.show, only):
+            print(line)
+    if args.command in ("check", "add"):
         from .convert import converter_for, review
         findings = review(result.corpus, converter_for(result.config))
         for paragraph_id, why in findings[:args.show]:
@@ -130,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(findings)} paragraph conversion(s) to review"
               + (f" ({args.show} shown; --show N for more)" if len(findings) > args.show else ""))
     elapsed = time.perf_counter() - started
-    verb = {"check": "Checked", "export": "Exported", "build": "Built", "site": "Published"}[args.command]
+    verb = {"check": "Checked", "export": "Exported", "build": "Built", "site": "Published", "add": "Checked"}[args.command]
     print(f"{verb} {len(result.corpus.paragraphs)} paragraphs from {len(result.results)} transcripts in {elapsed:.2f} seconds")
     return 0
 

@@ -364,6 +364,7 @@ def parse(
     """
     warnings: list[str] = []
     items = _classify(clean, source, is_known, open_roster, warnings)
+    labelled = sum(item.kind in ("turn", "header") for item in items) >= LABELLED_FROM
     where = f"seeds/{clean.seed}"
     sections = [ParsedSection(0, "", None)]
     blocks = _Blocks()
@@ -502,13 +503,30 @@ def parse(
         orphan_labels=tuple(orphans),
         labels=tuple(dict.fromkeys(b.label for b in result if b.label and b.cue in (Cue.TURN, Cue.REPORTED))),
         decisions=tuple(decisions),
-        warnings=tuple(warnings) + _label_warnings(result, where),
+        warnings=tuple(warnings) + _label_warnings(result, where, is_known, open_roster) + _source_warnings(result, where, labelled),
         notes=tuple(dict.fromkeys((b.label, b.note) for b in result if b.label and b.cue is Cue.TURN)),
     )
 
 
-def _label_warnings(blocks: list[Block], where: str) -> tuple[str, ...]:
-    """A label that starts one turn only is worth an editor's look: a name, or words with a colon?"""
+def _source_warnings(blocks: list[Block], where: str, labelled: bool) -> tuple[str, ...]:
+    """A source that names nobody, or whose labelled turns leave much of it to nobody."""
+    if not blocks:
+        return ()
+    if not any(b.label or b.cue is Cue.VOICE for b in blocks):
+        return (f"{where}: no paragraph has a speaker: no labels were found. If one person speaks throughout, set "
+                "'speaker:' for its source in site_config/sources.yaml; if it uses a house style of labels, "
+                "describe it with 'labels:'.",)
+    narration = sum(b.kind_hint is Hint.NARRATION for b in blocks)
+    if labelled and narration > len(blocks) / 3:
+        first = next(b.lines[0] for b in blocks if b.kind_hint is Hint.NARRATION)
+        return (f"{where}: {narration} of {len(blocks)} paragraphs are narration (nobody's words) in a source written "
+                f"in labelled turns, the first on line {first}: are some labels written in a way the parser missed?",)
+    return ()
+
+
+def _label_warnings(blocks: list[Block], where: str, is_known, open_roster: bool) -> tuple[str, ...]:
+    """A label that starts one turn only, and that no editor has listed, is worth a look:
+    a name, or words with a colon?"""
     firsts: dict[str, int] = {}
     counts: Counter = Counter()
     for b in blocks:
@@ -516,7 +534,7 @@ def _label_warnings(blocks: list[Block], where: str) -> tuple[str, ...]:
             counts[b.label] += 1
             firsts.setdefault(b.label, b.lines[0])
     return tuple(f"{where}, line {firsts[label]}: the label '{label}' is used once; check that it names a speaker"
-                 for label, n in counts.items() if n == 1 and len(counts) > 1)
+                 for label, n in counts.items() if n == 1 and len(counts) > 1 and (open_roster or not is_known(label)))
 
 
 def _layout(blocks: list[Block], source: Entry, fmt: Format) -> Layout:
