@@ -14,6 +14,7 @@ nothing here hard-codes an id.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -603,8 +604,11 @@ def assert_cjk_renders(page) -> None:
         "Chinese characters render as identical boxes: no CJK font (install fonts-noto-cjk)")
 
 
-def test_screenshots_for_the_readme(browser, base, corpus):
-    SCREENSHOTS.mkdir(exist_ok=True)
+def test_screenshots_for_the_readme(browser, base, corpus, tmp_path):
+    """Taken into a temporary folder, so a test run leaves the checkout clean; with
+    YANLU_SCREENSHOTS=1 they replace the README's pictures in screenshots/."""
+    folder = SCREENSHOTS if os.environ.get("YANLU_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(exist_ok=True)
     pid = paragraph(corpus, "yang-zhilin", "开放性的强化学习", event=EVENT)["id"]
     shots = {
         "event-page.png": (event_url(base, "zh-hans", pid), pid),
@@ -617,7 +621,7 @@ def test_screenshots_for_the_readme(browser, base, corpus):
                 assert_shown(page, shown)
             assert_cjk_renders(page)
             page.evaluate("() => document.fonts.ready")
-            path = SCREENSHOTS / name
+            path = folder / name
             page.screenshot(path=str(path))
             assert path.stat().st_size > 20_000, f"{path} looks empty"
         assert page.locator("h1").first.inner_text().strip() == "李大海"
