@@ -146,7 +146,8 @@ def add(root: Path, file: Path, event: str | None = None) -> Added:
             ids[voice] = _unique(_slug(voice.label, "speaker"), taken)
             new_speakers.append(ids[voice])
             speaker_lines.append(f"  - id: {ids[voice]}  # guessed from the label '{voice.label}'\n"
-                                 f"    name: {_value(voice.label)}\n")
+                                 f"    name: {_value(voice.label)}\n"
+                                 + (f"    aliases: {_value(list(voice.aliases))}\n" if voice.aliases else ""))
         entry = f"{{speaker: {ids[voice]}, role: {voice.role}"
         entry += f", affiliation: {_value(voice.note)}}}" if voice.note else "}"
         participants.append(entry + f"  # role guessed from {voice.turns} turn(s)")

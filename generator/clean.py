@@ -274,8 +274,10 @@ def _fix_stray_characters(number: int, text: str, found: list[tuple[int, str, st
 
 _STAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 _LEADING_STAMP = re.compile(rf"^(?:\[(?P<b>{_STAMP})\]|\((?P<p>{_STAMP})\)|(?P<bare>{_STAMP})(?=\s))\s*")
-_STAMP_AFTER_LABEL = re.compile(rf"^(?P<label>[^:：\[\]()（）]{{1,60}}[:：])\s*[\[(](?P<t>{_STAMP})[\])]\s*")
-_TRAILING_STAMP = re.compile(rf"^(?P<label>[^:：。！？!?]{{1,40}}?)[\s,，|-]+[\[(]?(?P<t>{_STAMP})[\])]?$")
+_STAMP_AFTER_LABEL = re.compile(rf"^(?P<label>[^:：\[\]()（）]{{1,60}}[:：])\s*[\[(（](?P<t>{_STAMP})[\])）]\s*")
+# 张三（00:12:34）：/ Jane Doe [12:34]: the stamp between the name and its colon
+_STAMP_BEFORE_COLON = re.compile(rf"^(?P<label>[^:：\[\]()（）]{{1,60}}?)\s*[\[(（](?P<t>{_STAMP})[\])）]\s*(?=[:：])")
+_TRAILING_STAMP = re.compile(rf"^(?P<label>[^:：。！？!?]{{1,40}}?)[\s,，|·-]+[\[(（]?(?P<t>{_STAMP})[\])）]?$")
 
 
 def _seconds(stamp: str) -> float:
@@ -296,6 +298,10 @@ def _take_timestamp(text: str, bare_ok: bool) -> tuple[str, str, float | None, b
     if match and (match.group("b") or match.group("p") or bare_ok):
         stamp = match.group("b") or match.group("p") or match.group("bare")
         return text[match.end():], match.group().strip(), _seconds(stamp), False
+    match = _STAMP_BEFORE_COLON.match(text)
+    if match:
+        return match.group("label") + text[match.end():], match.group()[len(match.group("label")):].strip(), \
+            _seconds(match.group("t")), False
     match = _STAMP_AFTER_LABEL.match(text)
     if match:
         return match.group("label") + text[match.end():], match.group()[len(match.group("label")):].strip(), \

@@ -36,6 +36,7 @@ class Voice:
     note: str
     role: str
     turns: int
+    aliases: tuple[str, ...] = ()  # other spellings in the seed: JANE DOE for Jane Doe, Q2 for Q1
 
     @property
     def id(self) -> str:
@@ -92,6 +93,12 @@ def _role(label: str, asked: float, first: bool) -> str:
     return "moderator" if asked >= 0.6 and first else "panelist"
 
 
+def _fold(label: str) -> str:
+    """One key for the spellings of one voice: case, spaces, and the number of a numbered role (Q1, Q2)."""
+    key = re.sub(r"\s+", " ", label).casefold()
+    return role_key(key) if re.search(r"\d$", key) and role_key(key) != key else key
+
+
 def read_seed_itself(raw: RawText, hans) -> Reading:
     """Title, date, url, script and speakers of a seed, from its own text."""
     meta = raw.meta
@@ -110,10 +117,20 @@ def read_seed_itself(raw: RawText, hans) -> Reading:
         if note and note not in notes[label]:
             notes[label].append(note)
     voices = []
+    spellings: dict[str, list[str]] = {}  # JANE DOE and Jane Doe, Q1 and Q2 are one voice: the first names it
+    for label in probe.labels:
+        spellings.setdefault(_fold(label), []).append(label)
     for position, label in enumerate(probe.labels):
-        role = _role(label, asked[label] / max(turns[label], 1), position == 0)
+        same = spellings[_fold(label)]
+        if same[0] != label:
+            continue
+        count = sum(turns[s] for s in same)
+        role = _role(label, sum(asked[s] for s in same) / max(count, 1), position == 0)
+        numbered = _fold(label) != re.sub(r"\s+", " ", label).casefold()  # Q1: the voice is Q
+        name = re.sub(r"\s*\d+$", "", label) if numbered else label
+        spelled = tuple(s for s in same if s != name)
         for note in notes.get(label) or [""]:  # two notes on one name are two people
-            voices.append(Voice(label, note, role, turns[label]))
+            voices.append(Voice(name, note, role, count, spelled))
     for name in meta.get("speakers", ()):  # declared, whether or not a label names them
         if not any(v.label == name for v in voices):
             voices.append(Voice(name, "", "panelist", 0))
@@ -134,7 +151,8 @@ def configure_unlisted(config: SiteConfig, raws: list[RawText], hans) -> tuple[S
         source_id, event_id = short_id("auto", raw.seed), short_id("auto-event", raw.seed)
         for voice in reading.voices:
             if voice.id not in known_ids:
-                speakers.append(entry_with_defaults("speakers", dict(id=voice.id, name=voice.label), SPEAKERS))
+                speakers.append(entry_with_defaults("speakers", dict(id=voice.id, name=voice.label,
+                                                                     aliases=voice.aliases), SPEAKERS))
                 known_ids.add(voice.id)
         roster = tuple(entry_with_defaults("participant", dict(speaker=v.id, role=v.role, affiliation=v.note))
                        for v in reading.voices)
@@ -153,8 +171,5 @@ def configure_unlisted(config: SiteConfig, raws: list[RawText], hans) -> tuple[S
             f"seeds/{raw.seed} is not in site_config/sources.yaml: read it with defaults and "
             f"{len(reading.voices)} speaker(s) detected from labels ({names}). "
             f"To publish it properly, run `python -m generator add seeds/{raw.seed}` and review what it writes.")
-        if not reading.voices:
-            warnings.append(f"seeds/{raw.seed}: no speaker found, so no paragraph has one. If one person speaks "
-                            "throughout, set 'speaker:' for its source in site_config/sources.yaml.")
     return replace(config, events=tuple(events), sources=tuple(sources), speakers=tuple(speakers),
                    unlisted=frozenset(unlisted)), warnings

@@ -24,6 +24,8 @@ ROLE_LABELS: dict[str, tuple[str, ...]] = {
                      "interviewee"], ANSWERING_ROLES),
 }
 
+_ROLE_PREFIXES = ("主持人", "主持", "记者", "記者", "嘉宾", "嘉賓", "观众", "觀眾")
+
 # The commonest Chinese surnames in both scripts: a short Han label that starts with one is a name.
 SURNAMES = frozenset(
     "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田"
@@ -64,13 +66,27 @@ _HAN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 _LATIN_WORD = re.compile(r"^(?:[A-Z][A-Za-z'’\-.]*|[A-Z]\.|\d{1,3}|[a-z]{1,3}|[A-Za-z]+-[A-Z][a-z]+)$")
 
 
+_NUMBERED_ROLE = re.compile(r"^(?P<role>q|a|问|問|答|提问|提問|回答|question|answer)\s*\d{1,3}$")
+_ANONYMOUS = re.compile(r"(?:speaker|participant|unknown speaker|unidentified speaker|发言人|發言人|说话人|說話人|"
+                        r"讲者|講者|嘉宾|嘉賓|观众|觀眾)\s*[0-9一二三四五六七八九十a-z]{0,3}")
+
+
 def role_key(label: str) -> str:
-    return re.sub(r"\s+", " ", label.strip().lower())
+    """The role a label names, as ROLE_LABELS writes it: 'q' for Q, Q1 and Q 2; '主持人' for 主持人张小珺."""
+    key = re.sub(r"\s+", " ", label.strip().lower())
+    numbered = _NUMBERED_ROLE.match(key)
+    if numbered:
+        return numbered.group("role")
+    if key not in ROLE_LABELS:
+        prefix = next((r for r in _ROLE_PREFIXES if key.startswith(r) and len(key) - len(r) in range(2, 5)), None)
+        if prefix and re.fullmatch(r"[\u3400-\u9fff·]+", key[len(prefix):]):
+            return prefix  # 主持人张小珺, 记者李想: the role, then the name
+    return key
 
 
 def is_role(label: str) -> bool:
     key = role_key(label)
-    return key in ROLE_LABELS or bool(re.fullmatch(r"(?:speaker|participant|unknown speaker|发言人|發言人)\s*\d{0,3}", key))
+    return key in ROLE_LABELS or bool(_ANONYMOUS.fullmatch(key))
 
 
 def looks_like_name(label: str) -> bool:

@@ -162,7 +162,13 @@ def _evidence(cl: CleanLine, match: _Label) -> bool:
 def _line_label(cl: CleanLine, source: Entry) -> _Label | None:
     if cl.voice:
         return _Label(cl.voice, "", "" if _same_label(cl.text, cl.voice) else cl.text)
-    return _custom_label(cl.text, source.labels) or _label_match(cl.text)
+    found = _custom_label(cl.text, source.labels) or _label_match(cl.text)
+    if found is None and cl.strong and _same_label(cl.strong, cl.text) and len(cl.text) <= 40:
+        # **杨植麟** on a line of its own, no colon: a bold name above the words
+        bare = re.match(r"^(?P<label>[^（）()]+?)\s*(?:[（(](?P<note>[^（）()]{1,60})[）)])?$", cl.text)
+        if bare and looks_like_name(strip_blank(bare.group("label"))):
+            found = _Label(strip_blank(bare.group("label")), strip_blank(bare.group("note") or ""), "")
+    return found
 
 
 def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[[str], bool],
@@ -170,6 +176,9 @@ def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[
     """turn: the label names who speaks; unknown: it reads as a name the roster lacks; None: text."""
     if declared or cl.voice or is_known(match.label):
         return "turn"
+    bare_bold = not match.rest and not re.search("[:：】]", cl.text)
+    if bare_bold and reading.counts[match.label] < 2:
+        return None  # a bold line once is a title as often as a name
     if cl.heading and match.rest:  # ### 中美差距：云端… is a heading with a colon
         return None
     name_like = looks_like_name(match.label)
@@ -409,6 +418,8 @@ def parse(
         if last.kind_hint not in (Hint.TURN, Hint.NARRATION, Hint.UNKNOWN, Hint.QUESTION) or last.cue is Cue.QUESTION_CUE:
             return False
         cl = item.line
+        if cl.voice == "":
+            return False  # '>>' or a dialogue dash: another voice
         if cl.cue:
             if cl.cue == previous.line.cue:
                 return True  # the next line of one cue
@@ -482,12 +493,13 @@ def parse(
         elif source.reported_speech and (name := _reported_speaker(text, names_in)):
             current = name
             emit(item, text, name, Cue.REPORTED, Hint.TURN)
+        elif item.line.voice == "":  # another voice, unnamed: not the one before
+            current = None
+            emit(item, text, None, Cue.NONE, Hint.UNKNOWN)
         elif (source.continuation or subtitles) and current:
             emit(item, text, current, Cue.CONTINUATION, Hint.TURN, note=current_note)
         elif voice:
             emit(item, text, None, Cue.VOICE, Hint.TURN)
-        elif subtitles and item.line.voice == "":
-            emit(item, text, None, Cue.NONE, Hint.UNKNOWN)
         else:
             emit(item, text, None, Cue.NONE, Hint.NARRATION)
         previous = item
@@ -530,11 +542,13 @@ def _label_warnings(blocks: list[Block], where: str, is_known, open_roster: bool
     firsts: dict[str, int] = {}
     counts: Counter = Counter()
     for b in blocks:
-        if b.label and b.cue is Cue.TURN and (not firsts.get(b.label) or b.lines[0] != firsts[b.label]):
-            counts[b.label] += 1
-            firsts.setdefault(b.label, b.lines[0])
-    return tuple(f"{where}, line {firsts[label]}: the label '{label}' is used once; check that it names a speaker"
-                 for label, n in counts.items() if n == 1 and len(counts) > 1 and (open_roster or not is_known(label)))
+        if b.label and b.cue is Cue.TURN:
+            key = role_key(b.label)  # Q1 and Q2 are one label
+            counts[key] += 1
+            firsts.setdefault(key, b.lines[0])
+    labels = {role_key(b.label): b.label for b in blocks if b.label and b.cue is Cue.TURN}
+    return tuple(f"{where}, line {firsts[key]}: the label '{labels[key]}' is used once; check that it names a speaker"
+                 for key, n in counts.items() if n == 1 and len(counts) > 1 and (open_roster or not is_known(labels[key])))
 
 
 def _layout(blocks: list[Block], source: Entry, fmt: Format) -> Layout:

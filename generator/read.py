@@ -291,6 +291,9 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
 _CUE_TAG = re.compile(r"</?(?:v|c|i|b|u|ruby|rt|lang)(?:[.\s][^>]*)?>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{3}>")
 
 
+_CHANGE = re.compile(r"^(?:>>+|[-–—])\s+")
+
+
 def seconds(stamp: str) -> float:
     """``01:02:03.456``, ``02:03,456`` or ``1:02:03`` → seconds."""
     parts = stamp.replace(",", ".").split(":")
@@ -307,6 +310,7 @@ def subtitle_marks(lines: tuple[str, ...], vtt: bool) -> tuple[LineMark, ...]:
     timings = {i for i, line in enumerate(lines) if _TIMING.match(line)}
     in_header = vtt
     skip_block = False
+    previous_text: dict[int, str] = {}  # each cue's last line
     cue_number, start, voice = 0, None, None
     for i, line in enumerate(lines):
         stripped = strip_blank(line)
@@ -339,5 +343,15 @@ def subtitle_marks(lines: tuple[str, ...], vtt: bool) -> tuple[LineMark, ...]:
         text = _CUE_TAG.sub("", line)
         if not vtt:
             text = re.sub(r"</?(?:i|b|u|font)(?:\s[^>]*)?>|\{\\[^}]*\}", "", text)
-        marks[i] = LineMark(Role.TEXT, text=strip_blank(text), voice=voice, start=start, cue=cue_number)
+        text = strip_blank(text)
+        line_voice = voice
+        change = _CHANGE.match(text)
+        if change:  # '>> ' or a dialogue dash: someone else speaks now, name unknown unless a label follows
+            text, line_voice = text[change.end():], ""
+            voice = None
+        if text and text == previous_text.get(cue_number - 1):
+            marks[i] = LineMark(Role.STRUCTURE, reason="the previous cue's line again (rolling captions)")
+            continue
+        previous_text[cue_number] = text
+        marks[i] = LineMark(Role.TEXT, text=text, voice=line_voice, start=start, cue=cue_number)
     return tuple(marks)

@@ -104,6 +104,11 @@ UNLISTED = {
     "stamps-after.txt": [(3, "Maria Lopez"), (6, "Ken Ito"), (9, "Maria Lopez"), (12, "Ken Ito"), (14, "Ken Ito"),
                          (16, "Maria Lopez"), (18, "Ken Ito")],
     "stamps-before.txt": [(3, "陈晓"), (4, "李想"), (5, "陈晓"), (6, "李想"), (7, "李想")],
+    "wechat-bold-names.md": [(3, "张小珺"), (7, "王小川"), (11, "王小川"), (13, "张小珺"), (17, "王小川")],
+    "numbered-qa.txt": [(3, "Q"), (5, "A"), (7, "Q"), (9, "A"), (11, "张三")],
+    # '>>' and dialogue dashes change the voice without naming it: nobody's name, not the last speaker's
+    "captions.srt": [(3, None), (7, None), (11, None), (12, None)],
+    "rolling.vtt": [(4, "Sam Altman")],
 }
 
 
@@ -146,12 +151,21 @@ def test_subtitle_cues_of_one_speaker_are_joined_and_keep_the_first_cue_start(la
     assert not any("-->" in p.text or p.text.startswith("WEBVTT") for p in layouts.corpus.paragraphs)
 
 
+def test_rolling_captions_repeat_no_line(layouts):
+    [p] = [p for p in layouts.corpus.paragraphs if p.seed == "rolling.vtt"]
+    assert p.text == "we have been working on this for a very long time and it is finally ready."
+    repeats = [r.line for r in layouts.corpus.removals if r.seed == "rolling.vtt" and "rolling captions" in r.reason]
+    assert repeats == [7, 11]
+
+
 def test_timestamps_before_or_after_a_label_become_the_start_and_leave_the_words(layouts):
     starts = [(p.start, p.text[:4]) for p in layouts.corpus.paragraphs if p.seed == "stamps-before.txt"]
     assert starts == [(5.0, "欢迎收听"), (12.0, "大家好，"), (100.0, "现在一张"), (115.0, "比去年便"), (190.0, "所以我们")]
     after = [p for p in layouts.corpus.paragraphs if p.seed == "stamps-after.txt"]
     assert [p.start for p in after] == [3.0, 11.0, 15.0, 19.0, None, 754.0, 761.0]
     assert not any(re.search(r"\d:\d\d", p.text) for p in after)
+    between = _paragraph(layouts, "numbered-qa.txt", 11)  # 张三（00:12:34）：
+    assert (between.start, between.text) == (754.0, "我补充一句，利用率现在只有一半。")
 
 
 def test_markdown_front_matter_headings_embeds_and_emphasis_are_structure_not_words(layouts):
