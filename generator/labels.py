@@ -56,6 +56,17 @@ NOT_SPEAKERS = frozenset({
     "transcript", "date", "time", "location", "link", "url", "video", "audio", "summary", "warning", "disclaimer",
     "credit", "credits", "tags", "topic", "topics", "subject", "re", "by", "via", "edited by", "posted", "published",
 })
+# Words that start headings and captions, not names: 'Part 1:', 'Key Takeaways:', 'Bottom line:'.
+COMMON_WORDS = frozenset({
+    "key", "takeaways", "takeaway", "summary", "background", "conclusion", "conclusions", "introduction", "overview",
+    "highlights", "highlight", "agenda", "context", "editor", "editors", "note", "update", "updates", "transcript",
+    "interview", "part", "chapter", "section", "episode", "step", "day", "session", "round", "act", "scene", "slide",
+    "figure", "table", "appendix", "bottom", "line", "breaking", "news", "live", "watch", "read", "more", "related",
+    "photo", "photos", "video", "image", "credit", "credits", "disclosure", "correction", "clarification", "warning",
+    "caution", "tip", "tips", "fact", "facts", "why", "what", "how", "when", "where", "who", "lesson", "lessons",
+    "point", "points", "topic", "theme", "item", "example", "question", "questions", "rule", "rules", "goal", "goals",
+    "problem", "solution", "result", "results", "price", "cost", "status", "location", "venue", "date", "time",
+})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "hon", "rep", "sen",
                         "senator", "chairman", "chairwoman", "chair", "president", "justice", "judge", "mayor",
                         "governor", "minister", "speaker", "lord", "lady", "baroness", "baron", "rev", "father",
@@ -79,7 +90,8 @@ def role_key(label: str) -> str:
         return numbered.group("role")
     if key not in ROLE_LABELS:
         prefix = next((r for r in _ROLE_PREFIXES if key.startswith(r) and len(key) - len(r) in range(2, 5)), None)
-        if prefix and re.fullmatch(r"[\u3400-\u9fff·]+", key[len(prefix):]):
+        name = key[len(prefix):] if prefix else ""
+        if prefix and re.fullmatch(r"[\u3400-\u9fff·]+", name) and (name[0] in SURNAMES or name.startswith(COMPOUND_SURNAMES)):
             return prefix  # 主持人张小珺, 记者李想: the role, then the name
     return key
 
@@ -108,6 +120,8 @@ def looks_like_name(label: str) -> bool:
     words = label.replace("’", "'").split()
     if not 1 <= len(words) <= 6 or not re.match(r"[A-Za-z]", label):
         return False
+    if any(word.lower().strip(".") in COMMON_WORDS for word in words):
+        return False
     capitalised = 0
     for word in words:
         bare = word.rstrip(".").lower()
@@ -118,3 +132,15 @@ def looks_like_name(label: str) -> bool:
         if not _LATIN_WORD.match(word) and bare not in HONORIFICS:
             return False
     return capitalised >= 1
+
+
+def reads_as_name_once(label: str, rest: str) -> bool:
+    """A label seen once names a speaker only on firmer ground than a recurring one: a three-character
+    Han name, a title, a Latin name; a two- or four-character Han label (王五, but also 成本, 高度评价)
+    only before a finished sentence (王五：我是突然出现的人。)."""
+    if not looks_like_name(label):
+        return False
+    if _HAN.match(label) and len(label) in (2, 4) and not label.endswith(TITLES) and not is_role(label) \
+            and not label.startswith(COMPOUND_SURNAMES):
+        return bool(re.search(r"[。！？!?…」”]$", rest.strip())) or len(rest) >= 15
+    return True

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .config import Entry
-from .labels import NOT_SPEAKERS, is_role, looks_like_name, role_key
+from .labels import NOT_SPEAKERS, is_role, looks_like_name, reads_as_name_once, role_key
 from .model import (Block, CleanLine, CleanText, Cue, Format, Hint, Layout, ParsedSection, ParsedSource, Removal,
                     strip_blank)
 
@@ -190,7 +190,11 @@ def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[
         return "turn" if recurring and has_han and (not cl.heading or not match.rest) else None
     if recurring:
         return "turn"
-    if _evidence(cl, match) or reading.labelled:
+    if _evidence(cl, match):
+        return "turn" if open_roster else "unknown"
+    if not reads_as_name_once(match.label, match.rest):
+        return None
+    if reading.labelled:
         return "turn" if open_roster else "unknown"
     return "unknown"  # a name with a colon, once, in prose: whose words these are cannot be told
 

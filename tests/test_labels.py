@@ -1,0 +1,51 @@
+"""What reads as a speaker label, and what does not (generator/labels.py, through parse)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.clean import clean
+from generator.config import entry_with_defaults
+from generator.labels import looks_like_name, role_key
+from generator.model import RawText
+from generator.parse import parse
+
+
+@pytest.mark.parametrize("label", ["王五", "歐陽娜娜", "李議員", "主席", "埃隆·马斯克", "Jane Doe", "Alexandria Ocasio-Cortez",
+                                   "MR. SMITH", "Speaker 2", "说话人1", "Audience", "Hon. Jane Doe", "Ursula von der Leyen",
+                                   "Q", "问", "主持人张小珺"])
+def test_names_and_roles_read_as_names(label):
+    assert looks_like_name(label)
+
+
+@pytest.mark.parametrize("label", ["中美差距", "注意", "来源", "The point is", "This is it", "Key Takeaways", "Part 1",
+                                   "Bottom line", "Note", "嘉宾介绍", "真正的第一台"])
+def test_phrases_with_a_colon_do_not(label):
+    assert not looks_like_name(label)
+
+
+def test_numbered_roles_are_their_role():
+    assert (role_key("Q1"), role_key("问 2"), role_key("A12")) == ("q", "问", "a")
+
+
+def _parse_unlisted(text: str):
+    source = entry_with_defaults("sources", dict(id="t", seed="t.txt", event="e", title="标题", script="zh-Hans"))
+    lines = tuple(text.split("\n"))
+    cleaned = clean(RawText(Path("t.txt"), "utf-8", lines), source)
+    return parse(cleaned, source, lambda _label: False, lambda _text: [], open_roster=True)
+
+
+def test_a_phrase_before_a_colon_in_a_labelled_transcript_is_no_new_speaker():
+    parsed = _parse_unlisted("标题\n\n张三：我们先看成本。\n\n李四：好。\n\n成本：降低一半\n\n张三：对。\n\n"
+                             "Key Takeaways: faster and cheaper\n\n李四：结束。")
+    assert set(parsed.labels) == {"张三", "李四"}
+    texts = {b.text: b.label for b in parsed.blocks}
+    assert [s.title for s in parsed.sections[1:]] == ["成本：降低一半"]  # a short unpunctuated line: a heading, as 中美差距：…
+    assert texts["Key Takeaways: faster and cheaper"] == "张三"
+
+
+def test_a_name_used_once_before_a_sentence_is_a_new_speaker():
+    parsed = _parse_unlisted("标题\n\n张三：我先说。\n\n李四：好。\n\n王五：我是突然出现的人。\n\n张三：欢迎。\n\n李四：继续。")
+    assert [b.label for b in parsed.blocks] == ["张三", "李四", "王五", "张三", "李四"]
