@@ -47,6 +47,7 @@ LABEL = re.compile(
     r"^(?P<label>[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9·•.'’&\- ]{0,39}?)\s*"
     r"(?:[（(](?P<note>[^（）()]{1,60})[）)])?\s*[:：]\s*(?P<rest>.*)$"
     r"|^【(?P<label_b>[^【】]{1,15})】\s*[:：]?\s*(?P<rest_b>.*)$"  # 【名字】text
+    r"|^\[(?P<label_c>[^\[\]]{1,40})\]\s*[:：]\s*(?P<rest_c>.*)$"  # [Jane Doe]: text (a colon: [Applause] is no label)
 )
 HAN_LABEL_MAX = 15
 # Han words that end a phrase of saying: 他说：… / 李大海表示：… introduce words, they are no label.
@@ -61,6 +62,7 @@ SPEECH_VERBS = (
 )
 TERMINAL = "。！？!?…」”』）)：:;；"
 SENTENCE_END = "。！？!?….」”』\"'）)"
+_STAGE_DIRECTION = re.compile(r"[\[(（【][^\[\]()（）【】]{1,30}[\])）】]")
 HEADING_MAX = 32  # a heading is shorter than this
 SHORT_LINE = 30  # pull-quote and broken-answer lines are shorter than this
 HARD_WRAP = 60  # a line this long that stops mid-sentence was wrapped, even with no blank lines in the source
@@ -95,8 +97,9 @@ def _label_match(text: str) -> _Label | None:
     match = LABEL.match(text)
     if not match:
         return None
-    label = strip_blank(match.group("label") or match.group("label_b"))
-    rest = match.group("rest") if match.group("label") else match.group("rest_b")
+    label = strip_blank(match.group("label") or match.group("label_b") or match.group("label_c"))
+    rest = next(match.group(r) for g, r in (("label", "rest"), ("label_b", "rest_b"), ("label_c", "rest_c"))
+                if match.group(g))
     has_han = bool(re.search(r"[\u3400-\u9fff]", label))
     if rest.startswith("//") or label.isdigit() or (has_han and len(label) > HAN_LABEL_MAX):
         return None
@@ -261,6 +264,8 @@ def _may_be_heading(items: list[_Line], i: int, reading: _Reading, source: Entry
     cl = items[i].line
     if cl.cue or not _looks_like_heading(cl.text):
         return False
+    if _STAGE_DIRECTION.fullmatch(cl.text):
+        return False  # [Applause], （笑）: what happened, not a heading
     if any(re.search(p, cl.text) for p in source.not_headings):
         return False
     following = items[i + 1] if i + 1 < len(items) else None
@@ -497,6 +502,8 @@ def parse(
         elif source.reported_speech and (name := _reported_speaker(text, names_in)):
             current = name
             emit(item, text, name, Cue.REPORTED, Hint.TURN)
+        elif _STAGE_DIRECTION.fullmatch(text):  # [Applause], （笑）: what happened, said by nobody
+            emit(item, text, None, Cue.NONE, Hint.NARRATION)
         elif item.line.voice == "":  # another voice, unnamed: not the one before
             current = None
             emit(item, text, None, Cue.NONE, Hint.UNKNOWN)

@@ -49,3 +49,16 @@ def test_a_phrase_before_a_colon_in_a_labelled_transcript_is_no_new_speaker():
 def test_a_name_used_once_before_a_sentence_is_a_new_speaker():
     parsed = _parse_unlisted("标题\n\n张三：我先说。\n\n李四：好。\n\n王五：我是突然出现的人。\n\n张三：欢迎。\n\n李四：继续。")
     assert [b.label for b in parsed.blocks] == ["张三", "李四", "王五", "张三", "李四"]
+
+
+def test_square_bracket_labels_with_a_colon_and_stage_directions_without():
+    parsed = _parse_unlisted("标题\n\n[Jane Doe]: hello there.\n\n[John Roe]: hi.\n\n[Applause]\n\n[Jane Doe]: bye.")
+    assert [(b.label, b.text) for b in parsed.blocks] == [
+        ("Jane Doe", "hello there."), ("John Roe", "hi."), (None, "[Applause]"), ("Jane Doe", "bye.")]
+
+
+def test_rev_style_headers_with_a_stamp_before_the_colon():
+    parsed = _parse_unlisted("标题\n\nSpeaker 1 (00:05):\nWelcome to the show.\n\nJane Doe (01:02:03):\nThanks.\n\n"
+                             "Speaker 1 (01:03:00):\nSo tell me more.")
+    assert [(b.label, b.start, b.text) for b in parsed.blocks] == [
+        ("Speaker 1", 5.0, "Welcome to the show."), ("Jane Doe", 3723.0, "Thanks."), ("Speaker 1", 3780.0, "So tell me more.")]
