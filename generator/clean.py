@@ -243,6 +243,8 @@ def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, 
         protected.update(range(match.start(), match.end()))
         flags.append(Flag(seed, number, "mojibake", match.group(),
                           "kept as found: characters garbled by a wrong text encoding; repair the seed by hand"))
+    if source.script not in ("zh-Hans", "zh-Hant"):  # another language: its punctuation is as written
+        return line, removals, flags, protected
     return restore_punctuation(line, protected), removals, flags, protected
 
 

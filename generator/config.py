@@ -139,10 +139,16 @@ def _date(value: Any) -> str:
     return text
 
 
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-[A-Za-z0-9]{5,8})*")
+
+
 def _script(value: Any) -> str:
     text = _text(value)
-    if text not in ("zh-Hans", "zh-Hant"):
-        raise ValueError(f"'{text}' is not a script. Use 'zh-Hans' (Simplified) or 'zh-Hant' (Traditional)")
+    if text in ("zh-Hans", "zh-Hant"):
+        return text
+    if text.lower().startswith("zh") or not _LANGUAGE_TAG.fullmatch(text):
+        raise ValueError(f"'{text}' is not a script. Use 'zh-Hans' (Simplified) or 'zh-Hant' (Traditional) for Chinese, "
+                         "or a language tag such as 'en' or 'ja' for text shown as written in both scripts")
     return text
 
 
@@ -254,7 +260,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "title": Field("Title of the source as published; the matching line is removed from the text.", _text),
         "publisher": Field("Who published it.", _text, False, ""),
         "url": Field("Where it was published, if the text says.", _text, False, ""),
-        "script": Field("zh-Hans or zh-Hant: the script the seed is written in.", _script),
+        "script": Field("zh-Hans or zh-Hant: the script the seed is written in; or a language tag (en, ja …) for "
+                        "text that is shown as written on both script sites, never converted.", _script),
         "encoding": Field("Text encoding of the seed if it is not UTF-8, e.g. big5 or gbk.", _text, False, ""),
         "noise": Field("Patterns of whole lines to remove (site chrome, footers).", _pattern_list, False, ()),
         "trim": Field("Patterns of text to cut from inside lines (a byline at a paragraph's end).", _pattern_list, False, ()),

@@ -237,8 +237,11 @@ def _converter(protect: tuple[tuple[str, str], ...]) -> Converter:
     return Converter(list(protect))
 
 
-def convert_paragraphs(paragraphs: list[Paragraph], script: Script, converter: Converter) -> list[Paragraph]:
-    """Fill ``hans``/``hant`` of one source's paragraphs with one OpenCC call."""
+def convert_paragraphs(paragraphs: list[Paragraph], script: Script | None, converter: Converter) -> list[Paragraph]:
+    """Fill ``hans``/``hant`` of one source's paragraphs with one OpenCC call
+    (none for a source in another language: both scripts show its words as written)."""
+    if script is None:
+        return [p.in_scripts(p.text, p.text) for p in paragraphs]
     other = Script.HANT if script is Script.HANS else Script.HANS
     # Paragraph texts hold no newlines (lines are joined), so one newline separates them.
     converted = converter.to(other, "\n".join(p.text for p in paragraphs)).split("\n") if paragraphs else []

@@ -57,7 +57,12 @@ class Reading:
 
 
 def guess_script(raw: RawText, hans) -> str:
+    """zh-Hans or zh-Hant by what OpenCC would change; 'en' for text with (almost) no Han characters."""
     text = "".join(raw.lines[:200])
+    han = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    if han < 0.05 * max(latin, 1):
+        return "en"
     return "zh-Hans" if hans(text) == text else "zh-Hant"
 
 

@@ -309,7 +309,8 @@ def build_entities(config: SiteConfig, converter: Converter, layouts: dict[str, 
         for e in config.events
     )
     sources = tuple(
-        Source(s.id, s.seed, s.event, s.title, s.publisher, s.url, Script(s.script), layouts.get(s.id, Layout.TURNS))
+        Source(s.id, s.seed, s.event, s.title, s.publisher, s.url, Script.of(s.script), layouts.get(s.id, Layout.TURNS),
+               s.script)
         for s in config.sources
     )
     return events, sources, speakers, topics

@@ -68,6 +68,12 @@ class Script(str, enum.Enum):
     HANS = "zh-Hans"
     HANT = "zh-Hant"
 
+    @classmethod
+    def of(cls, tag: str) -> Script | None:
+        """The Chinese script a language tag names; None for any other language (``en``, ``ja``),
+        whose text is shown as written on both script sites and never converted."""
+        return cls(tag) if tag in (cls.HANS.value, cls.HANT.value) else None
+
 
 class Kind(str, enum.Enum):
     """What a paragraph is, which decides how a page shows it."""
@@ -395,8 +401,9 @@ class Source:
     title: str
     publisher: str
     url: str
-    script: Script
+    script: Script | None  # None: not Chinese, shown as written in both scripts
     layout: Layout
+    language: str = ""  # the BCP 47 tag sources.yaml gives (zh-Hans, zh-Hant, en …)
 
     def to_json(self) -> dict:
         return {
@@ -406,7 +413,7 @@ class Source:
             "title": self.title,
             "publisher": self.publisher,
             "url": self.url,
-            "script": self.script.value,
+            "script": self.language or self.script.value,
             "layout": self.layout.value,
         }
 

@@ -227,8 +227,8 @@ class SourceCache:
 def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: Converter, index: SpeakerIndex,
                     topics, key: str, errors: list) -> SourceResult:
     """read → clean → parse → link → convert for one source."""
-    script = Script(source.script)
-    cleaned = clean(raw, source, lambda lines: converter.stray_characters(script, lines))
+    script = Script.of(source.script)
+    cleaned = clean(raw, source, (lambda lines: converter.stray_characters(script, lines)) if script else None)
     parsed = parse(cleaned, source, index.is_known, index.names_in, open_roster=source.id in config.unlisted)
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)

@@ -282,8 +282,14 @@ class Renderer:
                 topics=[self._topic_views[t] for t in paragraph.topics],
                 context_href=_attr(href(QUOTING_PAGE, f"events/{paragraph.event}.md", paragraph.id)),
                 summarises_href="",
+                lang=self._languages[paragraph.source],
             )
         return view
+
+    @functools.cached_property
+    def _languages(self) -> dict[str, str]:
+        """Each source's ' lang="…"' attribute for its paragraphs: only for a language other than Chinese."""
+        return {s.id: f' lang="{_attr(s.language)}"' if s.script is None and s.language else "" for s in self.corpus.sources}
 
     @functools.cached_property
     def _kind_labels(self) -> dict[Kind, str]:
@@ -409,9 +415,9 @@ class Renderer:
                            description=f"{event.date} · {self.t(event.place)} · "
                                        + "、".join(self.name(p.speaker) for p in event.participants))
 
-    def convert_title(self, title: str, source_script: Script) -> str:
-        """Section titles come from the transcript: show them in this script."""
-        if not title or source_script is self.script:
+    def convert_title(self, title: str, source_script: Script | None) -> str:
+        """Section titles come from the transcript: show them in this script (another language as written)."""
+        if not title or source_script is None or source_script is self.script:
             return title
         return self.t(title)
 

@@ -320,3 +320,28 @@ def test_a_file_in_seeds_that_is_no_transcript_is_named_in_a_warning(layouts_cop
     (layouts_copy / "seeds" / "notes.docx").write_bytes(b"PK\x03\x04")
     result = build_corpus(Project(layouts_copy))
     assert any(w.startswith("seeds/notes.docx is not read") for w in result.corpus.warnings)
+
+
+def test_a_transcript_in_another_language_is_shown_as_written_in_both_scripts_with_stable_ids(layouts_copy):
+    (layouts_copy / "seeds" / "english.txt").write_text(
+        "Fireside chat\n\nHost: Welcome. What is 发展 in Chinese?\n\nGuest: It means development.\n\n"
+        "Host: Thank you.\n\nGuest: My pleasure.\n", encoding="utf-8")
+    _add_source(layouts_copy, "  - {id: english, seed: english.txt, event: english-2024, title: Fireside chat, script: en}")
+    _add_event(layouts_copy, "  - id: english-2024\n    name: Fireside chat\n    date: 2024-06-01\n    sources: [english]\n"
+                             "    participants:\n      - {speaker: host-li, role: host}\n"
+                             "      - {speaker: wang-xiaoming, role: guest}\n")
+    result = build_corpus(Project(layouts_copy))
+    english = [p for p in result.corpus.paragraphs if p.source == "english"]
+    assert english[0].hans == english[0].hant == english[0].text == "Welcome. What is 发展 in Chinese?"
+    assert next(s for s in result.corpus.sources if s.id == "english").to_json()["script"] == "en"
+    sources = layouts_copy / "site_config" / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8").replace("title: Fireside chat, script: en}",
+                                                                   "title: Fireside chat, script: zh-Hans}"), encoding="utf-8")
+    as_chinese = build_corpus(Project(layouts_copy))
+    assert [p.id for p in english] == [p.id for p in as_chinese.corpus.paragraphs if p.source == "english"]
+    # As Chinese, its question mark is restored to full width and 发展 converted; the id stays the same.
+    assert next(p for p in as_chinese.corpus.paragraphs if p.source == "english").hant == "Welcome. What is 發展 in Chinese？"
+
+
+def test_an_unconfigured_english_transcript_is_read_as_english(layouts):
+    assert next(s for s in layouts.corpus.sources if s.seed == "english-panel.txt").to_json()["script"] == "en"
