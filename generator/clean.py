@@ -222,8 +222,24 @@ def restore_punctuation(text: str, protected: set[int] = frozenset()) -> str:
     return "".join(chars)
 
 
+# Invisible characters text copied from the web carries: C0 controls but tab, DEL, the C1 controls
+# (U+0080–U+009F, e.g. U+0085 NEL) and the line and paragraph separators U+2028/U+2029.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def without_controls(number: int, line: str, seed: str) -> tuple[str, list[Removal]]:
+    """The line without control characters, and the removal recorded (rule 'control')."""
+    found = CONTROL.findall(line)
+    if not found:
+        return line, []
+    names = ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))
+    return CONTROL.sub("", line), [Removal(seed, number, "control", "".join(found),
+                                           f"{len(found)} invisible control character(s) removed ({names})", False)]
+
+
 def _clean_line(number: int, line: str, source: Entry, seed: str) -> tuple[str, list[Removal], list[Flag], set[int]]:
-    removals, flags = [], []
+    line, removals = without_controls(number, line, seed)
+    flags = []
     for pattern in source.trim:
         for match in re.finditer(pattern, line):
             removals.append(Removal(seed, number, "trim", match.group(), "cut by the source's 'trim' list", False))
