@@ -28,6 +28,11 @@ import yaml
 
 from .model import YanluError, YanluErrors
 
+try:  # the regular-expression parser, to look at an editor's pattern before it runs
+    from re import _constants as sre_constants, _parser as sre_parse
+except ImportError:  # Python < 3.11
+    import sre_constants, sre_parse  # noqa: E401
+
 # ------------------------------------------------------------------ YAML with line numbers
 
 
@@ -75,16 +80,53 @@ for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.o
     _LineLoader.add_constructor(_tag, _construct_str)
 
 
+# Invisible characters that text copied from a web page carries: C0 controls but tab, newline and
+# carriage return, DEL, the C1 controls U+0080–U+009F (U+0085 is a line break to YAML) and the line
+# and paragraph separators U+2028/U+2029. Configuration is typed by an editor: refused, with where.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def control_characters(text: str, where: str) -> list[YanluError]:
+    """One error per line holding control characters, naming them, their column and the fix."""
+    errors, seen = [], set()
+    for match in CONTROL.finditer(text):
+        line, column = _line_and_column(text, match.start())
+        if line in seen:
+            continue
+        seen.add(line)
+        errors.append(YanluError(
+            where, f"column {column} holds the invisible control character U+{ord(match.group()):04X}, "
+                   "which text copied from a web page often carries",
+            "Delete it (retype the text around it, or remove it in an editor that shows invisible characters).", line))
+    return errors
+
+
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file, turning syntax errors into an editor's message."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise YanluError(str(path), "file is missing", f"Create {path.name}; see README, 'site_config'.")
-    except UnicodeDecodeError:
-        raise YanluError(str(path), "is not UTF-8 text", "Save the file as UTF-8.")
+    except UnicodeDecodeError as exc:
+        line, _column = _line_and_column(path.read_bytes().decode("utf-8", "replace"), exc.start)
+        raise YanluError(str(path), "is not UTF-8 text", "Save the file as UTF-8.", line=line)
+    except OSError as exc:
+        raise YanluError(str(path), f"cannot be read ({exc.strerror})",
+                         "Check that it is a file you may read (ls -l shows its permissions).")
+    controls = control_characters(text, str(path))
+    if controls:
+        raise YanluErrors(controls) if len(controls) > 1 else controls[0]
     try:
         return yaml.load(text, Loader=_LineLoader)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (e.g. U+FFFE)
+        line, column = _line_and_column(text, exc.position)
+        raise YanluError(str(path), f"column {column} holds the character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X}, which YAML does not allow",
+                         "Delete that character.", line=line)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -106,6 +148,14 @@ class Field:
     check: Callable[[Any], Any]
     required: bool = True
     default: Any = None
+
+
+class FieldError(ValueError):
+    """A value that fails its check, with a fix more precise than the field's description."""
+
+    def __init__(self, problem: str, hint: str):
+        super().__init__(problem)
+        self.hint = hint
 
 
 def _text(value: Any) -> str:
@@ -167,7 +217,99 @@ def _text_list(value: Any) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise ValueError("expected a list, one item per line starting with '- '")
-    return tuple(_text(v) for v in value)
+    items = tuple(_text(v) for v in value)
+    for number, item in enumerate(items, start=1):
+        if not item:
+            raise FieldError(f"item {number} of the list is empty (an empty word is found in every paragraph)",
+                             "Delete the empty item, or write the word it should be.")
+    return items
+
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT} | (
+    {sre_constants.POSSESSIVE_REPEAT} if hasattr(sre_constants, "POSSESSIVE_REPEAT") else set())
+_ANY_CHAR = object()  # a position matching characters not worked out here: overlaps everything
+
+
+def _first_chars(items) -> set:
+    """What the first character matched by a parsed pattern can be (roughly; _ANY_CHAR when unsure)."""
+    for op, arg in items:
+        if op is sre_constants.LITERAL:
+            return {chr(arg)}
+        if op is sre_constants.AT:  # ^, $, \b: match no character, look further
+            continue
+        if op is sre_constants.SUBPATTERN:
+            return _first_chars(arg[-1])
+        if op is sre_constants.BRANCH:
+            return set().union(*(_first_chars(alt) for alt in arg[1]))
+        if op is sre_constants.IN and all(o is sre_constants.LITERAL for o, _ in arg):
+            return {chr(a) for _, a in arg}
+        return {_ANY_CHAR}
+    return {_ANY_CHAR}
+
+
+def _overlap(a: set, b: set) -> bool:
+    return bool(a & b) or _ANY_CHAR in a or _ANY_CHAR in b
+
+
+def _catastrophic(items, inside_repeat: bool = False) -> str:
+    """Why a parsed pattern can take exponential time on a line that does not match ('' when it cannot):
+    a repetition inside a repetition, like (a+)+ or (a*)*, or a repeated alternation whose choices
+    can match the same text, like (a|a)+ or (a|ab)*."""
+    for op, arg in items:
+        if op in _REPEATS:
+            _low, high, body = arg
+            repeats = high > 1
+            if repeats and inside_repeat:
+                return "it repeats a part that itself repeats"
+            found = _catastrophic(body, inside_repeat or repeats)
+            if found:
+                return found
+            if repeats:
+                for bop, barg in _unwrap(body):
+                    if bop is sre_constants.BRANCH:
+                        starts = [_first_chars(alt) for alt in barg[1]]
+                        if any(_overlap(x, y) for i, x in enumerate(starts) for y in starts[i + 1:]):
+                            return "it repeats a choice whose alternatives can match the same text"
+        elif op is sre_constants.SUBPATTERN:
+            found = _catastrophic(arg[-1], inside_repeat)
+            if found:
+                return found
+        elif op is sre_constants.BRANCH:
+            for alt in arg[1]:
+                found = _catastrophic(alt, inside_repeat)
+                if found:
+                    return found
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            found = _catastrophic(arg[1], inside_repeat)
+            if found:
+                return found
+    return ""
+
+
+def _unwrap(items):
+    """A pattern's items, with groups opened up (the alternation in (a|b)+ is inside its group)."""
+    for op, arg in items:
+        if op is sre_constants.SUBPATTERN:
+            yield from _unwrap(arg[-1])
+        else:
+            yield op, arg
+
+
+def check_pattern(pattern: str) -> str:
+    """A pattern an editor wrote, refused when it is invalid, empty or could hang the build."""
+    if not pattern.strip():
+        raise FieldError("an empty pattern matches every line", "Remove it, or write the text it should match.")
+    try:
+        re.compile(pattern)
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        raise ValueError(f"'{pattern}' is not a valid pattern ({exc})")
+    why = _catastrophic(list(parsed))
+    if why:
+        raise FieldError(
+            f"pattern '{pattern}' could take hours on one long line: {why}",
+            "Repeat a single part once, e.g. '^a+$' instead of '^(a+)+$', '(ab)+' instead of '(a|ab)+'.")
+    return pattern
 
 
 def _pattern_list(value: Any) -> tuple[str, ...]:
@@ -177,15 +319,28 @@ def _pattern_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ValueError("expected a list, one item per line starting with '- '")
     patterns = tuple(_text(v) if not isinstance(v, str) else v for v in value)
-    for p in patterns:
-        if not p.strip():
-            raise ValueError("an empty pattern matches every line. Remove it, or write the text to match")
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise ValueError(f"'{p}' is not a valid pattern ({exc})")
-    return patterns
+    return tuple(check_pattern(p) for p in patterns)
+
+
+def _url(value: Any) -> str:
+    """An address readers may follow: http(s) or relative, nothing a browser would run."""
+    text = _text(value)
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):", text)
+    if re.search(r"\s", text) or (scheme and scheme.group(1).lower() not in ("http", "https")) \
+            or (scheme and not re.match(r"https?://[^/?#\\]+", text, re.IGNORECASE)) or text.startswith("\\"):
+        raise FieldError(f"'{text}' is not a web address (only http:// and https:// links are published)",
+                         "Write the address the article has in a browser's address bar, starting with https:// "
+                         "(or leave 'url' out).")
+    return text
+
+
+def _paragraph_id(value: Any) -> str:
+    text = _text(value)
+    if not re.fullmatch(r"q-[0-9a-f]{10}", text):
+        raise FieldError(f"'{text}' is not a paragraph id",
+                         "Paragraph ids look like q-1a2b3c4d5e (q- and 10 hex digits); copy it from the page's "
+                         "#q-… link, or let `python -m generator aliases` write this file.")
+    return text
 
 
 def _headings(value: Any):
@@ -259,7 +414,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "event": Field("Id of the event this source reports.", _ident),
         "title": Field("Title of the source as published; the matching line is removed from the text.", _text),
         "publisher": Field("Who published it.", _text, False, ""),
-        "url": Field("Where it was published, if the text says.", _text, False, ""),
+        "url": Field("Where it was published, if the text says.", _url, False, ""),
         "script": Field("zh-Hans or zh-Hant: the script the seed is written in; or a language tag (en, ja …) for "
                         "text that is shown as written on both script sites, never converted.", _script),
         "encoding": Field("Text encoding of the seed if it is not UTF-8, e.g. big5 or gbk.", _text, False, ""),
@@ -296,8 +451,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "keywords": Field("Words that put a paragraph on this topic (either script).", _text_list),
     },
     "aliases": {
-        "old": Field("A paragraph id that was published and no longer exists.", _text),
-        "new": Field("The id of the same paragraph now.", _text),
+        "old": Field("A paragraph id that was published and no longer exists.", _paragraph_id),
+        "new": Field("The id of the same paragraph now.", _paragraph_id),
         "note": Field("What changed.", _text, False, ""),
     },
     "protect": {
@@ -305,6 +460,18 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "hant": Field("The same term in Traditional Chinese.", _text),
         "note": Field("Why it is protected: a name, a product, a context.", _text, False, ""),
     },
+}
+
+# Ids that are page addresses (events/<id>/, speakers/<id>/, topics/<id>/) or anchors (a source's id is
+# an anchor on its event page): refused where they would collide with what the site writes itself.
+_SITE_NAMES = frozenset({"index", "404", "assets", "data", "search", "q", "pagefind", "zh-hans", "zh-hant",
+                         "events", "speakers", "topics"})
+RESERVED_IDS = {
+    "events": _SITE_NAMES,
+    "speakers": _SITE_NAMES,
+    "topics": _SITE_NAMES,
+    # anchors of the event page's own headings (templates/event.md.j2)
+    "sources": frozenset({"participants", "sources"}),
 }
 
 FILES = {
@@ -414,7 +581,7 @@ def _validate_entry(raw: Any, schema: dict[str, Field], where: str, line: int, e
         try:
             values[name] = spec.check(raw[name])
         except ValueError as exc:
-            errors.append(YanluError(where, f"'{name}': {exc}", spec.doc, key_line))
+            errors.append(YanluError(where, f"'{name}': {exc}", getattr(exc, "hint", spec.doc), key_line))
             continue
         nested = getattr(spec.check, "schema", None)
         if nested is not None:
@@ -455,6 +622,7 @@ def _load_list(root: Path, key: str, errors: list) -> tuple[Entry, ...]:
         return ()
     entries = []
     seen: dict[str, int] = {}
+    reserved = RESERVED_IDS.get(key, frozenset())
     for item in items:
         line = item.line if isinstance(item, _Mapping) else getattr(items, "line", 1)
         values = _validate_entry(item, SCHEMAS[key], where, line, errors)
@@ -466,6 +634,10 @@ def _load_list(root: Path, key: str, errors: list) -> tuple[Entry, ...]:
                 errors.append(YanluError(where, f"id '{ident}' is used twice (first on line {seen[ident]})",
                                          "Give each entry its own id.", line))
             seen[ident] = line
+            if ident in reserved or key == "sources" and re.fullmatch(r"[qs]-[0-9a-f]+", ident):
+                errors.append(YanluError(where, f"id '{ident}' is a name the site uses for a page, folder or anchor of its own",
+                                         f"Choose another id, e.g. '{ident}-{key[:-1]}' (reserved: "
+                                         + ", ".join(sorted(reserved)) + ").", line))
         entries.append(Entry(values, where, line))
     return tuple(entries)
 
@@ -484,6 +656,12 @@ def _cross_check(cfg: SiteConfig, seeds_dir: Path | None, errors: list) -> None:
             if p.role not in ("moderator", "host", "panelist", "guest", "questioner"):
                 errors.append(YanluError(event.file, f"role '{p.role}' is not one of moderator, host, panelist, guest, questioner",
                                          "Use one of those roles.", p.line))
+        listed: dict[str, int] = {}
+        for sid in event.sources:
+            if sid in listed:
+                errors.append(YanluError(event.file, f"event '{event.id}' lists source '{sid}' twice",
+                                         "List each source once under 'sources'.", event.line))
+            listed[sid] = 1
         if len(set(roster)) != len(roster):
             errors.append(YanluError(event.file, f"event '{event.id}' lists a participant twice", "List each speaker once.", event.line))
         if event.moderator and event.moderator not in roster:
