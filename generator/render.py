@@ -101,14 +101,22 @@ def md_escape(text: str) -> Markup:
     return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False)))
 
 
-def yaml_string(text: str) -> Markup:
-    return Markup(json.dumps(text, ensure_ascii=False))
+# What YAML reads as a line break or refuses, though JSON leaves it as it is: DEL, the C1 controls
+# (U+0085 is a line break to YAML), the line and paragraph separators, BOM, non-characters, lone surrogates.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
-def meta_string(text: str) -> Markup:
-    """A front-matter value (page title, description): the theme puts it into <title>, <meta>
-    and the header as it is, so it is HTML-escaped here, then quoted for YAML."""
-    return yaml_string(html.escape(str(text), quote=True))
+def front_matter(title: str, description: str, yl_aliases: dict[str, str] | None = None) -> Markup:
+    """A page's YAML header, written by a serializer, never assembled from strings: one JSON
+    object (JSON is YAML) between the '---' lines. JSON escapes quotes, backslashes and newlines,
+    and what YAML alone would break on is escaped too, so no value can leave its field, whatever
+    an editor or a transcript's first line holds. The theme puts the title and description into
+    <title>, <meta> and the header as they are, so they are HTML-escaped first."""
+    fields = {"title": html.escape(str(title), quote=True), "description": html.escape(str(description), quote=True)}
+    if yl_aliases:
+        fields["yl_aliases"] = dict(sorted(yl_aliases.items()))
+    text = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(fields, ensure_ascii=False))
+    return Markup(f"---\n{text}\n---")
 
 
 def _bigrams(text: str) -> set[str]:
@@ -522,7 +530,8 @@ def _environment(templates: Path, autoescape: bool) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(md=md_escape, meta=meta_string)
+    env.filters.update(md=md_escape)
+    env.globals.update(front_matter=front_matter)
     return env
 
 
