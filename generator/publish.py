@@ -1,4 +1,4 @@
-"""publish: build what goes online into ``site/``: both scripts and the root page.
+"""publish: build what goes online into ``site/``: both scripts and the root page, all or nothing.
 
 ``site/zh-hans/`` and ``site/zh-hant/`` are two MkDocs builds, page for page
 with the same paths and paragraph ids, run side by side on two cores. Each
@@ -6,11 +6,18 @@ then gets its own Pagefind search index in ``site/<script>/pagefind/`` (see
 ``start_pagefind``). The root ``site/index.html`` sends a visitor to the
 script they chose before, or the one their browser prefers, and without
 JavaScript shows both links.
+
+All of it is built into a temporary folder beside ``site/`` (``.site.new-…``) and swapped in
+with one atomic rename only when everything succeeded: MkDocs failing half-way, Pagefind
+failing, or the process being killed leaves the previous ``site/`` byte for byte.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime
+import errno
 import json
 import os
 import re
@@ -18,11 +25,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from typing import Callable
 from pathlib import Path
 
 from xml.sax.saxutils import escape
 
-from .export import write_if_changed
 from .model import YanluError, YanluErrors
 from .pipeline import Build, Project, build
 from .render import page_url
@@ -93,9 +100,14 @@ def build_epoch(result: Build) -> str:
 
 
 def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str) -> subprocess.Popen:
-    """Start ``mkdocs build`` of one script; the generator has run already, so the hook only reads."""
+    """Start ``mkdocs build --strict`` of one script; the generator has run already, so the hook only reads.
+
+    Not ``--quiet``: MkDocs counts the warnings that make a strict build fail from its log, and
+    ``--quiet`` drops them before they are counted (a broken link then passed with exit status 0).
+    Its messages are kept for the editor (``mkdocs_problems``).
+    """
     config = project.root / CONFIGS[script_dir]
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "--site-dir", str(site_dir)]
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "--site-dir", str(site_dir)]
     # YANLU_PAGEFIND: the pages may offer search, the index is built right after (extra.yanlu.search.indexed).
     # SOURCE_DATE_EPOCH: MkDocs dates the sitemap from it, so two builds of the same input are identical.
     env = dict(os.environ, YANLU_PREBUILT="1", YANLU_PAGEFIND="1")
@@ -241,20 +253,156 @@ def index_search(site: Path) -> None:
         raise failures[0] if len(failures) == 1 else YanluErrors(failures)
 
 
-def publish(project: Project, site: Path | None = None, jobs: int = 1) -> Build:
-    """Generate docs/, build both scripts in parallel, write the root page."""
+# ------------------------------------------------------------------ MkDocs' own messages
+
+_LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s*-\s*")
+_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)')
+
+
+def mkdocs_problems(err: str, root: Path) -> list[str]:
+    """What MkDocs said went wrong, for the editor: its WARNING and ERROR messages (with the
+    lines that continue them), or, when it crashed, the error and the file of the project it
+    points at, without the Python traceback."""
+    problems, keep = [], False
+    lines = err.splitlines()
+    if any(line.startswith("Traceback (most recent call last)") for line in lines):
+        frames = [(m.group(1), m.group(2)) for m in map(_FRAME.match, lines) if m]
+        ours = [(f, n) for f, n in frames if Path(f).resolve().is_relative_to(root.resolve())
+                and "site-packages" not in f and "/generator/" not in f]
+        last = next((line.strip() for line in reversed(lines) if line.strip() and not line.startswith(" ")), "")
+        if ours:
+            where, number = ours[-1]
+            last = f"{os.path.relpath(where, root)}, line {number}: {last}"
+        problems.append(last)
+        lines = [line for line in lines if _LOG_LINE.match(line)]
+    for line in lines:
+        level = _LOG_LINE.match(line)
+        if level:
+            keep = level.group(1) in ("WARNING", "ERROR", "CRITICAL")
+            if keep:
+                problems.append(line.strip())
+        elif keep and line.strip():
+            problems.append("  " + line.strip())
+    return problems
+
+
+# ------------------------------------------------------------------ all or nothing
+
+PAGE_LIMIT = 10_000_000  # bytes of one generated page: ~30 times today's longest; MkDocs takes minutes beyond
+STAGING = ".{name}.new-"  # the folder beside site/ that a publish builds in: .site.new-<pid>-…
+
+
+def _stale_staging(site: Path) -> list[Path]:
+    """Staging folders beside ``site`` left by a publish that was killed (its process is gone)."""
+    stale = []
+    for folder in site.parent.glob(STAGING.format(name=site.name) + "*"):
+        pid = folder.name[len(STAGING.format(name=site.name)):].split("-")[0]
+        try:
+            os.kill(int(pid), 0)
+        except (ValueError, ProcessLookupError):
+            stale.append(folder)
+        except PermissionError:
+            pass
+    return stale
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # an old kernel, or a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def swap_in(new: Path, site: Path) -> None:
+    """Put the finished ``new`` folder where ``site`` is, so that at every moment ``site`` is
+    either the previous site, whole, or the new one, whole; then remove the previous one."""
+    if site.is_symlink() or (site.exists() and not site.is_dir()):
+        raise YanluError(str(site), "is not a folder", f"Move or delete {site}; the site is published into a folder there.")
+    if not site.exists():
+        os.rename(new, site)
+        return
+    if _exchange(new, site):
+        shutil.rmtree(new)  # it now holds the previous site
+        return
+    old = new.with_name(new.name.replace(".new-", ".old-", 1))
+    os.rename(site, old)  # where renameat2 is missing: a moment without site/, never a mixed one
+    os.rename(new, site)
+    shutil.rmtree(old)
+
+
+def check_page_sizes(project: Project, result: Build) -> None:
+    """Refuse to hand MkDocs a page it would spend half an hour on, naming the seed that made it."""
+    seeds = {s.id: s.seed for s in result.corpus.sources}
+    events = {e.id: e for e in result.corpus.events}
+    for folder in CONFIGS:
+        for page in sorted((project.docs / folder).rglob("*.md")):
+            size = page.stat().st_size
+            if size <= PAGE_LIMIT:
+                continue
+            relative = page.relative_to(project.docs / folder)
+            named = ""
+            if relative.parts[0] == "events" and relative.stem in events:
+                named = " (from " + ", ".join(f"seeds/{seeds[s]}" for s in events[relative.stem].sources if s in seeds) + ")"
+            raise YanluError(f"docs/{folder}/{relative.as_posix()}",
+                             f"this page would be {size / 1e6:.0f} MB{named}, far beyond a transcript's "
+                             f"(the limit is {PAGE_LIMIT / 1e6:.0f} MB); MkDocs would take many minutes on it, and readers "
+                             "could not open it",
+                             "Check that the seed is one transcript (not a whole site or a log), or split it into "
+                             "several seeds, one source each, in site_config/sources.yaml.")
+
+
+def publish(project: Project, site: Path | None = None, jobs: int = 1,
+            say: Callable[[str], None] = lambda _text: None) -> Build:
+    """Generate docs/, build both scripts in parallel and index them, write the root page and the
+    sitemap, all into a folder beside ``site``, then swap it in. ``say`` hears what is being done."""
+    say("Generating docs/ …")
     result = build(project, jobs=jobs)
-    site = site or project.root / "site"
-    epoch = build_epoch(result)
-    runs = {name: mkdocs_build(project, name, site / name, epoch) for name in CONFIGS}
-    failures = []
-    for name, run in runs.items():
-        _out, err = run.communicate()
-        if run.returncode:
-            failures.append(f"{CONFIGS[name]}:\n{err.strip()}")
-    if failures:
-        raise YanluError("mkdocs build", "failed:\n" + "\n".join(failures), "Fix the problems MkDocs names above.")
-    index_search(site)
-    write_if_changed(site / "index.html", ROOT_PAGE)
-    write_if_changed(site / "sitemap.xml", sitemap(project, os.environ.get("YANLU_SITE_URL", "")))
+    check_page_sizes(project, result)
+    site = (site or project.root / "site").absolute()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    for stale in _stale_staging(site):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING.format(name=site.name) + f"{os.getpid()}-", dir=site.parent))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)  # as a folder made by mkdir: mkdtemp makes it private
+    runs: dict[str, subprocess.Popen] = {}
+    try:
+        epoch = build_epoch(result)
+        say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) …")
+        runs = {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS}
+        failures = []
+        for name, run in runs.items():
+            _out, err = run.communicate()
+            problems = mkdocs_problems(err, project.root)
+            if run.returncode or problems:
+                shown = "\n".join(f"    {line}" for line in problems) or f"    (exit status {run.returncode}, no message)"
+                failures.append(f"{CONFIGS[name]}: MkDocs --strict stopped (exit status {run.returncode}):\n{shown}")
+        if failures:
+            raise YanluError("mkdocs build", "failed; site/ is unchanged:\n" + "\n".join(failures),
+                             "Fix the problems MkDocs names above (a page in docs/ comes from site_config/, seeds/ "
+                             "or templates/; a theme file from templates/overrides/), then run it again.")
+        say("Indexing both scripts for search with Pagefind …")
+        index_search(staging)
+        (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
+        (staging / "sitemap.xml").write_text(sitemap(project, os.environ.get("YANLU_SITE_URL", "")), encoding="utf-8")
+        say(f"Replacing {site} …")
+        swap_in(staging, site)
+    finally:
+        for run in runs.values():  # an error or an interrupt: no MkDocs left writing
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+        shutil.rmtree(staging, ignore_errors=True)
     return result
