@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import fcntl
+import os
 import sys
 import time
 import traceback
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import pipeline
@@ -28,6 +32,78 @@ HELP = {
     "file": "The transcript: .txt, .md, .srt or .vtt, in any common encoding.",
     "event": "Id of an event in events.yaml that this transcript reports too (default: a new event).",
 }
+
+
+LOCK = ".yanlu.lock"  # in the project folder (gitignored): one writing run at a time
+WRITING = ("build", "export", "site", "aliases", "add")
+SEED_WARN_BYTES = 5_000_000  # a real transcript is well under 1 MB
+
+
+@contextmanager
+def project_lock(root: Path, quiet: bool = False):
+    """Hold the project's lock while a command writes docs/, site/ or site_config/: a second run in
+    the same folder waits for the first to finish instead of writing between its files."""
+    fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Waiting: another `python -m generator` run is writing in {root} (it holds {LOCK}); "
+                  "this one starts when it is done …", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _shown_path(path: str | os.PathLike | None, root: Path) -> str:
+    if not path:
+        return ""
+    path = Path(os.fsdecode(path))
+    try:
+        return str(path.resolve().relative_to(root)) if path.is_absolute() else str(path)
+    except ValueError:
+        return str(path)
+
+
+def os_error(exc: OSError, root: Path) -> str:
+    """An operating-system error as an editor's message: the path, what happened, the fix."""
+    path = _shown_path(exc.filename, root) or "(a file)"
+    code = exc.errno
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC) and exc.filename \
+            and not os.path.lexists(exc.filename):  # a file being made (a temporary one): name its folder
+        path = _shown_path(os.path.dirname(os.fsdecode(exc.filename)), root) or "."
+    if code in (errno.EACCES, errno.EPERM):
+        fix = (f"Give yourself permission to write there (`ls -ld {path}` shows who may; `chmod -R u+rwX {path}` "
+               "if it is yours), or run from a copy of the project that you own.")
+    elif code == errno.EROFS:
+        fix = "That file system is read-only: run from a copy of the project on a writable disk (--root DIR)."
+    elif code == errno.ENOTDIR:
+        blocking = next((p for p in [Path(os.fsdecode(exc.filename)), *Path(os.fsdecode(exc.filename)).parents]
+                         if p.exists() and not p.is_dir()), None) if exc.filename else None
+        what = _shown_path(blocking, root) if blocking else path
+        fix = f"A file stands where a folder should be: move or delete {what}, and run the command again."
+    elif code == errno.EISDIR:
+        fix = f"A folder stands where a file should be: move or delete {path}, and run the command again."
+    elif code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        fix = "The disk is full: free some space (`df -h .` shows how much is left) and run the command again."
+    elif code == errno.ENOENT:
+        fix = f"Check that {path} exists (was it moved or deleted while the command ran?)."
+    else:
+        fix = "Check the path and the disk, and run the command again (--debug shows where it happened)."
+    return f"{path}: {exc.strerror or exc}\n  Fix: {fix}"
+
+
+def seed_size_warnings(project: pipeline.Project) -> list[str]:
+    """Seeds far larger than a transcript: said at the start, before a long build."""
+    warnings = []
+    for path in sorted(project.seeds.glob("*.txt")) if project.seeds.is_dir() else ():
+        size = path.stat().st_size
+        if size > SEED_WARN_BYTES:
+            warnings.append(f"Warning: seeds/{path.name} is {size / 1e6:.1f} MB, far more than a transcript (today's "
+                            "largest is under 0.1 MB): building it takes long and its page may be refused. Check that "
+                            "it is one transcript, or split it into several seeds.")
+    return warnings
 
 
 class ProgressBar:
@@ -113,41 +189,29 @@ def main(argv: list[str] | None = None) -> int:
     project = pipeline.Project((args.root or Path.cwd()).resolve())
     started = time.perf_counter()
     bar = ProgressBar()
+    unchanged = "site/ is unchanged." if args.command == "site" else "Nothing was written; the previous output is unchanged."
     try:
-        if args.command == "aliases":
-            added, unmatched = pipeline.update_aliases(project)
-            for old, new, score in added:
-                print(f"{old} → {new} ({score:.0%} alike): added to site_config/aliases.yaml")
-            for paragraph in unmatched:
-                print(f"{paragraph['id']} (seeds/{paragraph['seed']}, line {paragraph['lines'][0]}) was removed; "
-                      "links to it will show a notice")
-            print(f"Recorded {len(added)} alias(es); {len(unmatched)} paragraph(s) removed. Now run `python -m generator build`.")
-            return 0
-        if args.command == "add":
-            from .add import add
-            added = add(project.root, args.file.resolve(), args.event)
-            print(f"Copied the transcript to seeds/{added.seed.name}; wrote source '{added.source_id}' and event "
-                  f"'{added.event_id}' into site_config/" + (f", new speakers {', '.join(added.new_speakers)}"
-                                                             if added.new_speakers else "")
-                  + (f", reusing {', '.join(added.reused_speakers)}" if added.reused_speakers else "") + ".")
-            for what in added.guessed:
-                print(f"Guessed: {what}. Review it in site_config/.")
-            result = pipeline.build_corpus(project, bar, write_cache=False, jobs=jobs)
-        elif args.command == "check":
-            result = pipeline.build_corpus(project, bar, write_cache=False, jobs=jobs)
-        elif args.command == "site":
-            from .publish import publish
-            result = publish(project, jobs=jobs)
-        elif args.command == "export":
-            result = pipeline.export(project, bar, jobs=jobs)
-        else:
-            result = pipeline.build(project, bar, jobs=jobs)
+        if not project.root.is_dir():
+            raise YanluError(str(project.root), "is not a folder", "Give --root the project folder (it holds seeds/ and site_config/).")
+        for warning in seed_size_warnings(project):
+            print(warning, file=sys.stderr, flush=True)
+        with project_lock(project.root) if args.command in WRITING else _no_lock():
+            result = _run(args, project, bar, jobs)
     except YanluError as exc:
         if args.debug:
             traceback.print_exc()
         print(f"Error: {exc.message}", file=sys.stderr)
-        print("Nothing was written; the previous output is unchanged.", file=sys.stderr)
+        print(unchanged, file=sys.stderr)
         return 1
+    except OSError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"Error: {os_error(exc, project.root)}", file=sys.stderr)
+        print("site/ is unchanged." if args.command == "site" else
+              "Files written before the error are complete; run the command again once it is fixed.", file=sys.stderr)
+        return 1
+    if result is None:  # aliases: said what it did
+        return 0
     if not args.quiet:
         print(summary(result))
     if args.command in ("check", "add"):
@@ -165,6 +229,43 @@ def main(argv: list[str] | None = None) -> int:
     verb = {"check": "Checked", "export": "Exported", "build": "Built", "site": "Published", "add": "Checked"}[args.command]
     print(f"{verb} {len(result.corpus.paragraphs)} paragraphs from {len(result.results)} transcripts in {elapsed:.2f} seconds")
     return 0
+
+
+@contextmanager
+def _no_lock():
+    yield
+
+
+def _run(args: argparse.Namespace, project: pipeline.Project, bar: ProgressBar, jobs: int) -> pipeline.Build | None:
+    """The command itself; None for aliases, which prints its own report."""
+    if args.command == "aliases":
+        added, unmatched = pipeline.update_aliases(project)
+        for old, new, score in added:
+            print(f"{old} → {new} ({score:.0%} alike): added to site_config/aliases.yaml")
+        for paragraph in unmatched:
+            print(f"{paragraph['id']} (seeds/{paragraph['seed']}, line {paragraph['lines'][0]}) was removed; "
+                  "links to it will show a notice")
+        print(f"Recorded {len(added)} alias(es); {len(unmatched)} paragraph(s) removed. Now run `python -m generator build`.")
+        return None
+    if args.command == "add":
+        from .add import add
+        added = add(project.root, args.file.resolve(), args.event)
+        print(f"Copied the transcript to seeds/{added.seed.name}; wrote source '{added.source_id}' and event "
+              f"'{added.event_id}' into site_config/" + (f", new speakers {', '.join(added.new_speakers)}"
+                                                         if added.new_speakers else "")
+              + (f", reusing {', '.join(added.reused_speakers)}" if added.reused_speakers else "") + ".")
+        for what in added.guessed:
+            print(f"Guessed: {what}. Review it in site_config/.")
+        return pipeline.build_corpus(project, bar, write_cache=False, jobs=jobs)
+    if args.command == "check":
+        return pipeline.build_corpus(project, bar, write_cache=False, jobs=jobs)
+    if args.command == "site":
+        from .publish import publish
+        say = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr, flush=True))
+        return publish(project, jobs=jobs, say=say)
+    if args.command == "export":
+        return pipeline.export(project, bar, jobs=jobs)
+    return pipeline.build(project, bar, jobs=jobs)
 
 
 if __name__ == "__main__":

@@ -397,7 +397,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         index_search(staging)
         (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
         (staging / "sitemap.xml").write_text(sitemap(project, os.environ.get("YANLU_SITE_URL", "")), encoding="utf-8")
-        say(f"Replacing {site} …")
+        say(f"Replacing {os.path.relpath(site, project.root) if site.is_relative_to(project.root) else site}/ …")
         swap_in(staging, site)
     finally:
         for run in runs.values():  # an error or an interrupt: no MkDocs left writing
