@@ -186,13 +186,20 @@
     return node;
   }
 
+  /* Pagefind keeps a page's text with < > & " ' as HTML entities: the words as written, for a text
+     node (never parsed as HTML), so a transcript's "<b>" shows as <b>, not as &lt;b&gt;. */
+  const ENTITIES = {lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", "#39": "'", "#x27": "'"};
+  function unescaped(text) {
+    return String(text || "").replace(/&(lt|gt|amp|quot|apos|#39|#x27);/g, function (_, name) { return ENTITIES[name]; });
+  }
+
   /* A heading's or title's text without the spaces publish.py put between characters for the index. */
   function unspace(text) {
-    return String(text || "").replace(INDEX_SPACE, "$1").replace(/\s+/g, " ").trim();
+    return unescaped(text).replace(INDEX_SPACE, "$1").replace(/\s+/g, " ").trim();
   }
 
   function item(page, parts) {
-    const words = page.raw_content.split("\u200b");  // Pagefind's words, as the locations count them
+    const words = page.raw_content.split("\u200b").map(unescaped);  // Pagefind's words, as the locations count them
     const anchors = page.anchors.filter(function (a) { return a.id; })
       .sort(function (a, b) { return a.location - b.location; });
     let hits = find(words.map(normal), parts);

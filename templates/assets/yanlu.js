@@ -18,9 +18,18 @@
     article.insertBefore(box, article.firstChild);
   }
 
+  /* The id the address points at; null when the hash is no valid percent-encoding (#q-%E0%A4%A). */
+  function hashId() {
+    try { return decodeURIComponent(location.hash.slice(1)); } catch (e) { return null; }
+  }
+
   function show() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id = hashId();
     document.querySelectorAll(".yl-target").forEach(function (el) { el.classList.remove("yl-target"); });
+    if (id === null) {  // a broken link: say so, as for an id that does not exist
+      notice(CONFIG.missing || "");
+      return;
+    }
     if (!isQuote(id)) return;
     var target = document.getElementById(id);
     if (!target && ALIASES[id] && document.getElementById(ALIASES[id])) {
