@@ -37,6 +37,7 @@ HELP = {
 LOCK = ".yanlu.lock"  # in the project folder (gitignored): one writing run at a time
 WRITING = ("build", "export", "site", "aliases", "add")
 SEED_WARN_BYTES = 5_000_000  # a real transcript is well under 1 MB
+SEED_REFUSE_BYTES = 20_000_000  # one such seed took 4 GB of memory and MkDocs half an hour on its page
 
 
 @contextmanager
@@ -95,10 +96,16 @@ def os_error(exc: OSError, root: Path) -> str:
 
 
 def seed_size_warnings(project: pipeline.Project) -> list[str]:
-    """Seeds far larger than a transcript: said at the start, before a long build."""
+    """Seeds far larger than a transcript: said at the start, before a long build; refused when
+    no transcript could be that long (the build would take gigabytes and MkDocs half an hour)."""
     warnings = []
     for path in sorted(project.seeds.glob("*.txt")) if project.seeds.is_dir() else ():
         size = path.stat().st_size
+        if size > SEED_REFUSE_BYTES:
+            raise YanluError(f"seeds/{path.name}", f"is {size / 1e6:.1f} MB; no transcript is that long (the limit is "
+                                                   f"{SEED_REFUSE_BYTES / 1e6:.0f} MB, today's largest seed is under 0.1 MB)",
+                             "Check that it is the transcript you meant (not a whole web site, a log or a data dump), "
+                             "or split it into several seeds, one source each.")
         if size > SEED_WARN_BYTES:
             warnings.append(f"Warning: seeds/{path.name} is {size / 1e6:.1f} MB, far more than a transcript (today's "
                             "largest is under 0.1 MB): building it takes long and its page may be refused. Check that "
