@@ -390,7 +390,10 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
                 shown = "\n".join(f"    {line}" for line in problems) or f"    (exit status {run.returncode}, no message)"
                 failures.append(f"{CONFIGS[name]}: MkDocs --strict stopped (exit status {run.returncode}):\n{shown}")
         if failures:
+            full = any(f"[Errno {errno.ENOSPC}]" in failure for failure in failures)
             raise YanluError("mkdocs build", "failed; site/ is unchanged:\n" + "\n".join(failures),
+                             "The disk is full: free some space (`df -h .` shows how much is left; publishing needs "
+                             "room for a second site beside site/) and run it again." if full else
                              "Fix the problems MkDocs names above (a page in docs/ comes from site_config/, seeds/ "
                              "or templates/; a theme file from templates/overrides/), then run it again.")
         say("Indexing both scripts for search with Pagefind …")
