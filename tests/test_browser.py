@@ -27,13 +27,11 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (and the session's `browser` fixture)
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-# Without these Chromium keeps trying to reach the (closed) network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 SCREENSHOTS = ROOT / "screenshots"
 INPUT_DIRS = ("seeds", "site_config", "templates", "generator")
 INPUT_FILES = ("mkdocs.yml", "mkdocs.zh-hant.yml")
@@ -128,27 +126,6 @@ def base(project) -> str:
             server.wait()
         if server.returncode not in (0, -15):
             print("http.server log:\n" + log_path.read_text(encoding="utf-8", errors="replace"))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium from Debian, or None when it is not installed (each test then fails)."""
-    if not CHROMIUM.exists():
-        yield None
-        return
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    except Exception:
-        playwright.stop()
-        raise
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        playwright.stop()
 
 
 @contextmanager
