@@ -455,7 +455,7 @@ def test_a_full_disk_while_publishing_is_a_clear_message_and_leaves_site_unchang
 
 # ------------------------------------------------------------------ 9. the page scripts, in Chromium
 
-from test_browser import CHROMIUM_ARGS, open_page, browser  # noqa: E402,F401  (the session's Chromium)
+from test_browser import open_page  # noqa: E402  (the `browser` fixture is the session's, in conftest.py)
 
 
 @pytest.fixture(scope="module")
