@@ -293,17 +293,28 @@ STAGING = ".{name}.new-"  # the folder beside site/ that a publish builds in: .s
 
 
 def _stale_staging(site: Path) -> list[Path]:
-    """Staging folders beside ``site`` left by a publish that was killed (its process is gone)."""
+    """Folders beside ``site`` left by a publish that was killed (its process is gone): half-built
+    sites (.site.new-…) and, where the swap takes two renames, a previous site (.site.old-…)."""
     stale = []
-    for folder in site.parent.glob(STAGING.format(name=site.name) + "*"):
-        pid = folder.name[len(STAGING.format(name=site.name)):].split("-")[0]
-        try:
-            os.kill(int(pid), 0)
-        except (ValueError, ProcessLookupError):
-            stale.append(folder)
-        except PermissionError:
-            pass
+    for kind in (".new-", ".old-"):
+        prefix = f".{site.name}{kind}"
+        for folder in sorted(site.parent.glob(prefix + "*")):
+            pid = folder.name[len(prefix):].split("-")[0]
+            try:
+                os.kill(int(pid), 0)
+            except (ValueError, ProcessLookupError):
+                stale.append(folder)
+            except PermissionError:
+                pass
     return stale
+
+
+def _clear_stale(site: Path) -> None:
+    for folder in _stale_staging(site):
+        if ".old-" in folder.name and not site.exists():  # killed between the two renames: put it back
+            os.rename(folder, site)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -371,8 +382,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
     check_page_sizes(project, result)
     site = (site or project.root / "site").absolute()
     site.parent.mkdir(parents=True, exist_ok=True)
-    for stale in _stale_staging(site):
-        shutil.rmtree(stale, ignore_errors=True)
+    _clear_stale(site)
     staging = Path(tempfile.mkdtemp(prefix=STAGING.format(name=site.name) + f"{os.getpid()}-", dir=site.parent))
     umask = os.umask(0o022)
     os.umask(umask)
@@ -386,8 +396,10 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         for name, run in runs.items():
             _out, err = run.communicate()
             problems = mkdocs_problems(err, project.root)
+            if run.returncode and not problems:  # no WARNING or ERROR line: its last words
+                problems = [line.strip() for line in err.splitlines() if line.strip()][-10:]
             if run.returncode or problems:
-                shown = "\n".join(f"    {line}" for line in problems) or f"    (exit status {run.returncode}, no message)"
+                shown = "\n".join(f"    {line}" for line in problems) or "    (it printed nothing)"
                 failures.append(f"{CONFIGS[name]}: MkDocs --strict stopped (exit status {run.returncode}):\n{shown}")
         if failures:
             full = any(f"[Errno {errno.ENOSPC}]" in failure for failure in failures)
