@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import FILES, SiteConfig, load_config
+from .config import FILES, SiteConfig, load_config, yaml_value
 from .convert import converter_for
 from .discover import Reading, Voice, read_seed_itself
 from .model import YanluError
@@ -53,7 +52,7 @@ def _unique(wanted: str, taken: set[str]) -> str:
 
 def _value(value) -> str:
     """A YAML scalar that holds exactly this text: JSON's quoting is valid YAML."""
-    return json.dumps(value, ensure_ascii=False)
+    return yaml_value(value)  # JSON, with what YAML reads as a line break (U+0085, U+2028 …) escaped too
 
 
 def _copy_as_utf8(file: Path, seeds: Path) -> Path:

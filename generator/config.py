@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -84,6 +85,17 @@ for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.o
 # carriage return, DEL, the C1 controls U+0080–U+009F (U+0085 is a line break to YAML) and the line
 # and paragraph separators U+2028/U+2029. Configuration is typed by an editor: refused, with where.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+# What YAML reads as a line break or refuses, though JSON leaves it as it is: DEL, the C1 controls
+# (U+0085 is a line break to YAML), the line and paragraph separators, BOM, non-characters, lone surrogates.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def yaml_value(value: Any) -> str:
+    """A value as YAML that reads back exactly, written by a serializer: JSON (which is YAML), with
+    what YAML alone would break on escaped too. For every header and file the generator writes."""
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def _line_and_column(text: str, position: int) -> tuple[int, int]:

@@ -27,6 +27,7 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from .config import yaml_value
 from .convert import Converter
 from .export import write_if_changed
 from .model import Corpus, Event, Kind, Paragraph, Participation, Script
@@ -101,11 +102,6 @@ def md_escape(text: str) -> Markup:
     return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False)))
 
 
-# What YAML reads as a line break or refuses, though JSON leaves it as it is: DEL, the C1 controls
-# (U+0085 is a line break to YAML), the line and paragraph separators, BOM, non-characters, lone surrogates.
-_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
-
-
 def front_matter(title: str, description: str, yl_aliases: dict[str, str] | None = None) -> Markup:
     """A page's YAML header, written by a serializer, never assembled from strings: one JSON
     object (JSON is YAML) between the '---' lines. JSON escapes quotes, backslashes and newlines,
@@ -115,8 +111,7 @@ def front_matter(title: str, description: str, yl_aliases: dict[str, str] | None
     fields = {"title": html.escape(str(title), quote=True), "description": html.escape(str(description), quote=True)}
     if yl_aliases:
         fields["yl_aliases"] = dict(sorted(yl_aliases.items()))
-    text = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(fields, ensure_ascii=False))
-    return Markup(f"---\n{text}\n---")
+    return Markup(f"---\n{yaml_value(fields)}\n---")
 
 
 def _bigrams(text: str) -> set[str]:

@@ -567,3 +567,20 @@ def test_a_browser_without_resize_observer_fetches_nothing_from_another_host(bro
         page.wait_for_timeout(200)
         assert seen["remote"] == [], seen
         assert not page.js_errors, page.js_errors
+
+
+def test_add_writes_a_first_line_with_control_characters_into_configuration_that_reads_back(copy, tmp_path):
+    """`add` turns a transcript's first line into a title in sources.yaml: written by a serializer,
+    with what YAML would take for a line break escaped, so the next run reads it back whole."""
+    transcript = tmp_path / "网页.txt"
+    first = "网页标题\u0085[点我](javascript:alert(1))\u2028template: evil"
+    transcript.write_text(first + "\n\n孙三: 第一段话。\n\n李四: 第二段话。\n\n孙三: 第三段话。\n\n李四: 第四段话。\n",
+                          encoding="utf-8")
+    added = run_cli(copy, "add", str(transcript))
+    assert added.returncode == 0, added.stdout + added.stderr
+    sources = (copy / "site_config" / "sources.yaml").read_text(encoding="utf-8")
+    assert "\u0085" not in sources and "\u2028" not in sources and "\\u0085" in sources
+    built = run_cli(copy, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    corpus = json.loads((copy / "docs" / "data" / "corpus.json").read_text(encoding="utf-8"))
+    assert first in [s["title"] for s in corpus["sources"]]
