@@ -373,6 +373,21 @@ def check_page_sizes(project: Project, result: Build) -> None:
                              "several seeds, one source each, in site_config/sources.yaml.")
 
 
+PROGRESS_EVERY = 30  # seconds: a long stage says it is still at work
+
+
+def _wait(run: subprocess.Popen, doing: str, say: Callable[[str], None]) -> str:
+    """Wait for a process, saying every PROGRESS_EVERY seconds that it is still at work; its stderr."""
+    waited = 0
+    while True:
+        try:
+            _out, err = run.communicate(timeout=PROGRESS_EVERY)
+            return err
+        except subprocess.TimeoutExpired:
+            waited += PROGRESS_EVERY
+            say(f"{doing} ({waited:g} s) …")
+
+
 def publish(project: Project, site: Path | None = None, jobs: int = 1,
             say: Callable[[str], None] = lambda _text: None) -> Build:
     """Generate docs/, build both scripts in parallel and index them, write the root page and the
@@ -394,7 +409,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         runs = {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS}
         failures = []
         for name, run in runs.items():
-            _out, err = run.communicate()
+            err = _wait(run, f"MkDocs is still building {CONFIGS[name]}", say)
             problems = mkdocs_problems(err, project.root)
             if run.returncode and not problems:  # no WARNING or ERROR line: its last words
                 problems = [line.strip() for line in err.splitlines() if line.strip()][-10:]

@@ -584,3 +584,15 @@ def test_add_writes_a_first_line_with_control_characters_into_configuration_that
     assert built.returncode == 0, built.stdout + built.stderr
     corpus = json.loads((copy / "docs" / "data" / "corpus.json").read_text(encoding="utf-8"))
     assert first in [s["title"] for s in corpus["sources"]]
+
+
+def test_publishing_says_what_it_is_doing_and_that_it_is_still_at_work_during_a_long_stage(copy, monkeypatch):
+    from generator import publish as publishing
+    from generator.pipeline import Project
+
+    monkeypatch.setattr(publishing, "PROGRESS_EVERY", 0.2)  # MkDocs takes about a second here
+    said = []
+    publishing.publish(Project(copy), copy / "site", say=said.append)
+    assert said[0] == "Generating docs/ …" and any(s.startswith("Building both scripts with MkDocs") for s in said)
+    assert any(re.fullmatch(r"MkDocs is still building mkdocs(\.zh-hant)?\.yml \([\d.]+ s\) …", s) for s in said), said
+    assert said[-1] == "Replacing site/ …", said
