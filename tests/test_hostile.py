@@ -14,7 +14,6 @@ address anywhere, no page showing its header as text.
 
 from __future__ import annotations
 
-import errno
 import html
 import json
 import os
