@@ -16,6 +16,7 @@ from pathlib import Path
 from . import pipeline
 from .model import YanluError
 from .parallel import default_jobs
+from .read import seed_files
 
 HELP = {
     "build": "Generate everything MkDocs needs in docs/: the corpus export and the pages.",
@@ -99,7 +100,7 @@ def seed_size_warnings(project: pipeline.Project) -> list[str]:
     """Seeds far larger than a transcript: said at the start, before a long build; refused when
     no transcript could be that long (the build would take gigabytes and MkDocs half an hour)."""
     warnings = []
-    for path in sorted(project.seeds.glob("*.txt")) if project.seeds.is_dir() else ():
+    for path in seed_files(project.seeds)[0]:
         size = path.stat().st_size
         if size > SEED_REFUSE_BYTES:
             raise YanluError(f"seeds/{path.name}", f"is {size / 1e6:.1f} MB; no transcript is that long (the limit is "
