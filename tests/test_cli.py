@@ -275,3 +275,12 @@ def test_unconfigured_seed_with_name_labels_builds_and_warns_what_to_add_to_site
     assert names[new[0]["speaker"]] == "主持人甲" and names[new[1]["speaker"]] == "嘉宾乙"
     report = json.loads((built_copy / "docs" / "data" / "cleaning-report.json").read_bytes())
     assert any("005_new.txt" in w for w in report["warnings"])
+
+
+def test_a_huge_seed_of_any_format_is_warned_about(tmp_path):
+    from generator.__main__ import seed_size_warnings
+    from generator.pipeline import Project
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "talk.vtt").write_bytes(b"WEBVTT\n\n" + b"x" * 5_100_000)
+    [warning] = seed_size_warnings(Project(tmp_path))
+    assert "seeds/talk.vtt is 5.1 MB" in warning
