@@ -66,6 +66,10 @@ COMMON_WORDS = frozenset({
     "caution", "tip", "tips", "fact", "facts", "why", "what", "how", "when", "where", "who", "lesson", "lessons",
     "point", "points", "topic", "theme", "item", "example", "question", "questions", "rule", "rules", "goal", "goals",
     "problem", "solution", "result", "results", "price", "cost", "status", "location", "venue", "date", "time",
+    # words that open a sentence with a colon: 'Well:', 'Look: …', 'Thanks:'
+    "well", "so", "yes", "no", "okay", "ok", "now", "but", "and", "also", "first", "second", "third", "finally",
+    "look", "listen", "again", "today", "here", "there", "thanks", "thank", "please", "sure", "right", "actually",
+    "basically", "remember", "imagine", "ps", "p.s",
 })
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "hon", "rep", "sen",
                         "senator", "chairman", "chairwoman", "chair", "president", "justice", "judge", "mayor",

@@ -44,8 +44,9 @@ from .model import (Block, CleanLine, CleanText, Cue, Format, Hint, Layout, Pars
 # A label: a name (Han, Latin letters, digits, spaces, dots, hyphens), an optional note in
 # brackets, a colon. Han names are short; Latin names such as 'Alexandria Ocasio-Cortez' are not.
 LABEL = re.compile(
-    r"^(?P<label>[\u3400-\u9fffA-Za-z][\u3400-\u9fffA-Za-z0-9·•.'’&\- ]{0,39}?)\s*"
-    r"(?:[（(](?P<note>[^（）()]{1,60})[）)])?\s*[:：]\s*(?P<rest>.*)$"
+    # 36氪 and 《财经》 are interviewers too: a label may start with a few digits before Han, or with 《.
+    r"^(?P<label>(?:[\u3400-\u9fffA-Za-z《]|\d{1,3}(?=[\u3400-\u9fff]))[\u3400-\u9fffA-Za-z0-9·•.'’&\-《》 ]{0,39}?)\s*"
+    r"(?:[（(](?P<note>[^（）()]{1,60})[）)]|,\s*(?P<comma_note>[^,:：]{2,60}?))?\s*[:：]\s*(?P<rest>.*)$"
     r"|^【(?P<label_b>[^【】]{1,15})】\s*[:：]?\s*(?P<rest_b>.*)$"  # 【名字】text
     r"|^\[(?P<label_c>[^\[\]]{1,40})\]\s*[:：]\s*(?P<rest_c>.*)$"  # [Jane Doe]: text (a colon: [Applause] is no label)
 )
@@ -105,7 +106,10 @@ def _label_match(text: str) -> _Label | None:
         return None
     if has_han and _SAYING.search(label) and not is_role(label):
         return None
-    return _Label(label, strip_blank(match.group("note") or ""), strip_blank(rest))
+    comma_note = match.group("comma_note")
+    if comma_note and not (len(label.split()) >= 2 and looks_like_name(label)):
+        return None  # 'Well, here is the thing:' — a comma note only after a full name (Jensen Huang, NVIDIA:)
+    return _Label(label, strip_blank(match.group("note") or comma_note or ""), strip_blank(rest))
 
 
 def _custom_label(text: str, patterns: tuple[str, ...]) -> _Label | None:
@@ -190,7 +194,12 @@ def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[
         return None
     if not name_like:
         has_han = bool(re.search(r"[\u3400-\u9fff]", match.label))
-        return "turn" if recurring and has_han and (not cl.heading or not match.rest) else None
+        if recurring and has_han and (not cl.heading or not match.rest):
+            return "turn"
+        # 《财经》：最后一个问题？ once among labelled turns: someone speaks, but who cannot be told
+        if reading.labelled and not recurring and _entity_like(match.label) and re.search(r"[。！？!?…]$", match.rest):
+            return "unknown"
+        return None
     if recurring:
         return "turn"
     if _evidence(cl, match):
@@ -200,6 +209,25 @@ def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[
     if reading.labelled:
         return "turn" if open_roster else "unknown"
     return "unknown"  # a name with a colon, once, in prose: whose words these are cannot be told
+
+
+# Characters of a phrase, not of a name: 我的观点是 / 第一 / 比如 before a colon are the speaker's own words.
+_PHRASE = re.compile(r"[我你您他她它们這这那是的了就在有和与與及也都說说讲講看想如第首其最比例即总總而但所因]|^[一二三四五六七八九十]")
+
+
+def _entity_like(label: str) -> bool:
+    """A short label that could name a person or an outlet (36氪, 《财经》, 晚点LatePost), not a phrase."""
+    return len(label) <= 10 and not _PHRASE.search(label) and role_key(label) not in NOT_SPEAKERS
+
+
+def _with_title(match: _Label | None, reading: _Reading) -> _Label | None:
+    """张鹏 智谱AI CEO： where 张鹏： recurs: the same speaker, the rest a note (their title)."""
+    if match is None or reading.counts[match.label] > 1 or match.note:
+        return match
+    for short in reading.counts:
+        if reading.counts[short] > 1 and match.label.startswith(short) and match.label[len(short):len(short) + 1] in " ·，,":
+            return _Label(short, strip_blank(match.label[len(short):].strip(" ·，,")), match.rest)
+    return match
 
 
 def _read_source(clean: CleanText, source: Entry, is_known) -> _Reading:
@@ -228,7 +256,7 @@ def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], 
         text = cl.text
         item = _Line(cl, "text", highlight=cl.number in highlighted)
         cue = QUESTION_CUE.match(text) if not cl.cue else None
-        match = _line_label(cl, source)
+        match = _with_title(_line_label(cl, source), reading)
         custom = bool(source.labels) and _custom_label(text, source.labels) is not None
         verdict = _accept(cl, match, reading, is_known, open_roster, custom) if match else None
         if any(re.search(p, text) or re.search(p, cl.raw.strip()) for p in declared):
@@ -240,9 +268,9 @@ def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], 
             item.kind = "turn" if item.rest else "header"
         elif verdict == "unknown":
             item.kind = "unknown"
-            warnings.append(f"{where}, line {cl.number}: '{match.label}' reads as a speaker label used once, but it "
-                            "names no participant: the paragraph has no speaker. If it is a speaker, add them to "
-                            "the event in site_config/ (or run `python -m generator add`).")
+            warnings.append(f"{where}, line {cl.number}: '{match.label}' looks like a speaker label used once, but "
+                            "whose words these are cannot be told: the paragraph has no speaker. If it is a speaker, "
+                            "add them to the event in site_config/ (or run `python -m generator add`).")
         elif cl.heading:
             item.kind = "heading"
         out.append(item)

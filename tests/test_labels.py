@@ -62,3 +62,21 @@ def test_rev_style_headers_with_a_stamp_before_the_colon():
                              "Speaker 1 (01:03:00):\nSo tell me more.")
     assert [(b.label, b.start, b.text) for b in parsed.blocks] == [
         ("Speaker 1", 5.0, "Welcome to the show."), ("Jane Doe", 3723.0, "Thanks."), ("Speaker 1", 3780.0, "So tell me more.")]
+
+
+def test_outlets_as_interviewers_and_a_label_once_that_cannot_be_told():
+    parsed = _parse_unlisted("标题\n\n36氪：你们什么时候开始？\n\n王小川：去年。\n\n36氪：为什么？\n\n王小川：因为时机到了。\n\n"
+                             "我的观点是：要做好产品。\n\n《财经》：最后一个问题？")
+    assert [(b.label, b.kind_hint.value) for b in parsed.blocks] == [
+        ("36氪", "turn"), ("王小川", "turn"), ("36氪", "turn"), ("王小川", "turn"),
+        ("王小川", "turn"),  # a phrase with a colon inside an answer is the answer
+        (None, "unknown")]  # never the previous speaker's
+    assert any("line 13: '《财经》' looks like a speaker label used once" in w for w in parsed.warnings)
+
+
+def test_a_full_name_with_a_comma_note_and_a_name_with_its_title_once():
+    parsed = _parse_unlisted("标题\n\nJensen Huang, NVIDIA: We build GPUs.\n\nWell, here is the thing: it works.\n\n"
+                             "张鹏 智谱AI CEO：我先说。\n\n张鹏：第二点。\n\n张鹏：第三点。\n\nJensen Huang: Thanks.")
+    assert [(b.label, b.note) for b in parsed.blocks] == [
+        ("Jensen Huang", "NVIDIA"), ("Jensen Huang", "NVIDIA"), ("张鹏", "智谱AI CEO"), ("张鹏", ""), ("张鹏", ""),
+        ("Jensen Huang", "")]
