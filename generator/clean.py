@@ -10,6 +10,7 @@ restored in ``text``; ``raw`` keeps the line as it was.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -340,6 +341,13 @@ def _stamps_are_common(texts: list[str]) -> bool:
 STRUCTURAL = {Role.STRUCTURE: "structure", Role.METADATA: "metadata", Role.EMBED: "embed"}
 
 
+def _taken_out(line: str, text: str) -> str:
+    """What of ``line`` is not in ``text`` (``**``, ``](https://…)``, ``<v Name>``), pieces joined by ' … '."""
+    matcher = difflib.SequenceMatcher(None, line, text, autojunk=False)
+    pieces = [line[i1:i2] for op, i1, i2, _, _ in matcher.get_opcodes() if op in ("delete", "replace")]
+    return " … ".join(p for p in (strip_blank(p) for p in pieces) if p) or line
+
+
 def _format_lines(raw: RawText, source: Entry, removals: list[Removal]) -> list[tuple[int, str, LineMark]]:
     """The seed's lines that hold words, as the format gives them (markup taken out), each
     with its mark; structure, front matter and embeds go to the record, with the rule."""
@@ -355,9 +363,11 @@ def _format_lines(raw: RawText, source: Entry, removals: list[Removal]) -> list[
             continue
         text = line if mark.text is None else mark.text
         if mark.text is not None and strip_blank(mark.text) != strip_blank(line):
-            kept = "nothing" if is_blank(text) else "the words"
-            removals.append(Removal(seed, number, "markup", line, f"{raw.format.value} markup taken out; {kept} kept",
-                                    whole_line=is_blank(text)))
+            if is_blank(text):
+                removals.append(Removal(seed, number, "markup", line, f"{raw.format.value} markup only"))
+            else:
+                removals.append(Removal(seed, number, "markup", _taken_out(line, text),
+                                        f"{raw.format.value} markup taken out; the words kept", whole_line=False))
         if not is_blank(text):
             out.append((number, text, mark))
     return out

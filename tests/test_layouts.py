@@ -345,3 +345,10 @@ def test_a_transcript_in_another_language_is_shown_as_written_in_both_scripts_wi
 
 def test_an_unconfigured_english_transcript_is_read_as_english(layouts):
     assert next(s for s in layouts.corpus.sources if s.seed == "english-panel.txt").to_json()["script"] == "en"
+
+
+def test_the_report_records_exactly_which_markup_was_taken_out(layouts):
+    markup = {r.line: r.text for r in layouts.corpus.removals if r.seed == "front-matter.md" and r.rule == "markup"}
+    assert markup[20] == "** … ** … * … *"  # **李大海：** … *流畅*
+    voices = {r.line: r.text for r in layouts.corpus.removals if r.seed == "panel.vtt" and r.rule == "markup"}
+    assert voices[8] == "<v 王小川>"
