@@ -155,6 +155,7 @@ class _Reading:
     """What the whole source says about its labels, before any line is decided."""
 
     counts: Counter  # label → lines it starts
+    bare_names: set  # names that stand alone on a line, without a colon, more than once (Lex Fridman ⏎ text)
     labelled: bool  # the source is written in labelled turns
     blank_lines: bool  # paragraphs are separated by blank lines
     markdown_headings: bool
@@ -181,7 +182,7 @@ def _line_label(cl: CleanLine, source: Entry) -> _Label | None:
 def _accept(cl: CleanLine, match: _Label, reading: _Reading, is_known: Callable[[str], bool],
             open_roster: bool, declared: bool) -> str | None:
     """turn: the label names who speaks; unknown: it reads as a name the roster lacks; None: text."""
-    if declared or cl.voice or is_known(match.label):
+    if declared or cl.voice or is_known(match.label) or match.label in reading.bare_names:
         return "turn"
     bare_bold = not match.rest and not re.search("[:：】]", cl.text)
     if bare_bold and reading.counts[match.label] < 2:
@@ -240,8 +241,12 @@ def _read_source(clean: CleanText, source: Entry, is_known) -> _Reading:
             named += bool(cl.voice or is_known(match.label) or looks_like_name(match.label))
     recurring = sum(n for label, n in counts.items() if n >= 2 and re.search(r"[\u3400-\u9fff]", label))
     lines = clean.lines
+    bare = Counter(cl.text for cl in lines if len(cl.text) <= 40 and not re.search(r"[:：。！？!?,，]", cl.text))
+    bare_names = {text for text, n in bare.items() if n >= 2 and looks_like_name(text)}
+    named += sum(bare[name] for name in bare_names)
     blank_lines = sum(cl.blank_before for cl in lines[1:]) >= (len(lines) - 1) / 2 if len(lines) > 1 else True
-    return _Reading(counts, max(named, recurring) >= LABELLED_FROM, blank_lines, any(cl.heading for cl in lines))
+    return _Reading(counts, bare_names, max(named, recurring) >= LABELLED_FROM, blank_lines,
+                    any(cl.heading for cl in lines))
 
 
 def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], open_roster: bool,
@@ -257,6 +262,8 @@ def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], 
         item = _Line(cl, "text", highlight=cl.number in highlighted)
         cue = QUESTION_CUE.match(text) if not cl.cue else None
         match = _with_title(_line_label(cl, source), reading)
+        if match is None and text in reading.bare_names:
+            match = _Label(text, "", "")  # a name alone on its line, again and again: the header of a turn
         custom = bool(source.labels) and _custom_label(text, source.labels) is not None
         verdict = _accept(cl, match, reading, is_known, open_roster, custom) if match else None
         if any(re.search(p, text) or re.search(p, cl.raw.strip()) for p in declared):

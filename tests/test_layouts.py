@@ -109,6 +109,8 @@ UNLISTED = {
     # '>>' and dialogue dashes change the voice without naming it: nobody's name, not the last speaker's
     "captions.srt": [(3, None), (7, None), (11, None), (12, None)],
     "rolling.vtt": [(4, "Sam Altman")],
+    # a name alone on its line, again and again, above stamped text (podcast transcripts)
+    "name-lines.txt": [(3, "Lex Fridman"), (6, "Sam Altman"), (9, "Lex Fridman"), (12, "Sam Altman"), (14, "Sam Altman")],
 }
 
 
