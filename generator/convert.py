@@ -19,6 +19,7 @@ from functools import cached_property
 
 import opencc
 
+from .cache import Memo
 from .config import SiteConfig
 from .model import Corpus, Paragraph, Script
 
@@ -36,6 +37,7 @@ SHARED = frozenset("台着象余了干厘制")
 
 # Conversions of texts this long are remembered, the last few of them; shorter
 # ones, and each line OpenCC converted, up to this many (a few sources' worth).
+# One policy for all (cache.Memo): the oldest is forgotten first.
 _MEMO_FROM, _MEMO_SIZE = 2000, 4
 _LINES_REMEMBERED = _SHORT_REMEMBERED = 20_000
 
@@ -56,9 +58,9 @@ class Converter:
 
     def __init__(self, protect: list[tuple[str, str]] = ()):
         self.protect = list(protect)
-        self._memo: dict[tuple[Script, str], str] = {}  # (target, text) → converted, for long texts
-        self._lines: dict[tuple[Script, str], str] = {}  # (target, line) → converted by OpenCC alone
-        self._short: dict[tuple[Script, str], str] = {}  # (target, short text) → converted
+        self._memo = Memo(_MEMO_SIZE)  # (target, text) → converted, for long texts
+        self._lines = Memo(_LINES_REMEMBERED)  # (target, line) → converted by OpenCC alone
+        self._short = Memo(_SHORT_REMEMBERED)  # (target, short text) → converted
         self._by_character: dict[tuple, tuple[set[str], set[str]]] = {}  # see ``_characters_that``
 
     @property
@@ -93,25 +95,31 @@ class Converter:
         phrases never span a newline, so a line converts alike alone or joined.
         """
         memo = self._lines
-        missing = [line for line in dict.fromkeys(lines) if (target, line) not in memo]
-        if len(memo) + len(missing) > _LINES_REMEMBERED:
-            memo.clear()
-            missing = list(dict.fromkeys(lines))
+        found: dict[str, str] = {}
+        missing = []
+        for line in dict.fromkeys(lines):
+            kept = memo.get((target, line))
+            if kept is None:
+                missing.append(line)
+            else:
+                found[line] = kept
         if missing:
             converted = self._opencc[target].convert("\n".join(missing)).split("\n")
-            memo.update(zip(((target, line) for line in missing), converted))
-        return [memo[target, line] for line in lines]
+            for line, after in zip(missing, converted):
+                found[line] = after
+                memo.put((target, line), after)
+        return [found[line] for line in lines]
 
     def to(self, target: Script, text: str) -> str:
         """Convert ``text`` into ``target`` script, keeping protected terms intact."""
         # Names, titles and places come again and again; a whole source's text a few times.
-        memo, size = (self._short, _SHORT_REMEMBERED) if len(text) < _MEMO_FROM else (self._memo, _MEMO_SIZE)
+        memo = self._short if len(text) < _MEMO_FROM else self._memo
         key = (target, text)
-        if key not in memo:
-            if len(memo) >= size:
-                del memo[next(iter(memo))]  # the oldest
-            memo[key] = self._protected(target, text)
-        return memo[key]
+        converted = memo.get(key)
+        if converted is None:
+            converted = self._protected(target, text)
+            memo.put(key, converted)
+        return converted
 
     def _protected(self, target: Script, text: str) -> str:
         """Lines without a protected term by OpenCC alone (``_plain_lines``), the others around their terms."""
@@ -227,14 +235,10 @@ class Converter:
 
 
 def converter_for(config: SiteConfig) -> Converter:
-    """The converter for a configuration's protected terms: one per process while they stay
-    the same, so what it remembers serves every stage and every rebuild under ``mkdocs serve``."""
-    return _converter(tuple((p.hans, p.hant) for p in config.protect))
-
-
-@functools.lru_cache(maxsize=2)
-def _converter(protect: tuple[tuple[str, str], ...]) -> Converter:
-    return Converter(list(protect))
+    """A converter for a configuration's protected terms. A build makes one and passes it on
+    (pipeline.Build.converter); under ``mkdocs serve`` the hook's session keeps it between
+    rebuilds (cache.Session.converter), so what it remembers serves them all."""
+    return Converter([(p.hans, p.hant) for p in config.protect])
 
 
 def convert_paragraphs(paragraphs: list[Paragraph], script: Script | None, converter: Converter) -> list[Paragraph]:

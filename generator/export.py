@@ -3,53 +3,20 @@
 Output is sorted and never dated from the clock, so the same inputs give the
 same bytes; a file is written only when its bytes change (``mkdocs serve``
 watches ``docs/`` and would otherwise rebuild forever), and written to a
-temporary file first, so a failed run leaves the previous output intact.
+temporary file first (``cache.write_if_changed``), so a failed or killed run
+leaves the previous output intact.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
+from .cache import write_if_changed  # noqa: F401 - atomic, write-if-changed: the one writer (cache.py)
 from .model import Corpus
 
 SCHEMA_VERSION = 1
-
-
-def write_if_changed(path: Path, content: str | bytes | list[bytes]) -> bool:
-    """Atomically write ``content`` unless the file already holds it. True if written.
-
-    ``content`` may come in pieces (a large corpus.json): they are compared and
-    written one by one, never joined into one copy of the whole file.
-    """
-    pieces = [content.encode("utf-8")] if isinstance(content, str) else [content] if isinstance(content, bytes) else content
-    if _holds(path, pieces):
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.writelines(pieces)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return True
-
-
-def _holds(path: Path, pieces: list[bytes]) -> bool:
-    """Whether the file at ``path`` consists of exactly these bytes."""
-    try:
-        if path.stat().st_size != sum(len(piece) for piece in pieces):
-            return False
-        with path.open("rb") as handle:
-            return all(handle.read(len(piece)) == piece for piece in pieces)
-    except FileNotFoundError:
-        return False
 
 
 def dumps(data) -> str:
@@ -146,7 +113,10 @@ def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes, 
         # Compact: at thousands of transcripts this file is tens of megabytes.
         data_dir / "corpus.json": corpus_json_pieces(corpus, parts),
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
-        # The published ids alone, so the next build can tell cheaply whether any vanished.
+        # The current paragraph ids alone, by source (what was published is site_config/published-ids.txt).
         data_dir / "ids.json": ids_json_pieces(corpus, parts),
     }
-    return [path for path, content in outputs.items() if write_if_changed(path, content)]
+    written = [path for path, content in outputs.items() if write_if_changed(path, content)]
+    # Written by earlier versions: it held the full text of removed paragraphs, and docs/data/ is published.
+    (data_dir / "vanished-paragraphs.json").unlink(missing_ok=True)
+    return written

@@ -1,7 +1,13 @@
 """MkDocs hook: run the generator before each build, watch its inputs.
 
-Kept thin on purpose: all the work is ``pipeline.build()``. MkDocs does not
-reload hook modules, so after editing generator code restart ``mkdocs serve``.
+Kept thin on purpose: all the work is ``pipeline.build()``. The hook holds one
+build session (``cache.Session``) for the life of the process, so under
+``mkdocs serve`` a save redoes the edited transcript only; what the session
+keeps sits under the same keys as the disk cache, so a rebuild here writes
+what a fresh build writes (tests/test_hook.py). ``mkdocs serve`` runs threads,
+so the generator never forks there (``parallel.in_parallel`` runs in-process
+when other threads exist). MkDocs does not reload hook modules, so after
+editing generator code restart ``mkdocs serve``.
 """
 
 from __future__ import annotations
@@ -17,21 +23,24 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from generator import pipeline
-from generator.parallel import default_jobs
+from generator.cache import Session
 from generator.model import YanluError
+from generator.parallel import default_jobs
 
 
-# Under `mkdocs serve` this module lives as long as the server: results of the
-# sources an edit did not touch stay here, so a rebuild redoes the edited one only.
-_CACHES: dict[Path, pipeline.SourceCache] = {}
+class _Hook:
+    """The one session of this process (and the project it builds)."""
+
+    session: Session | None = None
+    root: Path | None = None
 
 
 def rebuild(project: pipeline.Project, **options) -> pipeline.Build:
-    """What the hook runs before each build: the generator, with this process's memory of
-    unchanged sources, on every core (a large archive renders its two scripts side by side)."""
-    first = project.root not in _CACHES
-    cache = _CACHES.setdefault(project.root, pipeline.SourceCache(project.root / ".yanlu-cache", in_memory=True))
-    result = pipeline.build(project, jobs=default_jobs(), cache=cache, **options)
+    """What the hook runs before each build: the generator, with this process's session."""
+    first = _Hook.root != project.root
+    if first:
+        _Hook.session, _Hook.root = Session(project.cache, in_memory=True), project.root
+    result = pipeline.build(project, jobs=default_jobs(), cache=_Hook.session, **options)
     if first:
         # What the first build keeps in memory (every source's result) lives as long as the
         # server: the cycle collector need never walk it again (at 2,000 transcripts each
@@ -50,7 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         return config
     try:
         rebuild(_project(config))
-    except YanluError as exc:
+    except YanluError as exc:  # the editor's mistake, with file and line: no traceback
         raise PluginError(f"Yanlu could not build the pages:\n{exc.message}") from None
     return config
 

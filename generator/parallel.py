@@ -11,6 +11,7 @@ import functools
 import gc
 import multiprocessing
 import os
+import threading
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -59,10 +60,12 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
 
     Forked children share the parent's memory as it is (the corpus, the
     converters), so nothing but the results is copied. An exception in a
-    child is raised again here. Where fork is unavailable it runs in-process.
+    child is raised again here. Where fork is unavailable, or this process runs
+    other threads (``mkdocs serve``: forking a threaded process can copy a lock
+    another thread holds, and the child then hangs), it runs in-process.
     """
     jobs = min(jobs, len(items))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         if meanwhile:
             meanwhile()
         return [work(item) for item in items]

@@ -1,18 +1,23 @@
-"""The only place the stages run in order: read → clean → parse → link → convert → export."""
+"""The only place the stages run in order: read → clean → parse → link → convert → render → export.
+
+``build()`` is the table of contents; every cache the stages use is in
+``generator/cache.py`` (its docstring is the rulebook), and the bookkeeping of
+published ids and aliases in ``generator/ids.py``.
+"""
 
 from __future__ import annotations
 
-import difflib
-import functools
 import hashlib
-import json
 import os
 import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from . import cache as caches
 from . import export as export_stage
+from . import ids
+from .cache import Session, fingerprint, write_if_changed
 from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
 from .convert import Converter, convert_paragraphs, converter_for
@@ -23,8 +28,9 @@ from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .discover import configure_unlisted
 from .read import read_seed, seed_files
-from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, Renderer, pages_due, read_manifest, write_planned
-from .export import write_if_changed
+from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer
+
+SourceCache = Session  # the name tests and tools used before cache.py held every cache
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,10 @@ class Project:
     def data(self) -> Path:
         return self.docs / "data"
 
+    @property
+    def cache(self) -> Path:
+        return self.root / ".yanlu-cache"
+
 
 @dataclass(frozen=True)
 class Build:
@@ -61,6 +71,7 @@ class Build:
     json_parts: dict[str, tuple[bytes, bytes, bytes]] | None = None  # source id → its part of corpus.json and ids.json
     chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # each script's characters the other writes otherwise
     replaced: dict[str, bytes] = field(default_factory=dict)  # source id → its corpus.json part before this build
+    converter: Converter | None = None  # the one converter this build used (its memos serve the pages too)
 
     @property
     def cleaned(self) -> tuple[CleanText, ...]:
@@ -144,84 +155,43 @@ class SourceResult:
         return self._stages()[1]
 
 
-@functools.lru_cache(maxsize=1)
-def _code_version() -> str:
-    """A hash of the stage modules: a cached source is stale when the code that made it changed."""
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha1()
-    for name in ("model", "read", "clean", "labels", "parse", "link", "discover", "convert", "config", "export", "pipeline"):
-        digest.update((here / f"{name}.py").read_bytes())
-    return digest.hexdigest()
+# ------------------------------------------------------------------ keys (see cache.py's table)
 
 
 def _shared_inputs(config: SiteConfig) -> str:
-    """What every source's result depends on: the code, the topics and the glossary."""
-    inputs = (_code_version(), [t.values for t in config.topics], [t.values for t in config.protect])
-    return hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
+    """What every source's result depends on: the environment (code, OpenCC, Python), the topics, the glossary."""
+    return fingerprint(caches.environment(), config.topics, config.protect)
 
 
-def _source_key(raw: RawText, source: Entry, config: SiteConfig, shared: str) -> str:
+def _source_key(raw: RawText, source: Entry, config: SiteConfig, shared: str, session: Session) -> str:
     """Everything one source's result depends on: its text, its settings, its event and
-    speakers, and ``shared`` (``_shared_inputs``: topics, glossary, code)."""
-    return hashlib.sha1(f"{shared}\n{raw.digest}\n{_settings_digest(source, config)}".encode()).hexdigest()
+    speakers, and ``shared`` (``_shared_inputs``: topics, glossary, environment)."""
+    return hashlib.sha256(f"{shared}\n{raw.digest}\n{_settings_digest(source, config, session)}".encode()).hexdigest()
 
 
-def _settings_digest(source: Entry, config: SiteConfig) -> str:
+def _settings_digest(source: Entry, config: SiteConfig, session: Session) -> str:
     """A digest of a source's settings, its event's and its speakers'. A long-lived process
     sees the same entries again while site_config/ is unchanged: their digest is kept."""
     event = config.event(source.event)
     entries = (source, event, *(config.speaker(p.speaker) for p in event.participants))
-    kept = _SETTINGS.get(source.id)
+    kept = session.settings.get(source.id)
     if kept is not None and len(kept[0]) == len(entries) and all(a is b for a, b in zip(kept[0], entries)):
         return kept[1]
-    inputs = (source.values, {k: v for k, v in event.values.items() if k != "sources"},
-              [speaker.values for speaker in entries[2:]])
-    digest = hashlib.sha1(repr(inputs).encode("utf-8")).hexdigest()
-    _SETTINGS[source.id] = (entries, digest)  # the entries themselves: an identity check never meets a stranger
+    digest = fingerprint(source, {k: v for k, v in event.values.items() if k != "sources"}, entries[2:],
+                         source.id in config.unlisted)
+    session.settings[source.id] = (entries, digest)  # the entries themselves: an identity check never meets a stranger
     return digest
 
 
-_SETTINGS: dict[str, tuple[tuple[Entry, ...], str]] = {}
+def _export_key(result: Build) -> str:
+    """Everything docs/data/ is made of: the sources' fingerprints, the entities, the warnings, the environment."""
+    corpus = result.corpus
+    return fingerprint(sorted(result.source_keys.items()), corpus.events, corpus.sources, corpus.speakers,
+                       corpus.topics, corpus.aliases, corpus.warnings, export_stage.SCHEMA_VERSION,
+                       caches.environment())
 
 
-class SourceCache:
-    """Results of unchanged sources from earlier runs, in .yanlu-cache/ (safe to delete).
-
-    ``writable`` False reads what is there and adds nothing (``check`` writes nothing).
-    ``in_memory`` also keeps every result in this object, for a process that builds
-    again and again (the MkDocs hook under ``mkdocs serve``): then an edit costs the
-    edited source alone, not reading every other source's file again.
-    """
-
-    def __init__(self, folder: Path | None, writable: bool = True, in_memory: bool = False):
-        self.folder = folder
-        self.writable = writable
-        self.memory: dict[str, SourceResult] | None = {} if in_memory else None
-        self.seeds: dict | None = {} if in_memory else None  # for read_all
-
-    def _path(self, source_id: str) -> Path:
-        return self.folder / f"{source_id}.pickle"
-
-    def latest(self, source_id: str) -> SourceResult | None:
-        """The last result kept for a source, whatever its inputs were."""
-        remembered = self.memory.get(source_id) if self.memory is not None else None
-        if remembered is not None or self.folder is None or not self._path(source_id).exists():
-            return remembered
-        try:
-            result = pickle.loads(self._path(source_id).read_bytes())
-        except Exception:  # an unreadable cache entry is simply rebuilt
-            return None
-        return result if isinstance(result, SourceResult) else None
-
-    def put(self, source_id: str, result: SourceResult | bytes) -> None:
-        """Keep a result (or the result already pickled)."""
-        if self.folder is not None and self.writable:
-            data = result if isinstance(result, bytes) else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            write_if_changed(self._path(source_id), data)
-
-    def remember(self, source_id: str, result: SourceResult) -> None:
-        if self.memory is not None:
-            self.memory[source_id] = result
+# ------------------------------------------------------------------ stages
 
 
 def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: Converter, index: SpeakerIndex,
@@ -232,8 +202,6 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     parsed = parse(cleaned, source, index.is_known, index.names_in, open_roster=source.id in config.unlisted)
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)
-    for paragraph in paragraphs:  # made here, in a worker, and kept: the pages' keys need it (render.CorpusIndex)
-        paragraph.shown_key
     removals = tuple(sorted(cleaned.removals + parsed.decisions, key=lambda r: (r.line, not r.whole_line)))
     return SourceResult(key, replace(parsed, sections=(), blocks=()), removals, cleaned.flags,
                         tuple(sections), tuple(paragraphs),
@@ -244,50 +212,48 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
                         stages=(cleaned, parsed))
 
 
-def load_project_config(project: Project, writable: bool = True) -> SiteConfig:
+def load_project_config(project: Project, writable: bool = True, session: Session | None = None) -> SiteConfig:
     """site_config/, validated; when its files and the seeds' names are as they were last time,
     the validated configuration kept in .yanlu-cache/ (reading thousands of entries takes seconds)."""
-    digest = hashlib.sha1(f"{_code_version()}\n{project.root}".encode())
+    session = session or Session(project.cache, writable=writable)
+    digest = hashlib.sha256(f"{caches.environment()}\n{project.root}".encode())
     for name in sorted(FILES.values()):
         path = project.site_config / name
         digest.update(f"\n{name}\n".encode() + (path.read_bytes() if path.exists() else b"(missing)"))
     if project.seeds.is_dir():
         digest.update("\n".join(sorted(os.listdir(project.seeds))).encode())
     key = digest.hexdigest()
-    if key in _CONFIGS:  # a long-lived process (mkdocs serve) building again
-        return _CONFIGS[key]
-    kept = project.root / ".yanlu-cache" / "config.pickle"
-    try:
-        cached_key, config = pickle.loads(kept.read_bytes())
-        if cached_key != key or not isinstance(config, SiteConfig):
-            config = None
-    except Exception:  # missing or unreadable: validate afresh
-        config = None
+    if key in session.configs:  # a long-lived process (mkdocs serve) building again
+        return session.configs[key]
+    kept = project.cache / "config.pickle"
+    cached = caches.load_pickle(kept, tuple)
+    config = cached[1] if cached and len(cached) == 2 and cached[0] == key and isinstance(cached[1], SiteConfig) else None
     if config is None:
         config = load_config(project.site_config, project.seeds)
-        if writable:
-            write_if_changed(kept, pickle.dumps((key, config), protocol=pickle.HIGHEST_PROTOCOL))
-    _CONFIGS.clear()
-    _CONFIGS[key] = config
+        if writable and session.writable:
+            caches.save_pickle(kept, (key, config))
+    session.configs.clear()
+    session.configs[key] = config
     return config
 
 
-_CONFIGS: dict[str, SiteConfig] = {}  # the last configuration loaded, by load_project_config's key
+def _converter(config: SiteConfig, session: Session) -> Converter:
+    return session.converter(tuple((p.hans, p.hant) for p in config.protect), lambda protect: Converter(list(protect)))
 
 
 @fast
 def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True, jobs: int = 1,
-                 cache: SourceCache | None = None) -> Build:
+                 cache: Session | None = None) -> Build:
     """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
 
-    Sources whose inputs (text, settings, event, speakers, topics, glossary,
-    code) did not change since the last run come from .yanlu-cache/ (or from
+    Sources whose key (cache.py: text, settings, event, speakers, topics, glossary,
+    environment) did not change since the last run come from .yanlu-cache/ (or from
     ``cache``'s memory, when one long-lived process builds again and again).
     With ``jobs`` > 1, a large build parses sources in that many processes.
     """
-    config = load_project_config(project, writable=write_cache)
-    converter = converter_for(config)
-    store = cache or SourceCache(project.root / ".yanlu-cache", writable=write_cache)
+    store = cache or Session(project.cache, writable=write_cache)
+    config = load_project_config(project, writable=write_cache, session=store)
+    converter = _converter(config, store)
     raws, warnings = read_all(project, config, store.seeds)
     unconfigured = [r for r in raws if config.source_for_seed(r.seed) is None]
     config, unlisted_warnings = configure_unlisted(config, unconfigured, converter.hans)
@@ -301,15 +267,15 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     replaced: dict[str, bytes] = {}  # source id → its paragraphs as last kept, before this build redoes them
     for position, raw in enumerate(raws):
         source = config.source_for_seed(raw.seed)
-        key = _source_key(raw, source, config, shared)
-        earlier = store.latest(source.id)
+        key = _source_key(raw, source, config, shared, store)
+        earlier = store.latest(source.id, SourceResult)
         if earlier is not None and earlier.key == key:
             store.remember(source.id, earlier)
             results.append(earlier)
             continue
         results.append(None)
         todo.append((position, raw, source, key))
-        if earlier is not None and isinstance(earlier.json[0], bytes):  # (an older Yanlu kept text: not comparable)
+        if earlier is not None and isinstance(earlier.json[0], bytes):
             replaced[source.id] = earlier.json[0]
     topics = topic_patterns(config, converter) if todo else []
 
@@ -348,142 +314,43 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
         corpus,
         removals=tuple(r for res in results for r in res.removals),
         flags=tuple(f for res in results for f in res.flags),
-        warnings=tuple(warnings),
     )
+    corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus))
     return Build(config=config, corpus=corpus, results=tuple(results),
                  source_keys={r.outline.source_id: r.key for r in results},
                  json_parts={r.outline.source_id: r.json for r in results}, replaced=replaced,
                  chars={Script.HANS: frozenset().union(*(r.chars[0] for r in results)),
-                        Script.HANT: frozenset().union(*(r.chars[1] for r in results))})
-
-
-def previous_paragraphs(project: Project) -> dict[str, dict]:
-    """Paragraphs of the last export (docs/data/corpus.json), by id; empty if there is none."""
-    path = project.data / "corpus.json"
-    if not path.exists():
-        return {}
-    try:
-        return {p["id"]: p for p in json.loads(path.read_text(encoding="utf-8"))["paragraphs"]}
-    except (ValueError, KeyError):
-        return {}
-
-
-def _published_before(project: Project, result: Build) -> dict[str, dict]:
-    """The previous export's paragraphs that the corpus no longer has, by id.
-
-    Reading a large corpus.json is slow, so the ids are checked against
-    docs/data/ids.json first; the paragraphs that vanished are looked for in the
-    earlier versions of the sources this build redid, and the whole file is
-    read only when some are not there.
-    """
-    corpus = result.corpus
-    ids_path = project.data / "ids.json"
-    current = {p.id for p in corpus.paragraphs} | {old for old, _ in corpus.aliases}
-    if ids_path.exists() and (project.data / "corpus.json").exists():
-        try:
-            gone = set(json.loads(ids_path.read_text(encoding="utf-8"))) - current
-        except ValueError:
-            gone = None
-        if gone is not None:
-            found = {p["id"]: p for part in result.replaced.values() if part
-                     for p in json.loads(b"[" + part + b"]") if p["id"] in gone}
-            if set(found) == gone:
-                return found
-    return {pid: p for pid, p in previous_paragraphs(project).items() if pid not in current}
-
-
-def vanished(previous: dict[str, dict], corpus: Corpus) -> list[dict]:
-    """Paragraphs published before whose ids now lead nowhere."""
-    current = {p.id for p in corpus.paragraphs} | {old for old, _ in corpus.aliases}
-    return [p for pid, p in sorted(previous.items()) if pid not in current]
-
-
-def _pending_path(project: Project) -> Path:
-    return project.data / "vanished-paragraphs.json"
-
-
-def pending_vanished(project: Project) -> dict[str, dict]:
-    """Vanished paragraphs remembered across builds until an alias is recorded for them."""
-    path = _pending_path(project)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def _export_key(result: Build) -> str:
-    """Everything docs/data/ is made of: the sources' fingerprints and the configuration."""
-    corpus = result.corpus
-    parts = (sorted(result.source_keys.items()), corpus.entities_fingerprint, corpus.warnings,
-             export_stage.SCHEMA_VERSION, _code_version())
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+                        Script.HANT: frozenset().union(*(r.chars[1] for r in results))},
+                 converter=converter)
 
 
 @fast
-def export(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
-    """Build the corpus and write ``docs/data/``; warn about published ids that would break."""
-    return write_export(project, build_corpus(project, progress, jobs=jobs, cache=cache))
+def export(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: Session | None = None) -> Build:
+    """Build the corpus and write ``docs/data/``."""
+    session = cache or Session(project.cache)
+    return write_export(project, build_corpus(project, progress, jobs=jobs, cache=session), session)
 
 
-def write_export(project: Project, result: Build) -> Build:
-    """Write ``docs/data/`` for a built corpus; the result carries the warnings about vanished ids.
+def write_export(project: Project, result: Build, session: Session | None = None) -> Build:
+    """Write ``docs/data/`` for a built corpus, and remember the earlier text of vanished published ids.
 
-    When nothing the export is made of changed since the last run, the files
-    are left as they are (serialising a large corpus is the slow part).
+    When nothing the export is made of changed since the last run, and the files
+    are as that run wrote them (size and modification time), they are left as they
+    are (serialising a large corpus is the slow part).
     """
-    stamp = project.root / ".yanlu-cache" / "export.key"
+    session = session or Session(project.cache)
+    record = project.cache / "export.json"
+    outputs = {name: project.data / name for name in ("corpus.json", "cleaning-report.json", "ids.json")}
     key = _export_key(result)
-    outputs = [project.data / "corpus.json", project.data / "cleaning-report.json"]
-    if stamp.exists() and stamp.read_text() == key and all(p.exists() for p in outputs):
-        return _with_vanished_warning(result, list(pending_vanished(project).values()))
-    known = _published_before(project, result) | pending_vanished(project)
-    gone = vanished(known, result.corpus)
-    # Remember them, so `aliases` still finds them after later builds overwrite corpus.json.
-    write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in gone}))
-    result = _with_vanished_warning(result, gone)
-    export_stage.export(result.corpus, project.data, result.json_parts)
-    write_if_changed(stamp, key)
-    return result
-
-
-def _with_vanished_warning(result: Build, gone: list[dict]) -> Build:
-    if not gone:
+    kept = caches.load_json(record)
+    if (isinstance(kept, dict) and kept.get("key") == key
+            and all(kept.get("files", {}).get(n) == caches.stamp(p) for n, p in outputs.items())):
         return result
-    warning = (f"{len(gone)} paragraph id(s) published before no longer exist (e.g. {gone[0]['id']} in "
-               f"seeds/{gone[0]['seed']}). If their text was corrected, run `python -m generator aliases` "
-               "so old links still lead to them.")
-    return replace(result, corpus=replace(result.corpus, warnings=result.corpus.warnings + (warning,)))
-
-
-ALIAS_LIKENESS = 0.75  # a corrected paragraph is at least this alike to its old text
-
-
-@fast
-def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list[dict]]:
-    """Record in site_config/aliases.yaml where each vanished paragraph went.
-
-    A paragraph whose id disappeared is matched to the new paragraph of the same
-    source that is most alike (a corrected typo); returns (aliases added, ids
-    with no match, which were removed rather than corrected).
-    """
-    previous = previous_paragraphs(project) | pending_vanished(project)
-    if not previous:
-        raise YanluError("docs/data/corpus.json", "there is no previous build to compare with",
-                         "Run `python -m generator build` before editing seeds, then run this command after.")
-    corpus = build_corpus(project).corpus
-    added, unmatched = [], []
-    for old in vanished(previous, corpus):
-        scored = [(difflib.SequenceMatcher(None, old["text"], p.text).ratio(), p.id)
-                  for p in corpus.paragraphs if p.source == old["source"]]
-        score, target = max(scored, default=(0.0, ""))
-        if score >= ALIAS_LIKENESS:
-            added.append((old["id"], target, score))
-        else:
-            unmatched.append(old)
-    if added:
-        write_if_changed(_pending_path(project), export_stage.dumps({p["id"]: p for p in unmatched}))
-        path = project.site_config / "aliases.yaml"
-        text = path.read_text(encoding="utf-8").replace("aliases: []", "aliases:")
-        lines = "".join(f"  - {{old: {o}, new: {n}, note: 'text corrected ({s:.0%} alike)'}}\n" for o, n, s in added)
-        path.write_text(text.rstrip("\n") + "\n" + lines, encoding="utf-8")
-    return added, unmatched
+    ids.remember_vanished(project, result)
+    export_stage.export(result.corpus, project.data, result.json_parts)
+    if session.writable:
+        caches.save_json(record, {"key": key, "files": {n: caches.stamp(p) for n, p in outputs.items()}})
+    return result
 
 
 def query_chars(result: Build, script: Script, converter: Converter) -> str:
@@ -492,6 +359,7 @@ def query_chars(result: Build, script: Script, converter: Converter) -> str:
     Search runs on this script's text; a reader who types the other script gets
     the query converted in the browser with this small map (no OpenCC there).
     """
+    import json
     other = sorted(result.chars[Script.HANT if script is Script.HANS else Script.HANS] - {"\n"})
     # One character per line, so OpenCC converts each alone, not as accidental phrases.
     converted = converter.to(script, "\n".join(other)).split("\n")
@@ -499,36 +367,40 @@ def query_chars(result: Build, script: Script, converter: Converter) -> str:
     return json.dumps(pairs, ensure_ascii=False, sort_keys=True)
 
 
+def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
+    """Both scripts' pages, each with its key, and which of them are due (cache.py: pages-<script>.json)."""
+    index = CorpusIndex(result.corpus)  # made once, for both scripts' renderers (and any worker) to share
+    return {script: PagePlan(Renderer(result.corpus, script, result.converter, index=index), result.source_keys,
+                             project.docs / folder, project.cache / f"pages-{folder}.json")
+            for script, folder in SCRIPT_DIRS.items()}
+
+
+def write_script(project: Project, result: Build, plan: PagePlan) -> None:
+    """One script's due pages, its assets and its query map."""
+    plan.write()
+    out = plan.out_dir
+    for asset in sorted((TEMPLATES / "assets").iterdir()):
+        write_if_changed(out / "assets" / asset.name, asset.read_bytes())
+    chars = query_chars(result, plan.renderer.script, result.converter)
+    write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
+
+
 @fast
-def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: SourceCache | None = None) -> Build:
+def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: Session | None = None) -> Build:
     """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts.
 
     With ``jobs`` > 1 a large build parses sources, and renders the two scripts,
     side by side, and writes the export while the scripts render.
     """
-    result = build_corpus(project, progress, jobs=jobs, cache=cache)
-    converter = converter_for(result.config)
-    index = CorpusIndex(result.corpus)  # made once, for both scripts' renderers (and any worker) to share
-    plans = {}
-    for script, folder in SCRIPT_DIRS.items():
-        manifest = project.root / ".yanlu-cache" / f"pages-{folder}.json"
-        plan = Renderer(result.corpus, script, converter, index=index).plan(result.source_keys)
-        known = read_manifest(manifest)
-        plans[script] = (plan, manifest, known, pages_due(plan, project.docs / folder, known))
+    session = cache or Session(project.cache)
+    caches.sweep_temporaries(project.docs, project.cache)  # what a killed build left half-written
+    result = build_corpus(project, progress, jobs=jobs, cache=session)
+    plans = plan_pages(project, result)
+    due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages
+    in_parallel(lambda script: write_script(project, result, plans[script]), list(plans),
+                jobs if due >= PARALLEL_FROM else 1, meanwhile=lambda: write_export(project, result, session))
+    progress("render", len(plans), len(plans))
+    return result
 
-    def render(script: Script) -> None:
-        out = project.docs / SCRIPT_DIRS[script]
-        plan, manifest, known, due = plans[script]
-        write_planned(plan, out, manifest, known, due)
-        for asset in sorted((TEMPLATES / "assets").iterdir()):
-            write_if_changed(out / "assets" / asset.name, asset.read_bytes())
-        chars = query_chars(result, script, converter)
-        write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
 
-    # Forking a process that holds a large corpus costs more than rendering the few pages an edit changes.
-    due = sum(len(pages) for *_, pages in plans.values())
-    exported: list[Build] = []
-    in_parallel(render, list(SCRIPT_DIRS), jobs if due >= PARALLEL_FROM else 1,
-                meanwhile=lambda: exported.append(write_export(project, result)))
-    progress("render", len(SCRIPT_DIRS), len(SCRIPT_DIRS))
-    return exported[0]
+update_aliases = ids.update_aliases  # `python -m generator aliases`

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from xml.sax.saxutils import escape
 
+from . import ids
 from .model import YanluError, YanluErrors
 from .pipeline import Build, Project, build
 from .render import page_url
@@ -435,4 +436,5 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
                 run.kill()
                 run.wait()
         shutil.rmtree(staging, ignore_errors=True)
+    ids.write_record(project, result.corpus)  # site_config/published-ids.txt: what the site now carries (generator/ids.py)
     return result

@@ -12,7 +12,6 @@ the site works from any sub-path.
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import os
@@ -27,9 +26,10 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
+from . import cache as caches
+from .cache import fingerprint, write_if_changed
 from .config import yaml_value
 from .convert import Converter
-from .export import write_if_changed
 from .model import Corpus, Event, Kind, Paragraph, Participation, Script
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -158,9 +158,21 @@ class CorpusIndex:
         self.sections_of: dict[str, list] = defaultdict(list)
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
-        # Speaker and topic pages → a digest of what they show of their paragraphs (``_shown``).
-        self.shown = {**{f"speakers/{s}.md": _shown(said) for s, said in self.by_speaker.items()},
-                      **{f"topics/{t}.md": _shown(self.quoted_on_topic(t)) for t in self.by_topic}}
+        # Speaker and topic pages → a digest of everything they show of their paragraphs (``shown``).
+        self.shown = {**{f"speakers/{s}.md": self._shown(said) for s, said in self.by_speaker.items()},
+                      **{f"topics/{t}.md": self._shown(self.quoted_on_topic(t)) for t in self.by_topic}}
+        # The events, sources, speakers, topics and aliases: what every page may show of them.
+        self.entities = fingerprint(corpus.events, corpus.sources, corpus.speakers, corpus.topics, corpus.aliases)
+
+    def _shown(self, paragraphs: list[Paragraph]) -> str:
+        """A digest of what a quoting page shows of its paragraphs: the words in both scripts,
+        who, which kind, whom it addresses, its topics, and its section (place, heading)."""
+        sections = self.sections
+        text = "\x1e".join(
+            f"{p.id}\x1f{p.event}\x1f{p.speaker}\x1f{p.kind.value}\x1f{p.addressed_to}\x1f{' '.join(p.topics)}\x1f"
+            f"{p.section}\x1f{sections[p.section].seq}\x1f{sections[p.section].title}\x1f{p.hans}\x1f{p.hant}"
+            for p in paragraphs)
+        return caches.digest_bytes(text.encode("utf-8"))
 
     @functools.cached_property
     def events_newest_first(self) -> list[Event]:
@@ -192,9 +204,10 @@ class Renderer:
         self.corpus = corpus
         self.script = script
         self.converter = converter
-        self.labels = _labels(templates / "labels.yaml", (templates / "labels.yaml").stat().st_mtime_ns)[script.value]
+        self.templates_digest = templates_digest(templates)
+        self.labels = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))[script.value]
         self.templates = templates
-        self.env = _environment(templates, autoescape=True)
+        self.env = _environment(templates, True, self.templates_digest)
         self.index = index or CorpusIndex(corpus)
         index = self.index
         self.speakers, self.events, self.sources, self.topics = index.speakers, index.events, index.sources, index.topics
@@ -325,7 +338,7 @@ class Renderer:
     @functools.cached_property
     def _macros(self):
         labels = SimpleNamespace(**{k: _attr(v) for k, v in self.labels.items() if isinstance(v, str)})
-        return _environment(self.templates, autoescape=False).get_template("_macros.j2").make_module({"L": labels})
+        return _environment(self.templates, False, self.templates_digest).get_template("_macros.j2").make_module({"L": labels})
 
     @functools.cached_property
     def label_names(self) -> SimpleNamespace:
@@ -477,10 +490,11 @@ class Renderer:
     def plan(self, source_keys: dict[str, str]) -> list[PlannedPage]:
         """Every page as (path, key, render): the key changes whenever what the page shows can.
 
-        ``source_keys`` fingerprint each source's paragraphs (pipeline.SourceResult.key).
+        ``source_keys`` fingerprint each source's inputs (pipeline.SourceResult.key).
         An event page's key combines those of its sources; a speaker or topic page's,
-        the paragraphs it quotes (an id changes with its text); every key also holds the
-        configuration and templates. So an edit to one transcript re-renders the pages
+        everything it shows of the paragraphs it quotes (their words in both scripts
+        included: a case or punctuation fix keeps the id); every key also holds the
+        entities, templates, labels, glossary and environment (generator/cache.py). So an edit to one transcript re-renders the pages
         that show what changed, not every page that quotes that transcript somewhere.
         """
         # The lists show entities (in every key) and how many paragraphs each speaker and topic has.
@@ -502,23 +516,22 @@ class Renderer:
         for topic_id in sorted(self.by_topic):
             plan.append((f"topics/{topic_id}.md", self.index.shown[f"topics/{topic_id}.md"],
                          functools.partial(self.topic_page, topic_id)))
-        base = _digest(self.script.value, _templates_version(self.templates),
-                       json.dumps(self.labels, sort_keys=True, ensure_ascii=False),
-                       self.corpus.entities_fingerprint, repr(self.converter.protect))
-        return [(path, _digest(base, path, deps), render) for path, deps, render in plan]
+        base = fingerprint(self.script, caches.environment(), self.templates_digest, self.labels, self.index.entities,
+                           self.converter.protect)
+        return [(path, fingerprint(base, path, deps), render) for path, deps, render in plan]
 
     def pages(self) -> list[Page]:
         return [render() for _path, _key, render in self.plan({})]
 
 
-@functools.lru_cache(maxsize=4)
-def _environment(templates: Path, autoescape: bool) -> jinja2.Environment:
-    """One per process and folder, so templates compile once; ``auto_reload`` still
-    picks up an edited template under ``mkdocs serve``. Without autoescaping it is
+@functools.lru_cache(maxsize=8)
+def _environment(templates: Path, autoescape: bool, digest: str) -> jinja2.Environment:
+    """One per process, folder and version of the templates (``digest``), so templates compile
+    once and an edited template gets an environment of its own. Without autoescaping it is
     only for templates/_macros.j2, whose values come escaped (Renderer.paragraph_view)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
-        auto_reload=True,
+        auto_reload=False,
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -530,76 +543,58 @@ def _environment(templates: Path, autoescape: bool) -> jinja2.Environment:
     return env
 
 
-@functools.lru_cache(maxsize=4)
-def _labels(path: Path, _mtime: int) -> dict:
-    """templates/labels.yaml, read again when it changes."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def templates_digest(templates: Path = TEMPLATES) -> str:
+    """A digest of the page templates and labels.yaml (read every build: a few kilobytes)."""
+    files = [*sorted(templates.glob("*.j2")), templates / "labels.yaml"]
+    return fingerprint([[f.name, caches.digest_bytes(f.read_bytes())] for f in files])
 
 
-def _templates_version(templates: Path = TEMPLATES) -> str:
-    """A digest of this module and the templates, read again only when one of them changed."""
-    files = [Path(__file__), *sorted(templates.glob("*.j2")), templates / "labels.yaml"]
-    return _digest_of_files(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+class PagePlan:
+    """One script's pages with their keys, which are due, and how to write them.
+
+    A page is due when its key differs from the one recorded in ``manifest``
+    (``.yanlu-cache/pages-<script>.json``) or when its file is not as this build
+    wrote it (missing, or another size or modification time: truncated, edited by
+    hand). Every other ``.md`` file in the folder is not the build's and goes.
+    """
+
+    def __init__(self, renderer: Renderer, source_keys: dict[str, str], out_dir: Path, manifest: Path):
+        self.renderer = renderer
+        self.out_dir = out_dir
+        self.manifest = manifest
+        self.pages = renderer.plan(source_keys)
+        known = caches.load_json(manifest)
+        self.known: dict[str, list] = known if isinstance(known, dict) else {}
+        present = _files_under(out_dir)
+        self.present = present
+        self.due = [page for page in self.pages if self._stale(page, present)]
+
+    def _stale(self, page: PlannedPage, present: dict[str, list[int]]) -> bool:
+        kept = self.known.get(page[0])
+        return not (isinstance(kept, list) and len(kept) == 2 and kept[0] == page[1] and present.get(page[0]) == kept[1])
+
+    def write(self) -> list[Path]:
+        """Render and write the pages due, delete the pages not planned, record what was written."""
+        changed = []
+        stamps = {path: self.known[path][1] for path, _key, _render in self.pages if path in self.known}
+        for path, _key, render in self.due:
+            if write_if_changed(self.out_dir / path, render().content):
+                changed.append(self.out_dir / path)
+            stamps[path] = caches.stamp(self.out_dir / path)
+        wanted = {path for path, _key, _render in self.pages}
+        for stale in sorted(p for p in self.present if p.endswith(".md") and p not in wanted):
+            (self.out_dir / stale).unlink(missing_ok=True)
+            changed.append(self.out_dir / stale)
+        caches.save_json(self.manifest, {path: [key, stamps[path]] for path, key, _render in self.pages})
+        return changed
 
 
-@functools.lru_cache(maxsize=8)
-def _digest_of_files(stamps: tuple[tuple[str, int, int], ...]) -> str:
-    digest = hashlib.sha1()
-    for name, _mtime, _size in stamps:
-        digest.update(Path(name).read_bytes())
-    return digest.hexdigest()
-
-
-def _shown(paragraphs: list[Paragraph]) -> str:
-    """What a quoting page shows of its paragraphs that can change while an id stays
-    (who, which kind, where, topics), as a digest."""
-    text = "\n".join(p.shown_key for p in paragraphs)  # kept on each paragraph: rebuilds reuse them
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _digest(*parts) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
-
-
-def read_manifest(manifest: Path) -> dict[str, str]:
-    """The keys of the pages written last time (empty when there is no record)."""
-    try:
-        return json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def pages_due(plan: list[PlannedPage], out_dir: Path, known: dict[str, str]) -> list[PlannedPage]:
-    """The planned pages whose key changed since ``known`` was written, or whose file is missing."""
-    present = _files_under(out_dir)
-    return [page for page in plan if known.get(page[0]) != page[1] or page[0] not in present]
-
-
-def _files_under(folder: Path) -> set[str]:
-    """Paths of the files under ``folder``, relative to it, with '/' (one listing, not a stat per page)."""
-    found = set()
+def _files_under(folder: Path) -> dict[str, list[int]]:
+    """The files under ``folder`` by path relative to it, with '/', each with its size and mtime."""
+    found = {}
     for top, _dirs, files in os.walk(folder):
         prefix = os.path.relpath(top, folder).replace(os.sep, "/")
-        found.update(name if prefix == "." else f"{prefix}/{name}" for name in files)
+        for name in files:
+            info = os.stat(os.path.join(top, name))
+            found[name if prefix == "." else f"{prefix}/{name}"] = [info.st_size, info.st_mtime_ns]
     return found
-
-
-def write_planned(plan: list[PlannedPage], out_dir: Path, manifest: Path,
-                  known: dict[str, str] | None = None, due: list[PlannedPage] | None = None) -> list[Path]:
-    """Render and write only the pages due (``pages_due``, unless given); delete generated pages
-    that no longer exist. The keys are kept in ``manifest`` (``known``: its content, if read already)."""
-    known = read_manifest(manifest) if known is None else known
-    changed = []
-    for path, _key, render in pages_due(plan, out_dir, known) if due is None else due:
-        if write_if_changed(out_dir / path, render().content):
-            changed.append(out_dir / path)
-    wanted = {path for path, _key, _render in plan}
-    # Pages written before and not wanted now (a speaker who no longer speaks); without a
-    # record of what was written before, every page in the folder is looked at.
-    before = set(known) if known else {str(p.relative_to(out_dir)) for p in out_dir.rglob("*.md")}
-    for stale in sorted(before - wanted):
-        if (out_dir / stale).exists():
-            (out_dir / stale).unlink()
-            changed.append(out_dir / stale)
-    write_if_changed(manifest, json.dumps({path: key for path, key, _ in plan}, sort_keys=True, indent=0))
-    return changed

@@ -1,0 +1,354 @@
+"""cache: every cache Yanlu keeps, in memory and on disk, and the one rule they obey.
+
+The rule: an incremental build writes byte for byte what a build from nothing
+writes. So every key is a fingerprint (``fingerprint``: SHA-256 of a canonical,
+sorted JSON serialisation of the model objects, never ``repr()``) of everything
+its artifact shows, and ``environment()`` (the generator's code, OpenCC's version
+and data files, the Python version and pickle protocol) is part of every key.
+Disk entries are sealed with a digest of their bytes (``seal``): a truncated,
+corrupted or tampered entry is rejected and rebuilt, never trusted. Every file
+is written atomically (a temporary file, then ``os.replace``), so a build killed
+at any moment leaves either the old file or the new one; the temporaries a
+kill leaves behind are swept by the next build (``sweep_temporaries``).
+
+================================  ==========================================  ===============================================  ==========================================
+artifact                          key                                         invalidated by                                   test
+================================  ==========================================  ===============================================  ==========================================
+.yanlu-cache/config.pickle        site_config/*.yaml bytes, seed names,       any site_config/ edit, a seed added or removed,  test_scale: an_edited_configuration_…;
+(validated site_config/)          project folder, environment()               code, OpenCC, Python                             test_cache: corrupted / tampered entries
+.yanlu-cache/sources/<id>.pickle  seed text digest, the source's, its         an edit to the seed, to its source, event or     test_incremental (every kind of edit);
+(one source read → converted)     event's and its speakers' entries, every    speakers' entries, to any topic or protected     test_cache: code / OpenCC version change,
+                                  topic and protected term, environment()     term; code, OpenCC, Python                       truncated, corrupted, tampered entries
+.yanlu-cache/export.json          every source key, the entities (events,     any of those; docs/data/*.json changed on disk   test_incremental; test_cache: damaged
+(docs/data/ is current)           sources, speakers, topics, aliases), the    (size or mtime differ from what was written)     corpus.json / ids.json rewritten
+                                  warnings, environment(); size and mtime
+                                  of each file written
+.yanlu-cache/pages-<script>.json  per page: its sources' keys (event pages)   what the page shows changing; a template, labels  test_incremental (case, punctuation,
+(which pages are current)         or the full shown text, speaker, kind,      or code edit; the page's file changed on disk    template, label …); test_cache: a page
+                                  section and topics of every quote            (size or mtime), deleted or truncated            truncated in docs/ is written again
+                                  (speaker and topic pages); the entities,
+                                  templates, labels, glossary, environment();
+                                  size and mtime of the file written
+.yanlu-cache/vanished.json        (not a key: the earlier text of published   an alias recorded for the id, or the id          test_ids: removed words stay out of site/
+(texts for ``aliases``)           ids that vanished, for matching)            published again (``site``)
+Session (memory, mkdocs serve)    results by source key, seeds by size, mtime  the same keys as on disk: a result is used       test_hook: an edit between two builds in
+                                  and inode, the configuration by its key,    only when its key equals the one computed now    one process equals a fresh build
+                                  settings digests by entry identity, the
+                                  converter by protected terms
+Memo (convert.Converter)          (target script, text), per converter (one   never stale: a converter's protected terms are   test_convert; test_incremental (protected
+                                  per set of protected terms)                 fixed; oldest evicted first                      term edit)
+render jinja environments         templates folder and the digest of its      a template edited (a new digest, a new           test_incremental (template edit)
+                                  files                                       environment)
+================================  ==========================================  ===============================================  ==========================================
+
+``.yanlu-cache/`` is always safe to delete.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import enum
+import functools
+import hashlib
+import json
+import os
+import pickle
+import signal
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Hashable
+
+SEAL = b"yanlu-cache 1 sha256 "
+TEMPORARY = ".yanlu-tmp-"
+GENERATOR = Path(__file__).resolve().parent
+
+# ------------------------------------------------------------------ fingerprints
+
+
+def _plain(value: Any) -> Any:
+    """A value as canonical JSON holds it: model objects by their fields, entries by their values."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "values") and hasattr(value, "file") and hasattr(value, "line") and isinstance(
+            getattr(value, "values", None), dict):  # config.Entry: its values, not where it was written
+        return _plain(value.values)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+
+
+def canonical(*parts: Any) -> str:
+    """``parts`` as sorted, compact JSON: the same values give the same text, whatever their repr."""
+    return json.dumps(_plain(parts), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def fingerprint(*parts: Any) -> str:
+    """SHA-256 of ``canonical(*parts)``."""
+    return hashlib.sha256(canonical(*parts).encode("utf-8")).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ------------------------------------------------------------------ what every key holds
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The bytes of every module of the generator as this process runs it."""
+    digest = hashlib.sha256()
+    for path in sorted(GENERATOR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """A digest of the generator's code (every module: a cache made by other code is stale)."""
+    return _code_digest()
+
+
+def opencc_version() -> str:
+    """The installed OpenCC's version string."""
+    import opencc
+    return str(getattr(opencc, "__version__", "unknown"))
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc_files_digest() -> str:
+    import opencc
+    folder = Path(opencc.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and (path.suffix in (".json", ".ocd2", ".so", ".pyd", ".dylib") or path.name == "__init__.py"):
+            digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def opencc_files_digest() -> str:
+    """A digest of OpenCC's configuration files, dictionaries and library."""
+    return _opencc_files_digest()
+
+
+def environment() -> str:
+    """What every cached artifact depends on besides its inputs: the code, OpenCC, Python, pickle."""
+    return fingerprint(code_digest(), opencc_version(), opencc_files_digest(),
+                       list(sys.version_info[:3]), sys.implementation.name, pickle.HIGHEST_PROTOCOL)
+
+
+# ------------------------------------------------------------------ atomic writes
+
+
+_writes = 0
+
+
+def _fault_point() -> None:
+    """For the kill tests: YANLU_KILL_AT_WRITE=N kills this process at its N-th write,
+    after the temporary file is written and before it replaces the real one."""
+    global _writes
+    at = os.environ.get("YANLU_KILL_AT_WRITE")
+    if not at:
+        return
+    _writes += 1
+    if _writes == int(at):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def write_if_changed(path: Path, content: str | bytes | list[bytes]) -> bool:
+    """Atomically write ``content`` unless the file already holds it. True if written.
+
+    ``content`` may come in pieces (a large corpus.json): they are compared and
+    written one by one, never joined into one copy of the whole file.
+    """
+    pieces = [content.encode("utf-8")] if isinstance(content, str) else [content] if isinstance(content, bytes) else content
+    if _holds(path, pieces):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY}{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.writelines(pieces)
+        os.chmod(tmp, 0o644)
+        _fault_point()
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return True
+
+
+def _holds(path: Path, pieces: list[bytes]) -> bool:
+    """Whether the file at ``path`` consists of exactly these bytes."""
+    try:
+        if path.stat().st_size != sum(len(piece) for piece in pieces):
+            return False
+        with path.open("rb") as handle:
+            return all(handle.read(len(piece)) == piece for piece in pieces)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
+def sweep_temporaries(*folders: Path) -> None:
+    """Delete the temporary files a killed build left (never a file a build wrote whole)."""
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for top, _dirs, files in os.walk(folder):
+            for name in files:
+                if name.startswith(TEMPORARY):
+                    Path(top, name).unlink(missing_ok=True)
+
+
+def stamp(path: Path) -> list[int] | None:
+    """A file's size and modification time as last written, or None if it is gone."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+# ------------------------------------------------------------------ sealed entries on disk
+
+
+def seal(payload: bytes) -> bytes:
+    """``payload`` with a digest of itself in front, so damage of any kind is detected."""
+    return SEAL + digest_bytes(payload).encode("ascii") + b"\n" + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload of a sealed entry, or None if it was truncated, corrupted or tampered with."""
+    head = len(SEAL) + 64 + 1
+    if len(data) < head or not data.startswith(SEAL) or data[head - 1:head] != b"\n":
+        return None
+    payload = data[head:]
+    return payload if digest_bytes(payload).encode("ascii") == data[len(SEAL):head - 1] else None
+
+
+def read_sealed(path: Path) -> bytes | None:
+    try:
+        return unseal(path.read_bytes())
+    except OSError:
+        return None
+
+
+def load_pickle(path: Path, kind: type | tuple[type, ...]) -> Any:
+    """The object pickled in a sealed entry, if the entry is whole and holds a ``kind``; else None."""
+    payload = read_sealed(path)
+    if payload is None:
+        return None
+    try:
+        value = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - a sealed entry from an incompatible Python: rebuilt
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def save_pickle(path: Path, value: Any) -> None:
+    write_if_changed(path, seal(value if isinstance(value, bytes) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def load_json(path: Path) -> Any:
+    """The JSON value of a sealed entry, or None."""
+    payload = read_sealed(path)
+    if payload is None:
+        return None
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None
+
+
+def save_json(path: Path, value: Any) -> None:
+    write_if_changed(path, seal(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()))
+
+
+# ------------------------------------------------------------------ memory
+
+
+class Memo:
+    """A bounded memory of computed values, the oldest evicted first (one policy for every memo)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: collections.OrderedDict = collections.OrderedDict()
+
+    def get(self, key: Hashable, default=None):
+        return self._items.get(key, default)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def put(self, key: Hashable, value) -> None:
+        items = self._items
+        if key not in items and len(items) >= self.size:
+            items.popitem(last=False)
+        items[key] = value
+
+
+class Session:
+    """What one process keeps between builds, and where the disk cache is.
+
+    One-shot commands make a session per run (``memory`` False: results come from
+    and go to ``.yanlu-cache/`` only). The MkDocs hook holds one session with
+    ``memory`` True for the life of ``mkdocs serve``, so a save costs the edited
+    transcript alone. ``writable`` False reads the disk cache and adds nothing
+    (``check`` writes nothing). Every value kept in memory sits under the same
+    key as on disk, so memory never serves what a fresh build would not.
+    """
+
+    def __init__(self, folder: Path | None, writable: bool = True, in_memory: bool = False):
+        self.folder = folder
+        self.writable = writable
+        self.in_memory = in_memory
+        self.memory: dict[str, Any] | None = {} if in_memory else None  # source id → its last result
+        self.seeds: dict | None = {} if in_memory else None  # for pipeline.read_all: path → (stamp, RawText)
+        self.configs: dict[str, Any] = {}  # the last validated configuration, by its key
+        self.settings: dict[str, tuple[tuple, str]] = {}  # source id → (its entries, their digest)
+        self.converters: dict[tuple, Any] = {}  # protected terms → convert.Converter
+
+    # -- one source's result
+    def _path(self, source_id: str) -> Path:
+        return self.folder / "sources" / f"{source_id}.pickle"
+
+    def latest(self, source_id: str, kind: type) -> Any:
+        """The last result kept for a source, whatever its inputs were (the caller checks the key)."""
+        remembered = self.memory.get(source_id) if self.memory is not None else None
+        if remembered is not None or self.folder is None:
+            return remembered
+        return load_pickle(self._path(source_id), kind)
+
+    def put(self, source_id: str, result: Any) -> None:
+        """Keep a result (or the result already pickled) on disk."""
+        if self.folder is not None and self.writable:
+            save_pickle(self._path(source_id), result)
+
+    def remember(self, source_id: str, result: Any) -> None:
+        if self.memory is not None:
+            self.memory[source_id] = result
+
+    def converter(self, protect: tuple[tuple[str, str], ...], make):
+        """One converter per set of protected terms while this session lives (its memos stay warm)."""
+        if protect not in self.converters:
+            self.converters.clear()
+            self.converters[protect] = make(protect)
+        return self.converters[protect]
+
+    # -- small records
+    def file(self, name: str) -> Path | None:
+        return None if self.folder is None else self.folder / name

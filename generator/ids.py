@@ -1,0 +1,182 @@
+"""Published paragraph ids: the record kept in git, vanished ids, aliases.
+
+``site_config/published-ids.txt`` lists, one a line with its source, every
+paragraph id the published site carries (the paragraphs' ids and the old ids
+aliases lead on). It is written when the site is built for publishing
+(``python -m generator site``, ``make site``, the Pages workflow) and committed,
+so a fresh clone, CI and the Pages workflow know what was published. ``build``
+and ``serve`` only read it: every build warns about each recorded id that no
+longer exists and has no alias, naming the id and its source, and the test
+suite fails on it (tests/test_ids.py).
+
+The earlier text of a vanished id is kept out of ``site/``: only old id → new
+id is published (corpus.json's ``aliases``). ``.yanlu-cache/vanished.json``
+keeps those texts for ``python -m generator aliases`` to match them to the
+corrected paragraphs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import TYPE_CHECKING
+
+from . import cache as caches
+from .model import Corpus, YanluError
+
+if TYPE_CHECKING:
+    from .pipeline import Build, Project
+
+RECORD = "published-ids.txt"
+HEADER = ("# Paragraph ids the published site carries, one a line with its source (generator/ids.py).\n"
+          "# Written by `python -m generator site` (make site); commit it with the site it describes.\n"
+          "# A build warns, and `make test` fails, while one of these ids vanishes without an alias.\n")
+WARNINGS_SHOWN = 10
+ALIAS_LIKENESS = 0.75  # a corrected paragraph is at least this alike to its old text
+
+
+def record_path(project: Project):
+    return project.site_config / RECORD
+
+
+def read_record(project: Project) -> dict[str, str]:
+    """The published ids, each with its source (empty when nothing was published yet)."""
+    try:
+        text = record_path(project).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    record = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            paragraph_id, _, source = line.strip().partition(" ")
+            record[paragraph_id] = source.strip()
+    return record
+
+
+def carried(corpus: Corpus) -> dict[str, str]:
+    """Every id the site built from ``corpus`` answers: the paragraphs', and the old ids of aliases."""
+    sources = {p.id: p.source for p in corpus.paragraphs}
+    return {**sources, **{old: sources[new] for old, new in corpus.aliases if new in sources}}
+
+
+def record_text(corpus: Corpus) -> str:
+    ids = carried(corpus)
+    return HEADER + "".join(f"{pid} {source}\n" for pid, source in sorted(ids.items(), key=lambda kv: (kv[1], kv[0])))
+
+
+def write_record(project: Project, corpus: Corpus) -> bool:
+    """Record the ids of the site just built for publishing; True if the record changed."""
+    return caches.write_if_changed(record_path(project), record_text(corpus))
+
+
+def vanished(record: dict[str, str], corpus: Corpus) -> list[tuple[str, str]]:
+    """Recorded ids the corpus no longer answers (no paragraph, no alias): (id, source), sorted."""
+    current = carried(corpus)
+    return sorted((pid, source) for pid, source in record.items() if pid not in current)
+
+
+def vanished_warnings(project: Project, corpus: Corpus) -> tuple[str, ...]:
+    """A warning per published id that would break, naming it and its source."""
+    gone = vanished(read_record(project), corpus)
+    seeds = {s.id: s.seed for s in corpus.sources}
+    warnings = []
+    for pid, source in gone[:WARNINGS_SHOWN]:
+        where = f"seeds/{seeds[source]}" if source in seeds else "a source no longer in the corpus"
+        warnings.append(f"published paragraph id {pid} (source {source}, {where}) no longer exists, so links to it "
+                        f"break. If its text was corrected, run `python -m generator aliases`; if it was removed on "
+                        f"purpose, `python -m generator site` records that when the site is next published.")
+    if len(gone) > WARNINGS_SHOWN:
+        warnings.append(f"… and {len(gone) - WARNINGS_SHOWN} more published paragraph id(s) no longer exist "
+                        f"(site_config/{RECORD}).")
+    return tuple(warnings)
+
+
+# ------------------------------------------------------------------ the earlier text of vanished ids
+
+
+def _kept_path(project: Project):
+    return project.cache / "vanished.json"
+
+
+def kept_texts(project: Project) -> dict[str, dict]:
+    kept = caches.load_json(_kept_path(project))
+    return kept if isinstance(kept, dict) else {}
+
+
+def previous_paragraphs(project: Project) -> dict[str, dict]:
+    """Paragraphs of the last export (docs/data/corpus.json), by id; empty if there is none."""
+    path = project.data / "corpus.json"
+    try:
+        return {p["id"]: p for p in json.loads(path.read_text(encoding="utf-8"))["paragraphs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def remember_vanished(project: Project, result: Build) -> None:
+    """Keep, in .yanlu-cache/ (never in docs/ or site/), the earlier text of each vanished published id.
+
+    Looked for first in the earlier results of the sources this build redid, then in
+    what was kept before, and only then in the previous corpus.json (slow to read whole).
+    """
+    gone = {pid for pid, _source in vanished(read_record(project), result.corpus)}
+    kept = kept_texts(project)
+    texts = {pid: kept[pid] for pid in gone if pid in kept}
+    missing = gone - set(texts)
+    if missing and result.replaced:
+        for part in result.replaced.values():
+            if part:
+                texts.update((p["id"], p) for p in json.loads(b"[" + part + b"]") if p["id"] in missing)
+        missing = gone - set(texts)
+    if missing:
+        previous = previous_paragraphs(project)
+        texts.update((pid, previous[pid]) for pid in missing if pid in previous)
+    if texts != kept and (texts or _kept_path(project).exists()):
+        caches.save_json(_kept_path(project), texts)
+
+
+def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list[dict]]:
+    """Record in site_config/aliases.yaml where each vanished published paragraph went.
+
+    A paragraph whose id disappeared is matched to the new paragraph of the same
+    source that is most alike (a corrected typo); returns (aliases added, ids
+    with no match, which were removed rather than corrected).
+    """
+    from .pipeline import build_corpus
+
+    if not read_record(project):
+        raise YanluError(f"site_config/{RECORD}", "there is no record of published paragraph ids to compare with",
+                         "Run `python -m generator site` to publish (it writes the record), then run this command "
+                         "after editing seeds.")
+    result = build_corpus(project)
+    corpus = result.corpus
+    known = kept_texts(project) | {pid: p for pid, p in previous_paragraphs(project).items()}
+    for part in result.replaced.values():
+        if part:
+            known.update((p["id"], p) for p in json.loads(b"[" + part + b"]"))
+    added, unmatched, unknown = [], [], []
+    for pid, source in vanished(read_record(project), corpus):
+        old = known.get(pid)
+        if old is None:
+            unknown.append((pid, source))
+            continue
+        scored = [(difflib.SequenceMatcher(None, old["text"], p.text).ratio(), p.id)
+                  for p in corpus.paragraphs if p.source == source]
+        score, target = max(scored, default=(0.0, ""))
+        if score >= ALIAS_LIKENESS:
+            added.append((pid, target, score))
+        else:
+            unmatched.append(old)
+    if added:
+        path = project.site_config / "aliases.yaml"
+        text = path.read_text(encoding="utf-8").replace("aliases: []", "aliases:")
+        lines = "".join(f"  - {{old: {o}, new: {n}, note: 'text corrected ({s:.0%} alike)'}}\n" for o, n, s in added)
+        path.write_text(text.rstrip("\n") + "\n" + lines, encoding="utf-8")
+    if unknown:
+        names = ", ".join(f"{pid} (source {source})" for pid, source in unknown)
+        raise YanluError(f"site_config/{RECORD}",
+                         f"the earlier text of published paragraph id(s) {names} is not known in this folder, so "
+                         "they cannot be matched" + (f" ({len(added)} other alias(es) were added)" if added else ""),
+                         "Build once from the commit before the edit (`git stash; python -m generator build; "
+                         "git stash pop`) and run this command again, or add `- {old: <id>, new: <id>}` to "
+                         "site_config/aliases.yaml by hand.")
+    return added, unmatched
