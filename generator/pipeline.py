@@ -59,6 +59,12 @@ class Project:
     def cache(self) -> Path:
         return self.root / ".yanlu-cache"
 
+    @property
+    def templates(self) -> Path:
+        """The project's own templates/ when it has one (the hook watches it), else the generator's."""
+        own = self.root / "templates"
+        return own if (own / "labels.yaml").is_file() else TEMPLATES
+
 
 @dataclass(frozen=True)
 class Build:
@@ -370,7 +376,8 @@ def query_chars(result: Build, script: Script, converter: Converter) -> str:
 def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
     """Both scripts' pages, each with its key, and which of them are due (cache.py: pages-<script>.json)."""
     index = CorpusIndex(result.corpus)  # made once, for both scripts' renderers (and any worker) to share
-    return {script: PagePlan(Renderer(result.corpus, script, result.converter, index=index), result.source_keys,
+    return {script: PagePlan(Renderer(result.corpus, script, result.converter, project.templates, index=index),
+                             result.source_keys,
                              project.docs / folder, project.cache / f"pages-{folder}.json")
             for script, folder in SCRIPT_DIRS.items()}
 
@@ -378,11 +385,15 @@ def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
 def write_script(project: Project, result: Build, plan: PagePlan) -> None:
     """One script's due pages, its assets and its query map."""
     plan.write()
-    out = plan.out_dir
-    for asset in sorted((TEMPLATES / "assets").iterdir()):
-        write_if_changed(out / "assets" / asset.name, asset.read_bytes())
+    assets = plan.out_dir / "assets"
+    wanted = {"yanlu-chars.js"}
+    for asset in sorted((plan.renderer.templates / "assets").iterdir()):
+        write_if_changed(assets / asset.name, asset.read_bytes())
+        wanted.add(asset.name)
     chars = query_chars(result, plan.renderer.script, result.converter)
-    write_if_changed(out / "assets" / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
+    write_if_changed(assets / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
+    for stale in sorted(set(os.listdir(assets)) - wanted):  # an asset no longer in templates/assets/
+        (assets / stale).unlink()
 
 
 @fast

@@ -1,0 +1,167 @@
+"""An incremental build writes byte for byte what a build from nothing writes, after any edit.
+
+The project is tests/roots/incremental (three small transcripts, one of them
+Traditional, two topics, a protected term) with its own copy of templates/.
+Each edit is a toggle between two valid states, so any sequence of them is a
+valid project: the property test at the end throws random sequences at it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import pipeline
+from generator.cache import Session
+from helpers_project import ROOT, run_cli
+
+FIXTURE = ROOT / "tests" / "roots" / "incremental"
+
+EXTRA_SEED = "圆桌补记\n【赵敏】补充一句：价格战之后是智能体。\n【钱进】同意，agi还远。\n"
+EXTRA_SOURCE = "  - {id: extra, seed: extra.txt, event: extra-panel, title: 圆桌补记, script: zh-Hans}\n"
+EXTRA_EVENT = ("  - id: extra-panel\n    name: 圆桌补记\n    date: 2025-02-01\n    participants:\n"
+               "      - {speaker: zhao-min, role: panelist}\n      - {speaker: qian-jin, role: panelist}\n"
+               "    sources: [extra]\n")
+
+
+def make_fixture(dest: Path) -> pipeline.Project:
+    shutil.copytree(FIXTURE, dest)
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    return pipeline.Project(dest)
+
+
+def inputs_of(project: pipeline.Project, dest: Path) -> pipeline.Project:
+    """A copy of a project's inputs alone (no docs/, no .yanlu-cache/)."""
+    dest.mkdir(parents=True)
+    for folder in ("seeds", "site_config", "templates"):
+        shutil.copytree(project.root / folder, dest / folder)
+    return pipeline.Project(dest)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
+
+
+def toggle(path: Path, a: str, b: str) -> None:
+    """Replace ``a`` by ``b``, or ``b`` by ``a`` if it was replaced before."""
+    text = path.read_text(encoding="utf-8")
+    if a in text:
+        text = text.replace(a, b, 1)
+    else:
+        assert b in text, f"neither {a!r} nor {b!r} in {path}"
+        text = text.replace(b, a, 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def toggle_extra_source(root: Path) -> None:
+    """Add a fourth transcript with its source and event, or remove it again."""
+    seed, sources, events = root / "seeds" / "extra.txt", root / "site_config" / "sources.yaml", root / "site_config" / "events.yaml"
+    if seed.exists():
+        seed.unlink()
+        sources.write_text(sources.read_text(encoding="utf-8").replace(EXTRA_SOURCE, ""), encoding="utf-8")
+        events.write_text(events.read_text(encoding="utf-8").replace(EXTRA_EVENT, ""), encoding="utf-8")
+    else:
+        seed.write_text(EXTRA_SEED, encoding="utf-8")
+        sources.write_text(sources.read_text(encoding="utf-8") + EXTRA_SOURCE, encoding="utf-8")
+        events.write_text(events.read_text(encoding="utf-8") + EXTRA_EVENT, encoding="utf-8")
+
+
+def toggle_removed_source(root: Path) -> None:
+    """Take roles.txt out of the project (seed, source and event), or put it back."""
+    seed, parked = root / "seeds" / "roles.txt", root / "roles.txt.parked"
+    sources, events = root / "site_config" / "sources.yaml", root / "site_config" / "events.yaml"
+    source = "  - {id: roles, seed: roles.txt, event: roles-talk, title: 主持人与嘉宾谈价格战, script: zh-Hans}\n"
+    event = ("  - id: roles-talk\n    name: 主持人与嘉宾\n    date: 2025-01-02\n    moderator: host-zhou\n"
+             "    participants:\n      - {speaker: host-zhou, role: moderator}\n      - {speaker: guest-sun, role: guest}\n"
+             "    sources: [roles]\n")
+    if seed.exists():
+        seed.rename(parked)
+        sources.write_text(sources.read_text(encoding="utf-8").replace(source, ""), encoding="utf-8")
+        events.write_text(events.read_text(encoding="utf-8").replace(event, ""), encoding="utf-8")
+    else:
+        parked.rename(seed)
+        sources.write_text(sources.read_text(encoding="utf-8") + source, encoding="utf-8")
+        events.write_text(events.read_text(encoding="utf-8") + event, encoding="utf-8")
+
+
+# Each kind of edit an editor makes, as a toggle; the words in the middle are what a reader then sees.
+EDITS = {
+    "letter case": lambda r: toggle(r / "seeds" / "qa.txt", "agi是一种信念", "AGI是一种信念"),
+    "punctuation": lambda r: toggle(r / "seeds" / "roles.txt", "价格战对行业是好事。", "价格战对行业是好事！"),
+    "spacing": lambda r: toggle(r / "seeds" / "headers.txt", "算力是瓶頸，", "算力 是瓶頸，"),
+    "a word": lambda r: toggle(r / "seeds" / "qa.txt", "价格战对我们影响不大", "价格战对我们影响很小"),
+    "a word in Traditional": lambda r: toggle(r / "seeds" / "headers.txt", "我們更關注效率", "我們更關心效率"),
+    "a speaker's name": lambda r: toggle(r / "site_config" / "speakers.yaml", "name: 王小明", "name: 王晓明"),
+    "a speaker's note": lambda r: toggle(r / "site_config" / "speakers.yaml", "note: 记者}", "note: 资深记者}"),
+    "a topic keyword": lambda r: toggle(r / "site_config" / "topics.yaml", "keywords: [智能体]", "keywords: [智能体, 开源]"),
+    "a protected term": lambda r: toggle(r / "site_config" / "glossary.yaml", "protect:\n",
+                                         "protect:\n  - {hans: 智能体, hant: 智慧代理, note: the editor's choice}\n"),
+    "a template": lambda r: toggle(r / "templates" / "speaker.md.j2", "{{ note|md }}\n", "{{ note|md }}\n\n—\n"),
+    "a label": lambda r: toggle(r / "templates" / "labels.yaml", "see_context: 在原文中查看", "see_context: 看上下文"),
+    "a source added": toggle_extra_source,
+    "a source removed": toggle_removed_source,
+}
+
+
+@pytest.fixture(scope="module")
+def fresh_cli_build(tmp_path_factory):
+    """Build a copy of a project's inputs from nothing, in another process (as `python -m generator build`)."""
+    def build(project: pipeline.Project) -> dict[str, bytes]:
+        copy = inputs_of(project, tmp_path_factory.mktemp("fresh") / "p")
+        done = run_cli(copy.root, "build", "--quiet")
+        assert done.returncode == 0, done.stderr
+        return tree(copy.docs)
+    return build
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_after_each_kind_of_edit_an_incremental_build_equals_a_fresh_one(edit, tmp_path, fresh_cli_build):
+    served = make_fixture(tmp_path / "served")  # rebuilt in one process, its session in memory (mkdocs serve)
+    command = make_fixture(tmp_path / "command")  # rebuilt from .yanlu-cache/ on disk (python -m generator build)
+    session = Session(served.cache, in_memory=True)
+    pipeline.build(served, cache=session)
+    pipeline.build(command)
+    before = tree(served.docs)
+    for project in (served, command):
+        EDITS[edit](project.root)
+    pipeline.build(served, cache=session)
+    pipeline.build(command)
+    fresh = fresh_cli_build(served)
+    assert differences(tree(served.docs), fresh) == []
+    assert differences(tree(command.docs), fresh) == []
+    assert differences(before, fresh), "the edit changed nothing a reader sees: the test would prove nothing"
+
+
+def test_a_letter_case_fix_reaches_the_speaker_and_topic_pages_in_both_scripts(tmp_path):
+    """The bug of issue 13: the id stays (it is folded), the quotes must not."""
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)
+    EDITS["letter case"](project.root)
+    pipeline.build(project)
+    for script in ("zh-hans", "zh-hant"):
+        for page in ("events/qa-interview.md", "speakers/wang-xiaoming.md"):
+            text = (project.docs / script / page).read_text(encoding="utf-8")
+            assert "AGI" in text and "agi" not in text, (script, page)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=4))
+def test_after_any_sequence_of_edits_an_incremental_build_equals_a_fresh_one(tmp_path_factory, edits):
+    folder = tmp_path_factory.mktemp("sequence")
+    served = make_fixture(folder / "served")
+    session = Session(served.cache, in_memory=True)
+    pipeline.build(served, cache=session)
+    for n, edit in enumerate(edits):
+        EDITS[edit](served.root)
+        pipeline.build(served, cache=session if n % 2 == 0 else None)  # memory, then disk, in turn
+        fresh = inputs_of(served, folder / f"fresh-{n}")
+        pipeline.build(fresh)
+        assert differences(tree(served.docs), tree(fresh.docs)) == [], f"after {edits[:n + 1]}"
