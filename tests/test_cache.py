@@ -1,0 +1,198 @@
+"""The cache rulebook (generator/cache.py): keys hold the environment, damage is never trusted,
+and a build killed at any write leaves what the next build repairs into a fresh build's output."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cache, pipeline
+from generator.cache import Session, seal
+from helpers_project import ROOT
+from test_incremental import EDITS, differences, inputs_of, make_fixture, tree
+
+
+def fresh_tree(project: pipeline.Project, dest: Path) -> dict[str, bytes]:
+    copy = inputs_of(project, dest)
+    pipeline.build(copy)
+    return tree(copy.docs)
+
+
+def counting_sources(monkeypatch) -> list[str]:
+    processed: list[str] = []
+    real = pipeline._process_source
+    monkeypatch.setattr(pipeline, "_process_source", lambda raw, *a, **k: processed.append(raw.seed) or real(raw, *a, **k))
+    return processed
+
+
+def page_keys(project: pipeline.Project) -> dict[str, str]:
+    keys = {}
+    for script in ("zh-hans", "zh-hant"):
+        keys.update({f"{script}/{path}": entry[0]
+                     for path, entry in cache.load_json(project.cache / f"pages-{script}.json").items()})
+    return keys
+
+
+@pytest.mark.parametrize("what", ["code_digest", "opencc_version"])
+def test_a_change_to_the_generators_code_or_to_opencc_invalidates_every_source_and_page(what, tmp_path, monkeypatch):
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)
+    keys_before = page_keys(project)
+    export_before = cache.load_json(project.cache / "export.json")["key"]
+    processed = counting_sources(monkeypatch)
+    pipeline.build(project)
+    assert processed == []  # nothing changed: everything from the cache
+
+    validated = []
+    real_load = pipeline.load_config
+    monkeypatch.setattr(pipeline, "load_config", lambda *a, **k: validated.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(cache, what, lambda: "changed")  # as an upgrade or an edit to generator/ would
+    pipeline.build(project)
+    assert sorted(processed) == ["headers.txt", "qa.txt", "roles.txt"]
+    assert validated == [1]  # the validated configuration was not taken from .yanlu-cache/ either
+    keys_after = page_keys(project)
+    assert keys_after.keys() == keys_before.keys()
+    assert all(keys_after[p] != keys_before[p] for p in keys_before)
+    assert cache.load_json(project.cache / "export.json")["key"] != export_before
+
+
+def test_the_opencc_version_and_data_files_are_in_the_environment(monkeypatch):
+    import opencc
+    before = cache.environment()
+    assert cache.opencc_version() == opencc.__version__
+    monkeypatch.setattr(cache, "opencc_files_digest", lambda: "other dictionaries")
+    assert cache.environment() != before
+
+
+def damage(kind: str, data: bytes) -> bytes:
+    if kind == "truncated":
+        return data[: len(data) // 2]
+    if kind == "empty":
+        return b""
+    if kind == "one byte flipped":
+        middle = len(data) // 2
+        return data[:middle] + bytes([data[middle] ^ 0x55]) + data[middle + 1:]
+    if kind == "garbage":
+        return b"\x80not a cache entry\xff" * 10
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["truncated", "empty", "one byte flipped", "garbage"])
+def test_a_damaged_cache_file_is_rebuilt_never_trusted(kind, tmp_path, monkeypatch):
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)
+    files = sorted(p for p in project.cache.rglob("*") if p.is_file())
+    assert {p.name for p in files} >= {"config.pickle", "qa.pickle", "export.json", "pages-zh-hans.json"}
+    for path in files:
+        path.write_bytes(damage(kind, path.read_bytes()))
+    EDITS["letter case"](project.root)  # and an edit, so a trusted stale entry would show
+    processed = counting_sources(monkeypatch)
+    pipeline.build(project)
+    assert sorted(processed) == ["headers.txt", "qa.txt", "roles.txt"]
+    assert differences(tree(project.docs), fresh_tree(project, tmp_path / "fresh")) == []
+    for path in files:  # every entry written whole again
+        assert cache.unseal(path.read_bytes()) is not None, path
+
+
+def test_a_tampered_but_well_formed_cache_entry_is_rejected_and_rebuilt(tmp_path, monkeypatch):
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)
+    entry = project.cache / "sources" / "qa.pickle"
+    sealed = entry.read_bytes()
+    result = pickle.loads(cache.unseal(sealed))
+    forged = result.paragraphs[1].in_scripts("被篡改的文字", "被篡改的文字")
+    tampered = pickle.dumps(pipeline.SourceResult(result.key, result.outline, result.removals, result.flags,
+                                                  result.sections, (result.paragraphs[0], forged, *result.paragraphs[2:]),
+                                                  result.json, result.chars, result.stages))
+    header = sealed[: len(sealed) - len(cache.unseal(sealed))]
+    entry.write_bytes(header + tampered)  # a valid pickle of a valid result, under the old digest
+    processed = counting_sources(monkeypatch)
+    built = pipeline.build(project)
+    assert processed == ["qa.txt"]
+    assert all("被篡改" not in p.text + p.hans + p.hant for p in built.corpus.paragraphs)
+    assert "被篡改" not in (project.docs / "zh-hans" / "events" / "qa-interview.md").read_text(encoding="utf-8")
+
+
+def test_seal_detects_every_damage_it_is_shown():
+    payload = pickle.dumps({"a": "言录"})
+    sealed = seal(payload)
+    assert cache.unseal(sealed) == payload
+    for n in range(len(sealed)):
+        assert cache.unseal(sealed[:n]) is None
+        flipped = sealed[:n] + bytes([sealed[n] ^ 1]) + sealed[n + 1:]
+        assert cache.unseal(flipped) is None
+
+
+@pytest.mark.parametrize("damaged", ["zh-hans/speakers/wang-xiaoming.md", "zh-hant/events/qa-interview.md",
+                                     "data/corpus.json", "data/ids.json", "data/cleaning-report.json"])
+@pytest.mark.parametrize("how", ["truncated", "garbage"])
+def test_a_damaged_file_in_docs_is_written_again_though_nothing_changed(damaged, how, tmp_path):
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)
+    before = tree(project.docs)
+    path = project.docs / damaged
+    path.write_bytes(damage(how, path.read_bytes()) if how == "truncated" else b"{not json")
+    pipeline.build(project)
+    assert differences(tree(project.docs), before) == []
+
+
+def test_a_file_the_build_did_not_write_is_removed_from_the_pages(tmp_path):
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)
+    before = tree(project.docs)
+    (project.docs / "zh-hans" / "speakers" / "nobody.md").write_text("# 不是生成的页面\n", encoding="utf-8")
+    (project.docs / "zh-hant" / "events" / ".yanlu-tmp-qa-interview.md.abc").write_text("half", encoding="utf-8")
+    pipeline.build(project)
+    assert differences(tree(project.docs), before) == []
+
+
+# ------------------------------------------------------------------ killed builds
+
+
+def run_killed(root: Path, at_write: int) -> subprocess.CompletedProcess:
+    env = dict(os.environ, YANLU_KILL_AT_WRITE=str(at_write),
+               PYTHONPATH=str(ROOT) + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else ""))
+    return subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "build", "--quiet", "--jobs", "1"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+
+
+def writes_of_a_build(tmp_path: Path, edit: str | None) -> int:
+    """How many files a build writes (cold, or after ``edit``): the kill points range over them."""
+    project = make_fixture(tmp_path)
+    if edit:
+        pipeline.build(project)
+        EDITS[edit](project.root)
+    cache._writes = 0
+    os.environ["YANLU_KILL_AT_WRITE"] = "1000000"  # counts, never reached
+    try:
+        pipeline.build(project)
+    finally:
+        del os.environ["YANLU_KILL_AT_WRITE"]
+    return cache._writes
+
+
+@pytest.mark.parametrize("edit", [None, "letter case", "a source added"])
+def test_a_build_killed_at_any_write_leaves_what_the_next_build_makes_a_fresh_build(edit, tmp_path):
+    total = writes_of_a_build(tmp_path / "count", edit)
+    assert total > 5
+    # Every write of a small rebuild; a spread of them in a cold build.
+    points = list(range(1, total + 1)) if total <= 10 else sorted({1, 2, total // 4, total // 2, 3 * total // 4,
+                                                                   total - 1, total})
+    for at in points:
+        project = make_fixture(tmp_path / f"killed-at-{at}")
+        if edit:
+            pipeline.build(project)
+            EDITS[edit](project.root)
+        killed = run_killed(project.root, at)
+        assert killed.returncode == -signal.SIGKILL, (at, killed.stderr)
+        leftovers = [p for p in project.root.rglob(f"{cache.TEMPORARY}*")]
+        assert leftovers, "killed between writing a temporary file and putting it in place"
+        pipeline.build(project)
+        assert differences(tree(project.docs), fresh_tree(project, tmp_path / f"fresh-{at}")) == [], at
+        assert not list(project.root.rglob(f"{cache.TEMPORARY}*"))
