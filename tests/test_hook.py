@@ -1,0 +1,86 @@
+"""The MkDocs hook (generator/mkdocs_hook.py) as `mkdocs serve` runs it: builds in one process,
+an editor's mistake as a clean MkDocs error, and no fork from a threaded process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from generator import pipeline
+from generator.parallel import in_parallel
+from helpers_project import ROOT, line_of, replace_in
+from test_incremental import EDITS, differences, inputs_of, make_fixture, tree
+
+
+def mkdocs_project(dest: Path) -> pipeline.Project:
+    """tests/roots/incremental with the repository's MkDocs configs and generator/ beside them (as the hook wants)."""
+    project = make_fixture(dest)
+    for name in ("mkdocs.yml", "mkdocs.zh-hant.yml"):
+        shutil.copy2(ROOT / name, dest / name)
+    os.symlink(ROOT / "generator", dest / "generator", target_is_directory=True)
+    (dest / "docs" / "zh-hans").mkdir(parents=True)  # MkDocs checks docs_dir exists before the hook runs
+    return project
+
+
+def serve_build(project: pipeline.Project):
+    """One rebuild as `mkdocs serve` does it: the configuration loaded again, then built (the hook runs first)."""
+    config = load_config(config_file=str(project.root / "mkdocs.yml"), site_dir=str(project.root / "site" / "zh-hans"))
+    mkdocs_build(config)
+
+
+@pytest.fixture(autouse=True)
+def not_prebuilt(monkeypatch):
+    monkeypatch.delenv("YANLU_PREBUILT", raising=False)
+
+
+def test_an_edit_between_two_builds_in_one_process_equals_a_fresh_build(tmp_path, monkeypatch):
+    project = mkdocs_project(tmp_path / "p")
+    serve_build(project)
+    assert (project.root / "site" / "zh-hans" / "speakers" / "wang-xiaoming" / "index.html").exists()
+    EDITS["letter case"](project.root)
+    processed = []
+    real = pipeline._process_source
+    monkeypatch.setattr(pipeline, "_process_source", lambda raw, *a, **k: processed.append(raw.seed) or real(raw, *a, **k))
+    shutil.rmtree(project.cache)  # the hook's session alone must be enough for the unchanged sources
+    serve_build(project)
+    assert processed == ["qa.txt"]
+    fresh = inputs_of(project, tmp_path / "fresh")
+    pipeline.build(fresh)
+    assert differences(tree(project.docs), tree(fresh.docs)) == []
+    page = (project.root / "site" / "zh-hans" / "speakers" / "wang-xiaoming" / "index.html").read_text(encoding="utf-8")
+    assert "AGI是一种信念" in page and "agi是一种信念" not in page
+
+
+def test_an_editors_mistake_is_a_clean_mkdocs_error_with_file_and_line(tmp_path, caplog):
+    project = mkdocs_project(tmp_path / "p")
+    speakers = project.site_config / "speakers.yaml"
+    replace_in(speakers, "{id: host-li, name: 李记者", "{id: host-li, nmae: 李记者")
+    line = line_of(speakers, "nmae: 李记者")
+    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
+        serve_build(project)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(f"site_config/speakers.yaml, line {line}" in message and "nmae" in message for message in errors), errors
+    assert not any("Traceback" in message for message in errors)
+    assert not any(project.docs.rglob("*.md"))  # nothing written
+
+
+def test_the_generator_never_forks_from_a_threaded_process():
+    """`mkdocs serve` runs a server thread: there the work runs in this process, elsewhere in forked workers."""
+    alone = in_parallel(lambda _item: os.getpid(), [1, 2], jobs=2)
+    assert os.getpid() not in alone
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait, daemon=True)
+    server.start()
+    try:
+        assert in_parallel(lambda _item: os.getpid(), [1, 2], jobs=2) == [os.getpid(), os.getpid()]
+    finally:
+        stop.set()
+        server.join()
