@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import subprocess
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as caches
@@ -134,6 +137,44 @@ def remember_vanished(project: Project, result: Build) -> None:
         caches.save_json(_kept_path(project), texts)
 
 
+def texts_in_git(project: Project, result: Build, sources: set[str]) -> dict[str, dict]:
+    """The paragraphs of these sources as the last commit (git HEAD) has their seeds, by id.
+
+    On a fresh clone nothing was built before the edit, but the seed as published
+    is in git: read, cleaned, parsed and linked with today's configuration, it gives
+    the published ids (an id depends on the source id and the text alone) and their text.
+    """
+    from .link import SpeakerIndex, topic_patterns
+    from .pipeline import _process_source
+    from .read import read_seed
+
+    config, converter = result.config, result.converter
+    entries = {s.id: s for s in config.sources}
+    found: dict[str, dict] = {}
+    topics = None
+    for source_id in sorted(sources & set(entries)):
+        entry = entries[source_id]
+        try:
+            shown = subprocess.run(["git", "show", f"HEAD:./seeds/{entry.seed}"], cwd=project.root,
+                                   capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return found
+        if shown.returncode:
+            continue
+        topics = topics if topics is not None else topic_patterns(config, converter)
+        with tempfile.TemporaryDirectory(prefix="yanlu-earlier-") as folder:
+            path = Path(folder) / entry.seed
+            path.write_bytes(shown.stdout)
+            try:
+                raw = read_seed(path, entry.encoding)
+                index = SpeakerIndex(config.event(entry.event), config, converter)
+                earlier = _process_source(raw, entry, config, converter, index, topics, "", [])
+            except YanluError:
+                continue
+        found.update((p.id, p.to_json()) for p in earlier.paragraphs)
+    return found
+
+
 def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list[dict]]:
     """Record in site_config/aliases.yaml where each vanished published paragraph went.
 
@@ -153,8 +194,11 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
     for part in result.replaced.values():
         if part:
             known.update((p["id"], p) for p in json.loads(b"[" + part + b"]"))
+    gone = vanished(read_record(project), corpus)
+    if any(pid not in known for pid, _source in gone):
+        known |= texts_in_git(project, result, {source for pid, source in gone if pid not in known})
     added, unmatched, unknown = [], [], []
-    for pid, source in vanished(read_record(project), corpus):
+    for pid, source in gone:
         old = known.get(pid)
         if old is None:
             unknown.append((pid, source))
@@ -176,7 +220,7 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
         raise YanluError(f"site_config/{RECORD}",
                          f"the earlier text of published paragraph id(s) {names} is not known in this folder, so "
                          "they cannot be matched" + (f" ({len(added)} other alias(es) were added)" if added else ""),
-                         "Build once from the commit before the edit (`git stash; python -m generator build; "
-                         "git stash pop`) and run this command again, or add `- {old: <id>, new: <id>}` to "
-                         "site_config/aliases.yaml by hand.")
+                         "Neither an earlier build here nor the last commit (git HEAD) holds them. Build once "
+                         "from the commit that published them and run this command again, or add "
+                         "`- {old: <id>, new: <id>}` to site_config/aliases.yaml by hand.")
     return added, unmatched
