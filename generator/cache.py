@@ -11,35 +11,31 @@ is written atomically (a temporary file, then ``os.replace``), so a build killed
 at any moment leaves either the old file or the new one; the temporaries a
 kill leaves behind are swept by the next build (``sweep_temporaries``).
 
-================================  ==========================================  ===============================================  ==========================================
-artifact                          key                                         invalidated by                                   test
-================================  ==========================================  ===============================================  ==========================================
-.yanlu-cache/config.pickle        site_config/*.yaml bytes, seed names,       any site_config/ edit, a seed added or removed,  test_scale: an_edited_configuration_…;
-(validated site_config/)          project folder, environment()               code, OpenCC, Python                             test_cache: corrupted / tampered entries
-.yanlu-cache/sources/<id>.pickle  seed text digest, the source's, its         an edit to the seed, to its source, event or     test_incremental (every kind of edit);
-(one source read → converted)     event's and its speakers' entries, every    speakers' entries, to any topic or protected     test_cache: code / OpenCC version change,
-                                  topic and protected term, environment()     term; code, OpenCC, Python                       truncated, corrupted, tampered entries
-.yanlu-cache/export.json          every source key, the entities (events,     any of those; docs/data/*.json changed on disk   test_incremental; test_cache: damaged
-(docs/data/ is current)           sources, speakers, topics, aliases), the    (size or mtime differ from what was written)     corpus.json / ids.json rewritten
-                                  warnings, environment(); size and mtime
-                                  of each file written
-.yanlu-cache/pages-<script>.json  per page: its sources' keys (event pages)   what the page shows changing; a template, labels  test_incremental (case, punctuation,
-(which pages are current)         or the full shown text, speaker, kind,      or code edit; the page's file changed on disk    template, label …); test_cache: a page
-                                  section and topics of every quote            (size or mtime), deleted or truncated            truncated in docs/ is written again
-                                  (speaker and topic pages); the entities,
-                                  templates, labels, glossary, environment();
-                                  size and mtime of the file written
-.yanlu-cache/vanished.json        (not a key: the earlier text of published   an alias recorded for the id, or the id          test_ids: removed words stay out of site/
-(texts for ``aliases``)           ids that vanished, for matching)            published again (``site``)
-Session (memory, mkdocs serve)    results by source key, seeds by size, mtime  the same keys as on disk: a result is used       test_hook: an edit between two builds in
-                                  and inode, the configuration by its key,    only when its key equals the one computed now    one process equals a fresh build
-                                  settings digests by entry identity, the
-                                  converter by protected terms
-Memo (convert.Converter)          (target script, text), per converter (one   never stale: a converter's protected terms are   test_convert; test_incremental (protected
-                                  per set of protected terms)                 fixed; oldest evicted first                      term edit)
-render jinja environments         templates folder and the digest of its      a template edited (a new digest, a new           test_incremental (template edit)
-                                  files                                       environment)
-================================  ==========================================  ===============================================  ==========================================
+<!-- cache-table:start -->
+| artifact | key | invalidated by | test |
+|---|---|---|---|
+| `.yanlu-cache/config.pickle`: the validated `site_config/` | the bytes of `site_config/*.yaml`, the seeds' names, the project folder, the environment | an edit to `site_config/`, a seed added or removed, other code, OpenCC or Python | `test_scale.py` (an edited configuration is read again), `test_cache.py` (damaged entries; code and OpenCC change) |
+| `.yanlu-cache/sources/<id>.pickle`: one source read, cleaned, parsed, linked and converted | the seed's text; the source's, its event's and its speakers' entries; every topic and protected term; the environment | an edit to any of those | `test_incremental.py` (every kind of edit, random sequences), `test_cache.py` (code and OpenCC change; truncated, corrupted, tampered entries) |
+| `.yanlu-cache/export.json`: `docs/data/` is current | every source's key; the events, sources, speakers, topics and aliases; the warnings; the environment; and each file's size and mtime as written | any of those; a file in `docs/data/` changed, truncated or deleted | `test_cache.py` (damaged corpus.json, ids.json, cleaning-report.json) |
+| `.yanlu-cache/pages-<script>.json`: which pages are current | an event page: its sources' keys; a speaker or topic page: every quote's words in both scripts, speaker, kind, addressee, topics and section (place and heading); every page: the entities, templates, labels, glossary and environment; and the file's size and mtime as written | what the page shows changing; a template, label or code edit; the page's file changed, truncated or deleted | `test_incremental.py`, `test_cache.py` (damaged pages, stray files, killed builds) |
+| `.yanlu-cache/vanished.json`: the earlier text of published ids that vanished | none (kept for `aliases` to match; never under `docs/` or `site/`) | an alias recorded, or the removal published | `test_ids.py` |
+| `Session` (memory; the MkDocs hook holds one for the life of `mkdocs serve`): source results, seeds as read, the configuration, settings digests, the converter | the same keys as on disk (seeds also by size, mtime and inode; settings digests by entry identity; the converter by its protected terms) | as on disk | `test_hook.py`, `test_incremental.py` (memory and disk rebuilds in turn) |
+| `Memo` (`convert.Converter`'s conversions of texts and lines; one policy: the oldest is forgotten first) | (target script, text), per converter | never stale: a converter's protected terms are fixed, and OpenCC does not change under a running process | `test_convert.py`, `test_incremental.py` (a protected term) |
+| Jinja environments (`render._environment`) | the templates folder and the digest of its files | a template or labels.yaml edited (a new digest, a new environment) | `test_incremental.py` (a template, a label) |
+| OpenCC's converters, the code and OpenCC digests (`convert._converters`, `cache._code_digest`, `cache._opencc_files_digest`) | none: one per process | a restart (after editing generator code, restart `mkdocs serve`) | `test_cache.py` (code and OpenCC changes) |
+<!-- cache-table:end -->
+
+The environment, part of every key: the bytes of every module in `generator/`,
+OpenCC's version string and its configuration, dictionary and library files, the
+Python version and the pickle protocol. Disk entries are sealed: a SHA-256 of
+the entry's bytes comes first, and an entry whose bytes do not match (truncated,
+corrupted, edited) is ignored and rebuilt. The seal detects damage, not a
+forger who writes a new digest. Every write goes to a temporary file first and
+replaces the old file whole (`os.replace`), and the next build deletes the
+temporary files a killed build left, so a build killed at any moment (SIGKILL)
+leaves `docs/` and `.yanlu-cache/` such that the next build equals a fresh one.
+Two builds run at once in one folder are for the caller to prevent (a lock in
+the command line); this module takes no lock.
 
 ``.yanlu-cache/`` is always safe to delete.
 """

@@ -196,3 +196,9 @@ def test_a_build_killed_at_any_write_leaves_what_the_next_build_makes_a_fresh_bu
         pipeline.build(project)
         assert differences(tree(project.docs), fresh_tree(project, tmp_path / f"fresh-{at}")) == [], at
         assert not list(project.root.rglob(f"{cache.TEMPORARY}*"))
+
+
+def test_the_readmes_cache_table_is_the_cache_modules_table():
+    def table(text: str) -> str:
+        return text[text.index("<!-- cache-table:start -->"):text.index("<!-- cache-table:end -->")]
+    assert table((ROOT / "README.md").read_text(encoding="utf-8")) == table(cache.__doc__)
