@@ -168,7 +168,7 @@ def texts_in_git(project: Project, result: Build, sources: set[str]) -> dict[str
             try:
                 raw = read_seed(path, entry.encoding)
                 index = SpeakerIndex(config.event(entry.event), config, converter)
-                earlier = _process_source(raw, entry, config, converter, index, topics, "", [])
+                earlier, _problems = _process_source(raw, entry, config, converter, index, topics, "")
             except YanluError:
                 continue
         found.update((p.id, p.to_json()) for p in earlier.paragraphs)
@@ -214,7 +214,7 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
         path = project.site_config / "aliases.yaml"
         text = path.read_text(encoding="utf-8").replace("aliases: []", "aliases:")
         lines = "".join(f"  - {{old: {o}, new: {n}, note: 'text corrected ({s:.0%} alike)'}}\n" for o, n, s in added)
-        path.write_text(text.rstrip("\n") + "\n" + lines, encoding="utf-8")
+        caches.write_if_changed(path, text.rstrip("\n") + "\n" + lines)
     if unknown:
         names = ", ".join(f"{pid} (source {source})" for pid, source in unknown)
         raise YanluError(f"site_config/{RECORD}",

@@ -201,9 +201,10 @@ def _export_key(result: Build) -> str:
 
 
 def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: Converter, index: SpeakerIndex,
-                    topics, key: str, errors: list) -> SourceResult:
-    """read → clean → parse → link → convert for one source."""
+                    topics, key: str) -> tuple[SourceResult, list[YanluError]]:
+    """read → clean → parse → link → convert for one source: its result, and the problems found."""
     script = Script.of(source.script)
+    errors: list[YanluError] = []
     cleaned = clean(raw, source, (lambda lines: converter.stray_characters(script, lines)) if script else None)
     parsed = parse(cleaned, source, index.is_known, index.names_in, open_roster=source.id in config.unlisted)
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
@@ -215,7 +216,7 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
                               export_stage.ids_json(paragraphs)),
                         chars=(converter.changing(Script.HANT, "".join(p.hans for p in paragraphs)),
                                converter.changing(Script.HANS, "".join(p.hant for p in paragraphs))),
-                        stages=(cleaned, parsed))
+                        stages=(cleaned, parsed)), errors
 
 
 def load_project_config(project: Project, writable: bool = True, session: Session | None = None) -> SiteConfig:
@@ -289,9 +290,8 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
 
     def process(item: tuple[int, RawText, Entry, str]) -> tuple[SourceResult | bytes, list[YanluError]]:
         _position, raw, source, key = item
-        errors: list[YanluError] = []
         index = SpeakerIndex(config.event(source.event), config, converter)
-        result = _process_source(raw, source, config, converter, index, topics, key, errors)
+        result, errors = _process_source(raw, source, config, converter, index, topics, key)
         if workers == 1:
             if not errors:
                 store.put(source.id, result)

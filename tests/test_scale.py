@@ -68,11 +68,11 @@ def test_an_error_found_in_a_worker_process_stops_the_build_with_its_message(syn
     project = fresh_copy(synthetic, tmp_path / "p")
     real = pipeline._process_source
 
-    def finds_a_problem_in_the_last_seed(raw, source, config, converter, index, topics, key, errors):
-        result = real(raw, source, config, converter, index, topics, key, errors)
+    def finds_a_problem_in_the_last_seed(raw, source, config, converter, index, topics, key):
+        result, errors = real(raw, source, config, converter, index, topics, key)
         if raw.seed == f"{N:04d}_bench.txt":  # forked workers run this patched function too
-            errors.append(pipeline.YanluError(f"seeds/{raw.seed}", "a problem only a worker saw", "Fix it.", 7))
-        return result
+            errors = [*errors, pipeline.YanluError(f"seeds/{raw.seed}", "a problem only a worker saw", "Fix it.", 7)]
+        return result, errors
 
     monkeypatch.setattr(pipeline, "_process_source", finds_a_problem_in_the_last_seed)
     with pytest.raises(pipeline.YanluErrors) as caught:
