@@ -63,26 +63,35 @@ GENERATOR = Path(__file__).resolve().parent
 # ------------------------------------------------------------------ fingerprints
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass → its field names (fixed per class)
+
+
 def _plain(value: Any) -> Any:
     """A value as canonical JSON holds it: model objects by their fields, entries by their values."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or kind is float or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return [_plain(v) for v in value]
+    if kind is dict:
+        return {str(k): _plain(v) for k, v in value.items()}
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, enum.Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if hasattr(value, "values") and hasattr(value, "file") and hasattr(value, "line") and isinstance(
-            getattr(value, "values", None), dict):  # config.Entry: its values, not where it was written
-        return _plain(value.values)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+        return _plain(value)
+    if isinstance(getattr(value, "values", None), dict) and hasattr(value, "file") and hasattr(value, "line"):
+        return _plain(value.values)  # config.Entry: its values, not where it was written
     if isinstance(value, (set, frozenset)):
         return sorted(_plain(v) for v in value)
     if isinstance(value, Path):
         return str(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, (str, int, float)):
         return value
-    raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+    raise TypeError(f"cannot fingerprint a {kind.__name__}")
 
 
 def canonical(*parts: Any) -> str:

@@ -28,7 +28,7 @@ from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .discover import configure_unlisted
 from .read import read_seed, seed_files
-from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer
+from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer, entities_fingerprint, shown_digest
 
 SourceCache = Session  # the name tests and tools used before cache.py held every cache
 
@@ -78,6 +78,8 @@ class Build:
     chars: dict[Script, frozenset[str]] = field(default_factory=dict)  # each script's characters the other writes otherwise
     replaced: dict[str, bytes] = field(default_factory=dict)  # source id → its corpus.json part before this build
     converter: Converter | None = None  # the one converter this build used (its memos serve the pages too)
+    entities: str = ""  # render.entities_fingerprint of the corpus: part of the export's and every page's key
+    shown: dict[str, str] = field(default_factory=dict)  # paragraph id → render.shown_digest (kept per source)
 
     @property
     def cleaned(self) -> tuple[CleanText, ...]:
@@ -137,6 +139,7 @@ class SourceResult:
     json: tuple[bytes, bytes, bytes] = (b"", b"", b"")  # its paragraphs and sections as corpus.json writes them, its ids
     # Characters of its Simplified text that Traditional writes otherwise, and the reverse (Converter.changing):
     chars: tuple[str, str] = ("", "")
+    shown: tuple[str, ...] = ()  # per paragraph, what a quotation of it shows (render.shown_digest)
     # The cleaned text and the whole parse, as objects or pickled: a build needs neither (the tests
     # and `check` do), and unpickling them for thousands of sources took seconds.
     stages: tuple[CleanText, ParsedSource] | bytes = b""
@@ -192,9 +195,8 @@ def _settings_digest(source: Entry, config: SiteConfig, session: Session) -> str
 def _export_key(result: Build) -> str:
     """Everything docs/data/ is made of: the sources' fingerprints, the entities, the warnings, the environment."""
     corpus = result.corpus
-    return fingerprint(sorted(result.source_keys.items()), corpus.events, corpus.sources, corpus.speakers,
-                       corpus.topics, corpus.aliases, corpus.warnings, export_stage.SCHEMA_VERSION,
-                       caches.environment())
+    return fingerprint(sorted(result.source_keys.items()), result.entities, corpus.warnings,
+                       export_stage.SCHEMA_VERSION, caches.environment())
 
 
 # ------------------------------------------------------------------ stages
@@ -210,12 +212,14 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)
     removals = tuple(sorted(cleaned.removals + parsed.decisions, key=lambda r: (r.line, not r.whole_line)))
+    section_of = {s.id: s for s in sections}
     return SourceResult(key, replace(parsed, sections=(), blocks=()), removals, cleaned.flags,
                         tuple(sections), tuple(paragraphs),
                         json=(export_stage.items_json(paragraphs), export_stage.items_json(sections),
                               export_stage.ids_json(paragraphs)),
                         chars=(converter.changing(Script.HANT, "".join(p.hans for p in paragraphs)),
                                converter.changing(Script.HANS, "".join(p.hant for p in paragraphs))),
+                        shown=tuple(shown_digest(p, section_of[p.section]) for p in paragraphs),
                         stages=(cleaned, parsed)), errors
 
 
@@ -327,7 +331,8 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
                  json_parts={r.outline.source_id: r.json for r in results}, replaced=replaced,
                  chars={Script.HANS: frozenset().union(*(r.chars[0] for r in results)),
                         Script.HANT: frozenset().union(*(r.chars[1] for r in results))},
-                 converter=converter)
+                 converter=converter, entities=entities_fingerprint(corpus),
+                 shown={p.id: d for r in results for p, d in zip(r.paragraphs, r.shown)})
 
 
 @fast
@@ -375,7 +380,7 @@ def query_chars(result: Build, script: Script, converter: Converter) -> str:
 
 def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
     """Both scripts' pages, each with its key, and which of them are due (cache.py: pages-<script>.json)."""
-    index = CorpusIndex(result.corpus)  # made once, for both scripts' renderers (and any worker) to share
+    index = CorpusIndex(result.corpus, result.entities, result.shown)  # made once, for both scripts' renderers (and any worker) to share
     return {script: PagePlan(Renderer(result.corpus, script, result.converter, project.templates, index=index),
                              result.source_keys,
                              project.docs / folder, project.cache / f"pages-{folder}.json")

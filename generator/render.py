@@ -135,11 +135,25 @@ def summarised_paragraph(highlight: Paragraph, candidates: list[tuple[Paragraph,
     return best
 
 
+def shown_digest(p: Paragraph, section) -> str:
+    """A digest of what a quotation of a paragraph shows: its words in both scripts, who,
+    which kind, whom it addresses, its topics, and its section (place and heading)."""
+    text = (f"{p.id}\x1f{p.event}\x1f{p.speaker}\x1f{p.kind.value}\x1f{p.addressed_to}\x1f{' '.join(p.topics)}\x1f"
+            f"{p.section}\x1f{section.seq}\x1f{section.title}\x1f{p.hans}\x1f{p.hant}")
+    return caches.digest_bytes(text.encode("utf-8"))[:32]
+
+
+def entities_fingerprint(corpus: Corpus) -> str:
+    """The events, sources, speakers, topics and aliases, fingerprinted (cache.fingerprint)."""
+    return fingerprint(corpus.events, corpus.sources, corpus.speakers, corpus.topics, corpus.aliases)
+
+
 class CorpusIndex:
     """The corpus looked up by event, speaker, topic and source: the same for both
     scripts, so made once per build and shared by their renderers."""
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, entities: str | None = None, shown: dict[str, str] | None = None):
+        """``entities`` and ``shown`` (each paragraph's ``shown_digest``, by id) when made already."""
         self.corpus = corpus
         self.speakers = {s.id: s for s in corpus.speakers}
         self.events = {e.id: e for e in corpus.events}
@@ -158,21 +172,17 @@ class CorpusIndex:
         self.sections_of: dict[str, list] = defaultdict(list)
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
-        # Speaker and topic pages → a digest of everything they show of their paragraphs (``shown``).
+        # Speaker and topic pages → a digest of everything they show of their paragraphs (``shown_digest``).
+        self._shown_of = shown if shown is not None else {
+            p.id: shown_digest(p, self.sections[p.section]) for p in corpus.paragraphs}
         self.shown = {**{f"speakers/{s}.md": self._shown(said) for s, said in self.by_speaker.items()},
                       **{f"topics/{t}.md": self._shown(self.quoted_on_topic(t)) for t in self.by_topic}}
         # The events, sources, speakers, topics and aliases: what every page may show of them.
-        self.entities = fingerprint(corpus.events, corpus.sources, corpus.speakers, corpus.topics, corpus.aliases)
+        self.entities = entities or entities_fingerprint(corpus)
 
     def _shown(self, paragraphs: list[Paragraph]) -> str:
-        """A digest of what a quoting page shows of its paragraphs: the words in both scripts,
-        who, which kind, whom it addresses, its topics, and its section (place, heading)."""
-        sections = self.sections
-        text = "\x1e".join(
-            f"{p.id}\x1f{p.event}\x1f{p.speaker}\x1f{p.kind.value}\x1f{p.addressed_to}\x1f{' '.join(p.topics)}\x1f"
-            f"{p.section}\x1f{sections[p.section].seq}\x1f{sections[p.section].title}\x1f{p.hans}\x1f{p.hant}"
-            for p in paragraphs)
-        return caches.digest_bytes(text.encode("utf-8"))
+        shown = self._shown_of
+        return caches.digest_bytes(" ".join([shown[p.id] for p in paragraphs]).encode("ascii"))
 
     @functools.cached_property
     def events_newest_first(self) -> list[Event]:
@@ -205,7 +215,7 @@ class Renderer:
         self.script = script
         self.converter = converter
         self.templates_digest = templates_digest(templates)
-        self.labels = yaml.safe_load((templates / "labels.yaml").read_text(encoding="utf-8"))[script.value]
+        self.labels = _labels((templates / "labels.yaml").read_text(encoding="utf-8"))[script.value]
         self.templates = templates
         self.env = _environment(templates, True, self.templates_digest)
         self.index = index or CorpusIndex(corpus)
@@ -541,6 +551,12 @@ def _environment(templates: Path, autoescape: bool, digest: str) -> jinja2.Envir
     env.filters.update(md=md_escape)
     env.globals.update(front_matter=front_matter)
     return env
+
+
+@functools.lru_cache(maxsize=4)
+def _labels(text: str) -> dict:
+    """templates/labels.yaml parsed, by its text (a pure function of it: never stale)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def templates_digest(templates: Path = TEMPLATES) -> str:

@@ -61,6 +61,12 @@ def toggle(path: Path, a: str, b: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def seed(root: Path, name: str) -> Path:
+    """A seed of the project, or where ``toggle_removed_source`` parked it (edits go on while it is out)."""
+    path = root / "seeds" / name
+    return path if path.exists() else root / f"{name}.parked"
+
+
 def toggle_extra_source(root: Path) -> None:
     """Add a fourth transcript with its source and event, or remove it again."""
     seed, sources, events = root / "seeds" / "extra.txt", root / "site_config" / "sources.yaml", root / "site_config" / "events.yaml"
@@ -95,7 +101,7 @@ def toggle_removed_source(root: Path) -> None:
 # Each kind of edit an editor makes, as a toggle; the words in the middle are what a reader then sees.
 EDITS = {
     "letter case": lambda r: toggle(r / "seeds" / "qa.txt", "agi是一种信念", "AGI是一种信念"),
-    "punctuation": lambda r: toggle(r / "seeds" / "roles.txt", "价格战对行业是好事。", "价格战对行业是好事！"),
+    "punctuation": lambda r: toggle(seed(r, "roles.txt"), "价格战对行业是好事。", "价格战对行业是好事！"),
     "spacing": lambda r: toggle(r / "seeds" / "headers.txt", "算力是瓶頸，", "算力 是瓶頸，"),
     "a word": lambda r: toggle(r / "seeds" / "qa.txt", "价格战对我们影响不大", "价格战对我们影响很小"),
     "a word in Traditional": lambda r: toggle(r / "seeds" / "headers.txt", "我們更關注效率", "我們更關心效率"),
