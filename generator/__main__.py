@@ -13,7 +13,7 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import pipeline
+from . import ids, pipeline
 from .model import YanluError
 from .parallel import default_jobs
 from .read import seed_files
@@ -222,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.quiet:
         print(summary(result))
+    else:  # a published link that would break is never hidden (generator/ids.py)
+        for warning in result.corpus.warnings:
+            if warning.startswith(ids.VANISHED):
+                print(f"Warning: {warning}", file=sys.stderr)
     if args.command in ("check", "add"):
         only = {args.file.name} if args.command == "add" else None
         for line in decisions(result, args.show, only):

@@ -35,6 +35,7 @@ HEADER = ("# Paragraph ids the published site carries, one a line with its sourc
           "# Written by `python -m generator site` (make site); commit it with the site it describes.\n"
           "# A build warns, and `make test` fails, while one of these ids vanishes without an alias.\n")
 WARNINGS_SHOWN = 10
+VANISHED = "published paragraph id"  # how the warnings about them begin
 ALIAS_LIKENESS = 0.75  # a corrected paragraph is at least this alike to its old text
 
 
@@ -85,11 +86,11 @@ def vanished_warnings(project: Project, corpus: Corpus) -> tuple[str, ...]:
     warnings = []
     for pid, source in gone[:WARNINGS_SHOWN]:
         where = f"seeds/{seeds[source]}" if source in seeds else "a source no longer in the corpus"
-        warnings.append(f"published paragraph id {pid} (source {source}, {where}) no longer exists, so links to it "
+        warnings.append(f"{VANISHED} {pid} (source {source}, {where}) no longer exists, so links to it "
                         f"break. If its text was corrected, run `python -m generator aliases`; if it was removed on "
                         f"purpose, `python -m generator site` records that when the site is next published.")
     if len(gone) > WARNINGS_SHOWN:
-        warnings.append(f"… and {len(gone) - WARNINGS_SHOWN} more published paragraph id(s) no longer exist "
+        warnings.append(f"{VANISHED}s: {len(gone) - WARNINGS_SHOWN} more no longer exist "
                         f"(site_config/{RECORD}).")
     return tuple(warnings)
 
