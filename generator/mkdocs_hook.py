@@ -4,9 +4,11 @@ Kept thin on purpose: all the work is ``pipeline.build()``. The hook holds one
 build session (``cache.Session``) for the life of the process, so under
 ``mkdocs serve`` a save redoes the edited transcript only; what the session
 keeps sits under the same keys as the disk cache, so a rebuild here writes
-what a fresh build writes (tests/test_hook.py). ``mkdocs serve`` runs threads,
-so the generator never forks there (``parallel.in_parallel`` runs in-process
-when other threads exist). MkDocs does not reload hook modules, so after
+what a fresh build writes (tests/test_hook.py). ``mkdocs serve`` runs threads
+(its server, its file watcher), and forking a threaded process can leave the
+child waiting on a lock copied while another thread held it: the hook builds
+in its own process (``jobs=1``), which for a save that changes a few pages is
+also the faster way. MkDocs does not reload hook modules, so after
 editing generator code restart ``mkdocs serve``.
 """
 
@@ -25,7 +27,6 @@ from mkdocs.structure.files import File, Files
 from generator import pipeline
 from generator.cache import Session
 from generator.model import YanluError
-from generator.parallel import default_jobs
 
 
 class _Hook:
@@ -36,11 +37,11 @@ class _Hook:
 
 
 def rebuild(project: pipeline.Project, **options) -> pipeline.Build:
-    """What the hook runs before each build: the generator, with this process's session."""
+    """What the hook runs before each build: the generator, in this process, with its session."""
     first = _Hook.root != project.root
     if first:
         _Hook.session, _Hook.root = Session(project.cache, in_memory=True), project.root
-    result = pipeline.build(project, jobs=default_jobs(), cache=_Hook.session, **options)
+    result = pipeline.build(project, jobs=1, cache=_Hook.session, **options)  # no fork: serve runs threads
     if first:
         # What the first build keeps in memory (every source's result) lives as long as the
         # server: the cycle collector need never walk it again (at 2,000 transcripts each

@@ -11,7 +11,6 @@ import functools
 import gc
 import multiprocessing
 import os
-import threading
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -60,12 +59,13 @@ def in_parallel(work: Callable[[T], R], items: list[T], jobs: int,
 
     Forked children share the parent's memory as it is (the corpus, the
     converters), so nothing but the results is copied. An exception in a
-    child is raised again here. Where fork is unavailable, or this process runs
-    other threads (``mkdocs serve``: forking a threaded process can copy a lock
-    another thread holds, and the child then hangs), it runs in-process.
+    child is raised again here. Where fork is unavailable it runs in-process.
+    Never call it with ``jobs`` > 1 from a process that runs threads of its own
+    (``mkdocs serve``): a forked child gets a copy of every lock another thread
+    held, and can hang on one; the MkDocs hook builds with ``jobs=1``.
     """
     jobs = min(jobs, len(items))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         if meanwhile:
             meanwhile()
         return [work(item) for item in items]

@@ -15,7 +15,6 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from generator import pipeline
-from generator.parallel import in_parallel
 from helpers_project import ROOT, line_of, replace_in
 from test_incremental import EDITS, differences, inputs_of, make_fixture, tree
 
@@ -72,15 +71,27 @@ def test_an_editors_mistake_is_a_clean_mkdocs_error_with_file_and_line(tmp_path,
     assert not any(project.docs.rglob("*.md"))  # nothing written
 
 
-def test_the_generator_never_forks_from_a_threaded_process():
-    """`mkdocs serve` runs a server thread: there the work runs in this process, elsewhere in forked workers."""
-    alone = in_parallel(lambda _item: os.getpid(), [1, 2], jobs=2)
-    assert os.getpid() not in alone
+def test_the_hook_never_forks_though_a_build_of_that_size_would(tmp_path, monkeypatch):
+    """`mkdocs serve` runs threads (its server, its watcher): the hook's builds run in its own process."""
+    project = mkdocs_project(tmp_path / "p")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)  # three sources count as a large build
+    workers = tmp_path / "workers"
+    workers.mkdir()
+    real = pipeline._process_source
+
+    def noting_the_process(*args, **kwargs):
+        (workers / str(os.getpid())).touch()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_process_source", noting_the_process)
     stop = threading.Event()
-    server = threading.Thread(target=stop.wait, daemon=True)
+    server = threading.Thread(target=stop.wait, daemon=True)  # as the live-reload server's thread
     server.start()
     try:
-        assert in_parallel(lambda _item: os.getpid(), [1, 2], jobs=2) == [os.getpid(), os.getpid()]
+        serve_build(project)
     finally:
         stop.set()
         server.join()
+    assert [int(p.name) for p in workers.iterdir()] == [os.getpid()]
+    pipeline.build(inputs_of(project, tmp_path / "command"), jobs=2)  # the command line does fork
+    assert len(list(workers.iterdir())) == 3
