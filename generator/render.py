@@ -571,7 +571,10 @@ class PagePlan:
     A page is due when its key differs from the one recorded in ``manifest``
     (``.yanlu-cache/pages-<script>.json``) or when its file is not as this build
     wrote it (missing, or another size or modification time: truncated, edited by
-    hand). Every other ``.md`` file in the folder is not the build's and goes.
+    hand). A page the build wrote and no longer plans is deleted; pages about to
+    be written for the first time are recorded before they are written, so a
+    killed build's new pages are deleted too if the next build does not want them.
+    A page the build never wrote (one an editor put in docs/) is left alone.
     """
 
     def __init__(self, renderer: Renderer, source_keys: dict[str, str], out_dir: Path, manifest: Path):
@@ -593,12 +596,18 @@ class PagePlan:
         """Render and write the pages due, delete the pages not planned, record what was written."""
         changed = []
         stamps = {path: self.known[path][1] for path, _key, _render in self.pages if path in self.known}
+        new = {path: ["", None] for path, _key, _render in self.due if path not in self.known}
+        if new:  # recorded before they exist, so a build killed while writing them still deletes them later
+            caches.save_json(self.manifest, {**self.known, **new})
         for path, _key, render in self.due:
             if write_if_changed(self.out_dir / path, render().content):
                 changed.append(self.out_dir / path)
             stamps[path] = caches.stamp(self.out_dir / path)
         wanted = {path for path, _key, _render in self.pages}
-        for stale in sorted(p for p in self.present if p.endswith(".md") and p not in wanted):
+        # The pages written before and not wanted now (a speaker who no longer speaks); without a
+        # record of what was written, every page in the folder is looked at.
+        written = set(self.known) if self.known else {p for p in self.present if p.endswith(".md")}
+        for stale in sorted(p for p in written - wanted if p in self.present):
             (self.out_dir / stale).unlink(missing_ok=True)
             changed.append(self.out_dir / stale)
         caches.save_json(self.manifest, {path: [key, stamps[path]] for path, key, _render in self.pages})
