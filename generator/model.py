@@ -458,11 +458,6 @@ class Paragraph:
     def __repr__(self) -> str:
         return f"Paragraph({self.id}, {self.speaker}, {self.kind.value}, {self.text[:16]!r})"
 
-    @cached_property
-    def shown_key(self) -> str:
-        """What a quotation of it shows that can change while its id stays: who, which kind, where, topics."""
-        return f"{self.id} {self.speaker} {self.kind.value} {self.section} {' '.join(self.topics)}"
-
     def in_scripts(self, hans: str, hant: str) -> Paragraph:
         """A copy with both scripts filled in. Made without ``dataclasses.replace``,
         whose checks cost more than the copy; this runs for every paragraph."""
@@ -507,9 +502,3 @@ class Corpus:
 
     def __repr__(self) -> str:
         return f"Corpus({len(self.events)} events, {len(self.sources)} sources, {len(self.paragraphs)} paragraphs)"
-
-    @cached_property
-    def entities_fingerprint(self) -> str:
-        """A digest of the events, sources, speakers, topics and aliases (not the paragraphs)."""
-        parts = (self.events, self.sources, self.speakers, self.topics, self.aliases)
-        return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
