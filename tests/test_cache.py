@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
@@ -208,3 +209,25 @@ def test_the_readmes_cache_table_is_the_cache_modules_table():
     def table(text: str) -> str:
         return text[text.index("<!-- cache-table:start -->"):text.index("<!-- cache-table:end -->")]
     assert table((ROOT / "README.md").read_text(encoding="utf-8")) == table(cache.__doc__)
+
+
+def test_editing_any_module_of_the_generator_makes_every_cached_source_stale(tmp_path):
+    """Not a monkeypatch: a copy of generator/ with one comment added to one module, run as a new process."""
+    code = tmp_path / "code"
+    shutil.copytree(ROOT / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    project = make_fixture(tmp_path / "p")
+
+    def build_with_that_code() -> dict[str, bytes]:
+        env = dict(os.environ, PYTHONPATH=str(code))
+        done = subprocess.run([sys.executable, "-m", "generator", "--root", str(project.root), "build", "--quiet"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return {p.name: p.read_bytes() for p in (project.cache / "sources").iterdir()}
+
+    first = build_with_that_code()
+    assert build_with_that_code() == first  # unchanged code: the cached sources stand
+    with (code / "generator" / "clean.py").open("a", encoding="utf-8") as module:
+        module.write("\n# an edit to the code that cleans\n")
+    again = build_with_that_code()
+    assert sorted(again) == sorted(first) == ["headers.pickle", "qa.pickle", "roles.pickle"]
+    assert all(again[name] != first[name] for name in first)  # each made again, under the new key
