@@ -252,26 +252,23 @@ def _converter(config: SiteConfig, session: Session) -> Converter:
     return session.converter(tuple((p.hans, p.hant) for p in config.protect), lambda protect: Converter(list(protect)))
 
 
-@fast
-def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True, jobs: int = 1,
-                 cache: Session | None = None) -> Build:
-    """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
-
-    Sources whose key (cache.py: text, settings, event, speakers, topics, glossary,
-    environment) did not change since the last run come from .yanlu-cache/ (or from
-    ``cache``'s memory, when one long-lived process builds again and again).
-    With ``jobs`` > 1, a large build parses sources in that many processes.
-    """
-    store = cache or Session(project.cache, writable=write_cache)
+def _configure(project: Project, store: Session, write_cache: bool) -> tuple[SiteConfig, Converter, list[RawText], list[str]]:
+    """The validated configuration (with the seeds it does not list configured), the converter,
+    every seed decoded, and the warnings about them."""
     config = load_project_config(project, writable=write_cache, session=store)
     converter = _converter(config, store)
     raws, warnings = read_all(project, config, store.seeds)
     unconfigured = [r for r in raws if config.source_for_seed(r.seed) is None]
     config, unlisted_warnings = configure_unlisted(config, unconfigured, converter.hans)
-    warnings += unlisted_warnings
     present = {r.seed for r in raws}
     config = replace(config, sources=tuple(s for s in config.sources if s.seed in present))
+    return config, converter, raws, warnings + unlisted_warnings
 
+
+def _process_all(config: SiteConfig, converter: Converter, raws: list[RawText], store: Session,
+                 jobs: int) -> tuple[list[SourceResult], dict[str, bytes], list[YanluError]]:
+    """Every source's result, from the cache when its key is unchanged, else made (in ``jobs``
+    processes for a large build); the earlier corpus.json parts of the sources redone; the problems."""
     results: list[SourceResult | None] = []
     todo: list[tuple[int, RawText, Entry, str]] = []
     shared = _shared_inputs(config)
@@ -289,7 +286,6 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
         if earlier is not None and isinstance(earlier.json[0], bytes):
             replaced[source.id] = earlier.json[0]
     topics = topic_patterns(config, converter) if todo else []
-
     workers = jobs if len(todo) >= PARALLEL_FROM else 1
 
     def process(item: tuple[int, RawText, Entry, str]) -> tuple[SourceResult | bytes, list[YanluError]]:
@@ -313,18 +309,20 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
         errors += found
         if not found:
             store.remember(result.outline.source_id, result)
-    progress("parse", len(raws), len(raws))
+    return results, replaced, errors
+
+
+def _assemble(project: Project, config: SiteConfig, converter: Converter, results: list[SourceResult],
+              replaced: dict[str, bytes], warnings: list[str], errors: list[YanluError]) -> Build:
+    """The sources put together into one corpus (link.assemble), with every warning."""
     for result in results:
         for line in result.outline.orphan_labels:
             warnings.append(f"seeds/{result.outline.seed}, line {line}: a speaker header with no text under it")
         warnings.extend(result.outline.warnings)
     corpus = assemble(config, converter, [r.outline for r in results],
                       [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs], errors)
-    corpus = replace(
-        corpus,
-        removals=tuple(r for res in results for r in res.removals),
-        flags=tuple(f for res in results for f in res.flags),
-    )
+    corpus = replace(corpus, removals=tuple(r for res in results for r in res.removals),
+                     flags=tuple(f for res in results for f in res.flags))
     corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus))
     return Build(config=config, corpus=corpus, results=tuple(results),
                  source_keys={r.outline.source_id: r.key for r in results},
@@ -333,6 +331,23 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
                         Script.HANT: frozenset().union(*(r.chars[1] for r in results))},
                  converter=converter, entities=entities_fingerprint(corpus),
                  shown={p.id: d for r in results for p, d in zip(r.paragraphs, r.shown)})
+
+
+@fast
+def build_corpus(project: Project, progress: Progress = _quiet, write_cache: bool = True, jobs: int = 1,
+                 cache: Session | None = None) -> Build:
+    """Read, clean, parse, link and convert every seed. Raises YanluErrors on bad input.
+
+    Sources whose key (cache.py: text, settings, event, speakers, topics, glossary,
+    environment) did not change since the last run come from .yanlu-cache/ (or from
+    ``cache``'s memory, when one long-lived process builds again and again).
+    With ``jobs`` > 1, a large build parses sources in that many processes.
+    """
+    store = cache or Session(project.cache, writable=write_cache)
+    config, converter, raws, warnings = _configure(project, store, write_cache)
+    results, replaced, errors = _process_all(config, converter, raws, store, jobs)
+    progress("parse", len(raws), len(raws))
+    return _assemble(project, config, converter, results, replaced, warnings, errors)
 
 
 @fast
