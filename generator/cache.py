@@ -216,6 +216,17 @@ def sweep_temporaries(*folders: Path) -> None:
                     Path(top, name).unlink(missing_ok=True)
 
 
+def forget_legacy(folder: Path) -> None:
+    """Delete what earlier versions kept in .yanlu-cache/ in another layout (never read again)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        if (name.endswith(".pickle") and name != "config.pickle") or name == "export.key":
+            (folder / name).unlink(missing_ok=True)
+
+
 def stamp(path: Path) -> list[int] | None:
     """A file's size and modification time as last written, or None if it is gone."""
     try:

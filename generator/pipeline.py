@@ -425,6 +425,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     """
     session = cache or Session(project.cache)
     caches.sweep_temporaries(project.docs, project.cache)  # what a killed build left half-written
+    caches.forget_legacy(project.cache)
     result = build_corpus(project, progress, jobs=jobs, cache=session)
     plans = plan_pages(project, result)
     due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages

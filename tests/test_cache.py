@@ -231,3 +231,14 @@ def test_editing_any_module_of_the_generator_makes_every_cached_source_stale(tmp
     again = build_with_that_code()
     assert sorted(again) == sorted(first) == ["headers.pickle", "qa.pickle", "roles.pickle"]
     assert all(again[name] != first[name] for name in first)  # each made again, under the new key
+
+
+def test_what_an_earlier_version_kept_in_the_cache_is_deleted_and_never_read(tmp_path):
+    project = make_fixture(tmp_path / "p")
+    project.cache.mkdir()
+    for name in ("qa.pickle", "export.key"):  # the layout before cache.py: bare pickles, an unsealed key
+        (project.cache / name).write_bytes(pickle.dumps("stale"))
+    (project.cache / "pages-zh-hans.json").write_text('{"index.md": "an old key"}', encoding="utf-8")
+    pipeline.build(project)
+    assert not (project.cache / "qa.pickle").exists() and not (project.cache / "export.key").exists()
+    assert differences(tree(project.docs), fresh_tree(project, tmp_path / "fresh")) == []
