@@ -37,6 +37,12 @@ leaves `docs/` and `.yanlu-cache/` such that the next build equals a fresh one.
 Two builds run at once in one folder are for the caller to prevent (a lock in
 the command line); this module takes no lock.
 
+A seed is known unchanged in memory by its size, modification time and inode:
+two saves of a seed of one size within one tick of the file system's clock
+(a few milliseconds), with a build between them, would go unseen until the next
+save; no editor saves that fast, but a script might (a command-line build reads
+every seed afresh).
+
 ``.yanlu-cache/`` is always safe to delete.
 """
 
