@@ -20,10 +20,10 @@ from . import ids
 from .cache import Session, fingerprint, write_if_changed
 from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
-from .convert import Converter, convert_paragraphs, converter_for
+from .convert import Converter, convert_paragraphs
 from .link import SpeakerIndex, assemble, link_source, topic_patterns
 from .model import (CleanText, Corpus, Flag, Paragraph, ParsedSource, RawText, Removal, Script, Section,
-                    YanluError, YanluErrors, strip_blank)
+                    YanluError, YanluErrors)
 from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .discover import configure_unlisted

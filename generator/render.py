@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import os
 import re
 from collections import defaultdict

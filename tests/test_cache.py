@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import cache, pipeline
-from generator.cache import Session, seal
+from generator.cache import seal
 from helpers_project import ROOT
 from test_incremental import EDITS, differences, inputs_of, make_fixture, tree
 
