@@ -157,6 +157,7 @@ class _Reading:
     counts: Counter  # label → lines it starts
     bare_names: set  # names that stand alone on a line, without a colon, more than once (Lex Fridman ⏎ text)
     labelled: bool  # the source is written in labelled turns
+    latin: bool  # the source is written in a Latin script (almost no Han characters)
     blank_lines: bool  # paragraphs are separated by blank lines
     markdown_headings: bool
 
@@ -245,7 +246,9 @@ def _read_source(clean: CleanText, source: Entry, is_known) -> _Reading:
     bare_names = {text for text, n in bare.items() if n >= 2 and looks_like_name(text)}
     named += sum(bare[name] for name in bare_names)
     blank_lines = sum(cl.blank_before for cl in lines[1:]) >= (len(lines) - 1) / 2 if len(lines) > 1 else True
-    return _Reading(counts, bare_names, max(named, recurring) >= LABELLED_FROM, blank_lines,
+    text = "".join(cl.text for cl in lines[:200])
+    latin = sum(1 for c in text if "\u3400" <= c <= "\u9fff") < 0.05 * max(sum(c.isascii() and c.isalpha() for c in text), 1)
+    return _Reading(counts, bare_names, max(named, recurring) >= LABELLED_FROM, latin, blank_lines,
                     any(cl.heading for cl in lines))
 
 
@@ -311,9 +314,11 @@ def _may_be_heading(items: list[_Line], i: int, reading: _Reading, source: Entry
         return False  # the first line under 名字： is what they said
     if before is not None and not cl.blank_before and reading.blank_lines and before.kind != "heading":
         return False  # the next line of a paragraph
-    if re.fullmatch(r"[A-Za-z0-9 ,'’\-]+", cl.text) and len(cl.text.split()) <= 3 and before is not None \
-            and before.kind in ("turn", "header", "text") and not NUMBERED_HEADING.match(cl.text):
-        return False  # "That's right" / "Thank you" inside a Latin conversation
+    words = cl.text.split()
+    if re.fullmatch(r"[A-Za-z0-9 ,'’\-]+", cl.text) and len(words) <= 3 and before is not None \
+            and before.kind in ("turn", "header", "text") and not NUMBERED_HEADING.match(cl.text) \
+            and (reading.latin or not all(w[0].isupper() or w[0].isdigit() for w in words)):
+        return False  # "That's right" / "Thank you" in a conversation; "Scaling Law" in Chinese text is a heading
     return True
 
 
