@@ -193,8 +193,8 @@ def _turns_that_ask(blocks: tuple[Block, ...]) -> list[bool]:
     return out
 
 
-def _apply_overrides(paragraphs: list[Paragraph], source: Entry, errors: list) -> list[Paragraph]:
-    out = list(paragraphs)
+def _apply_overrides(paragraphs: list[Paragraph], source: Entry) -> tuple[list[Paragraph], list[YanluError]]:
+    out, errors = list(paragraphs), []
     for override in source.overrides:
         hits = [i for i, p in enumerate(out) if re.search(override.match, p.text)]
         if not hits:
@@ -206,7 +206,7 @@ def _apply_overrides(paragraphs: list[Paragraph], source: Entry, errors: list) -
             if override.speaker is None and not override.kind:
                 kind = Kind.NARRATION
             out[i] = Paragraph(**{**out[i].__dict__, "speaker": override.speaker, "kind": kind})
-    return out
+    return out, errors
 
 
 def _keyword_pattern(keyword: str, converter: Converter) -> re.Pattern:
@@ -262,8 +262,10 @@ def topic_patterns(config: SiteConfig, converter: Converter) -> list[TopicPatter
 
 
 def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, converter: Converter,
-                errors: list, topics: list[TopicPattern],
-                index: SpeakerIndex | None = None) -> tuple[list[Section], list[Paragraph]]:
+                topics: list[TopicPattern], index: SpeakerIndex | None = None
+                ) -> tuple[list[Section], list[Paragraph], list[YanluError]]:
+    """One source's sections and paragraphs with speakers, kinds, topics and ids, and the labels it
+    could not resolve (errors, with their lines)."""
     event = config.event(source.event)
     index = index or SpeakerIndex(event, config, converter)
     where = f"seeds/{source.seed}"
@@ -294,8 +296,8 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
             raw=block.raw, lines=block.lines, topics=on_topics[seq - 1],
             addressed_to=addressed, start=block.start,
         ))
-    errors.extend(unresolved.errors(index, where))
-    return sections, _apply_overrides(paragraphs, source, errors)
+    paragraphs, override_errors = _apply_overrides(paragraphs, source)
+    return sections, paragraphs, unresolved.errors(index, where) + override_errors
 
 
 def build_entities(config: SiteConfig, converter: Converter, layouts: dict[str, Layout]):
@@ -317,15 +319,19 @@ def build_entities(config: SiteConfig, converter: Converter, layouts: dict[str, 
 
 
 def assemble(config: SiteConfig, converter: Converter, parsed: list[ParsedSource], sections: list[Section],
-             paragraphs: list[Paragraph], errors: list[YanluError]) -> Corpus:
-    """Put linked sources together: check ids across sources, resolve aliases, add the entities."""
+             paragraphs: list[Paragraph], found: tuple[YanluError, ...] = ()) -> Corpus:
+    """Put linked sources together: check ids across sources, resolve aliases, add the entities.
+
+    Raises YanluErrors with the problems the sources ``found`` and those found here."""
+    errors = list(found)
     seen: dict[str, Paragraph] = {}
     for p in paragraphs:
         if p.id in seen:
             errors.append(YanluError(f"seeds/{p.seed}", f"paragraph id {p.id} collides with one in {seen[p.id].seed}",
                                      "Report this: ids would need to be longer.", p.lines[0]))
         seen[p.id] = p
-    aliases = _resolve_aliases(config, seen, errors)
+    aliases, alias_errors = _resolve_aliases(config, seen)
+    errors += alias_errors
     if errors:
         raise YanluErrors(errors)
     events, sources, speakers, topics = build_entities(config, converter, {p.source_id: p.layout for p in parsed})
@@ -333,10 +339,10 @@ def assemble(config: SiteConfig, converter: Converter, parsed: list[ParsedSource
                   sections=tuple(sections), paragraphs=tuple(paragraphs), aliases=aliases)
 
 
-def _resolve_aliases(config: SiteConfig, current: dict, errors: list) -> tuple[tuple[str, str], ...]:
+def _resolve_aliases(config: SiteConfig, current: dict) -> tuple[tuple[tuple[str, str], ...], list[YanluError]]:
     """Follow each alias to a paragraph that exists now (a corrected paragraph may be corrected again)."""
     step = {a.old: a for a in config.aliases}
-    resolved = []
+    resolved, errors = [], []
     for alias in config.aliases:
         target, hops = alias.new, 0
         while target not in current and target in step and hops < len(step):
@@ -347,4 +353,4 @@ def _resolve_aliases(config: SiteConfig, current: dict, errors: list) -> tuple[t
             errors.append(YanluError(alias.file, f"alias {alias.old} → {alias.new} leads to no paragraph",
                                      "Point it at the paragraph's current id (see docs/data/corpus.json) or run "
                                      "`python -m generator aliases`.", alias.line))
-    return tuple(sorted(resolved))
+    return tuple(sorted(resolved)), errors

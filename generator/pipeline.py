@@ -206,10 +206,9 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
                     topics, key: str) -> tuple[SourceResult, list[YanluError]]:
     """read → clean → parse → link → convert for one source: its result, and the problems found."""
     script = Script.of(source.script)
-    errors: list[YanluError] = []
     cleaned = clean(raw, source, (lambda lines: converter.stray_characters(script, lines)) if script else None)
     parsed = parse(cleaned, source, index.is_known, index.names_in, open_roster=source.id in config.unlisted)
-    sections, paragraphs = link_source(parsed, source, config, converter, errors, topics, index)
+    sections, paragraphs, errors = link_source(parsed, source, config, converter, topics, index)
     paragraphs = convert_paragraphs(paragraphs, script, converter)
     removals = tuple(sorted(cleaned.removals + parsed.decisions, key=lambda r: (r.line, not r.whole_line)))
     section_of = {s.id: s for s in sections}
@@ -320,7 +319,8 @@ def _assemble(project: Project, config: SiteConfig, converter: Converter, result
             warnings.append(f"seeds/{result.outline.seed}, line {line}: a speaker header with no text under it")
         warnings.extend(result.outline.warnings)
     corpus = assemble(config, converter, [r.outline for r in results],
-                      [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs], errors)
+                      [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs],
+                      tuple(errors))
     corpus = replace(corpus, removals=tuple(r for res in results for r in res.removals),
                      flags=tuple(f for res in results for f in res.flags))
     corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus))
