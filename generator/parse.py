@@ -253,7 +253,7 @@ def _read_source(clean: CleanText, source: Entry, is_known) -> _Reading:
 
 
 def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], open_roster: bool,
-              warnings: list[str]) -> list[_Line]:
+              warnings: list[str]) -> tuple[list[_Line], _Reading]:
     highlighted = _regions(list(clean.lines), source.highlights)
     reading = _read_source(clean, source, is_known)
     headings_off = source.headings is False
@@ -294,7 +294,7 @@ def _classify(clean: CleanText, source: Entry, is_known: Callable[[str], bool], 
               and _may_be_heading(out, i, reading, source)):
             item.kind, item.guessed = "heading", True
     _join_number_lines(out)
-    return out
+    return out, reading
 
 
 def _may_be_heading(items: list[_Line], i: int, reading: _Reading, source: Entry) -> bool:
@@ -421,8 +421,7 @@ def parse(
     a new speaker, not a paragraph with nobody's name.
     """
     warnings: list[str] = []
-    items = _classify(clean, source, is_known, open_roster, warnings)
-    labelled = sum(item.kind in ("turn", "header") for item in items) >= LABELLED_FROM
+    items, reading = _classify(clean, source, is_known, open_roster, warnings)
     where = f"seeds/{clean.seed}"
     sections = [ParsedSection(0, "", None)]
     blocks = _Blocks()
@@ -476,9 +475,7 @@ def parse(
                 return False
             return _is_open(last.text) or len(last.text) < SUBTITLE_PARAGRAPH
         return (not cl.blank_before and _is_open(previous.line.text)
-                and (reading_blank or len(previous.line.text) >= HARD_WRAP))
-
-    reading_blank = sum(cl.blank_before for cl in clean.lines[1:]) >= (len(clean.lines) - 1) / 2
+                and (reading.blank_lines or len(previous.line.text) >= HARD_WRAP))
 
     for item in items:
         text = item.line.text
@@ -566,7 +563,8 @@ def parse(
         orphan_labels=tuple(orphans),
         labels=tuple(dict.fromkeys(b.label for b in result if b.label and b.cue in (Cue.TURN, Cue.REPORTED))),
         decisions=tuple(decisions),
-        warnings=tuple(warnings) + _label_warnings(result, where, is_known, open_roster) + _source_warnings(result, where, labelled),
+        warnings=(tuple(warnings) + _label_warnings(result, where, is_known, open_roster)
+                  + _source_warnings(result, where, reading.labelled)),
         notes=tuple(dict.fromkeys((b.label, b.note) for b in result if b.label and b.cue is Cue.TURN)),
     )
 
