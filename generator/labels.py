@@ -114,7 +114,7 @@ def looks_like_name(label: str) -> bool:
     if is_role(label):
         return True
     if _HAN.match(label):
-        if label.endswith(TITLES) and len(label) <= 8:
+        if label.endswith(TITLES) and len(label) <= 12:  # 李議員, 財經事務及庫務局局長
             return True
         if 2 <= len(label) <= 4 and (label[0] in SURNAMES or label.startswith(COMPOUND_SURNAMES)):
             return True

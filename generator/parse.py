@@ -49,6 +49,7 @@ LABEL = re.compile(
     r"(?:[（(](?P<note>[^（）()]{1,60})[）)]|,\s*(?P<comma_note>[^,:：]{2,60}?))?\s*[:：]\s*(?P<rest>.*)$"
     r"|^【(?P<label_b>[^【】]{1,15})】\s*[:：]?\s*(?P<rest_b>.*)$"  # 【名字】text
     r"|^\[(?P<label_c>[^\[\]]{1,40})\]\s*[:：]\s*(?P<rest_c>.*)$"  # [Jane Doe]: text (a colon: [Applause] is no label)
+    r"|^(?P<label_d>[QA])(?:\.\s+|\s{2,}|\t)(?P<rest_d>\S.*)$"  # Q.  Mr. President, … (press briefings: no colon)
 )
 HAN_LABEL_MAX = 15
 # Han words that end a phrase of saying: 他说：… / 李大海表示：… introduce words, they are no label.
@@ -98,9 +99,9 @@ def _label_match(text: str) -> _Label | None:
     match = LABEL.match(text)
     if not match:
         return None
-    label = strip_blank(match.group("label") or match.group("label_b") or match.group("label_c"))
-    rest = next(match.group(r) for g, r in (("label", "rest"), ("label_b", "rest_b"), ("label_c", "rest_c"))
-                if match.group(g))
+    groups = (("label", "rest"), ("label_b", "rest_b"), ("label_c", "rest_c"), ("label_d", "rest_d"))
+    label_group, rest_group = next((g, r) for g, r in groups if match.group(g))
+    label, rest = strip_blank(match.group(label_group)), match.group(rest_group)
     has_han = bool(re.search(r"[\u3400-\u9fff]", label))
     if rest.startswith("//") or label.isdigit() or (has_han and len(label) > HAN_LABEL_MAX):
         return None

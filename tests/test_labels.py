@@ -80,3 +80,11 @@ def test_a_full_name_with_a_comma_note_and_a_name_with_its_title_once():
     assert [(b.label, b.note) for b in parsed.blocks] == [
         ("Jensen Huang", "NVIDIA"), ("Jensen Huang", "NVIDIA"), ("张鹏", "智谱AI CEO"), ("张鹏", ""), ("张鹏", ""),
         ("Jensen Huang", "")]
+
+
+def test_press_briefing_q_without_a_colon_and_a_long_official_title():
+    parsed = _parse_unlisted("标题\n\nTHE PRESIDENT:  Thank you all.\n\nQ    Mr. President, will you sign it?\n\n"
+                             "THE PRESIDENT:  Yes.\n\nQ.  When?\n\n財經事務及庫務局局長：我們會盡快。")
+    assert [(b.label, b.text) for b in parsed.blocks] == [
+        ("THE PRESIDENT", "Thank you all."), ("Q", "Mr. President, will you sign it?"), ("THE PRESIDENT", "Yes."),
+        ("Q", "When?"), ("財經事務及庫務局局長", "我們會盡快。")]
