@@ -13,11 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from .clean import clean
+from .clean import clean, fold
 from .config import Entry, SiteConfig, entry_with_defaults
-from .labels import ROLE_LABELS, role_key
+from .labels import ROLE_LABELS, looks_like_name, reads_as_name_once, role_key
 from .model import Format, RawText, Role, strip_blank
-from .parse import parse
+from .parse import SPEECH_VERBS, parse
 
 SOURCES, EVENTS, SPEAKERS = "site_config/sources.yaml", "site_config/events.yaml", "site_config/speakers.yaml"
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})")
@@ -54,6 +54,7 @@ class Reading:
     script: str
     voices: tuple[Voice, ...]
     guessed: tuple[str, ...]  # the fields read from the text, not declared by front matter
+    reported: bool = False  # a news report: no labels, names with verbs of saying (王小川認爲，…)
 
 
 def guess_script(raw: RawText, hans) -> str:
@@ -72,11 +73,15 @@ def _title(raw: RawText) -> str:
         return str(meta["title"])
     if raw.format in (Format.SRT, Format.VTT):
         return raw.path.stem
-    for index, line in enumerate(raw.lines):
-        mark = raw.mark(index)
-        if mark.role in (Role.TEXT, Role.HEADING) and strip_blank(mark.text if mark.text is not None else line):
-            return strip_blank(mark.text if mark.text is not None else line)
-    return raw.path.stem
+    texts = [strip_blank(mark.text if mark.text is not None else line) for line, mark in
+             ((line, raw.mark(i)) for i, line in enumerate(raw.lines)) if mark.role in (Role.TEXT, Role.HEADING)]
+    texts = [t for t in texts if t]
+    repeats = Counter(texts)
+    # Scraped pages open with site chrome (LOADING STUFF…) and inject the title again and again: a line
+    # near the top that the text repeats is the title; else the first line.
+    repeated = next((t for t in texts[:10] if repeats[t] >= 2 and 15 <= len(t) <= 120 and not looks_like_name(t)
+                     and not t.endswith(tuple("。！？.!?…:："))), None)  # no sentence, no speaker header
+    return repeated or (texts[0] if texts else raw.path.stem)
 
 
 def _first_lines(raw: RawText, count: int = 12) -> str:
@@ -98,10 +103,31 @@ def _role(label: str, asked: float, first: bool) -> str:
     return "moderator" if asked >= 0.6 and first else "panelist"
 
 
+def _same_note(a: str, b: str) -> bool:
+    """CPM 大模型 and CPM大模型, 智谱 and 智谱AI: one note written two ways, not two people."""
+    a, b = fold(a), fold(b)
+    return a == b or a in b or b in a
+
+
 def _fold(label: str) -> str:
     """One key for the spellings of one voice: case, spaces, and the number of a numbered role (Q1, Q2)."""
     key = re.sub(r"\s+", " ", label).casefold()
     return role_key(key) if re.search(r"\d$", key) and role_key(key) != key else key
+
+
+_REPORTING = re.compile(rf"(?:^|[，,。；;：:」”])\s*(?P<name>[\u3400-\u9fff]{{2,4}}?)(?:也|则|則|更|还|還|又|同样|同樣)?"
+                        rf"(?:{SPEECH_VERBS})")
+
+
+def _reported_names(probe) -> tuple[str, ...]:
+    """Names a report with no labels gives its speakers by (王小川認爲，… / 李大海則嘗試…): each named
+    with a verb of saying in two paragraphs or more, at least two such names; else none."""
+    counts: Counter = Counter()
+    for block in probe.blocks:
+        counts.update({m.group("name") for m in _REPORTING.finditer(block.text) if reads_as_name_once(m.group("name"), "。")})
+    names = tuple(name for name, n in counts.most_common() if n >= 2)
+    return tuple(sorted(names, key=lambda n: next(i for i, b in enumerate(probe.blocks) if n in b.text))) \
+        if len(names) >= 2 else ()
 
 
 def read_seed_itself(raw: RawText, hans) -> Reading:
@@ -119,7 +145,7 @@ def read_seed_itself(raw: RawText, hans) -> Reading:
     notes: dict[str, list[str]] = {}
     for label, note in probe.notes:
         notes.setdefault(label, [])
-        if note and note not in notes[label]:
+        if note and not any(_same_note(note, seen) for seen in notes[label]):
             notes[label].append(note)
     voices = []
     spellings: dict[str, list[str]] = {}  # JANE DOE and Jane Doe, Q1 and Q2 are one voice: the first names it
@@ -136,11 +162,14 @@ def read_seed_itself(raw: RawText, hans) -> Reading:
         spelled = tuple(s for s in same if s != name)
         for note in notes.get(label) or [""]:  # two notes on one name are two people
             voices.append(Voice(name, note, role, count, spelled))
+    reported = not voices and _reported_names(probe)
+    for name in reported or ():
+        voices.append(Voice(name, "", "panelist", 0))
     for name in meta.get("speakers", ()):  # declared, whether or not a label names them
         if not any(v.label == name for v in voices):
             voices.append(Voice(name, "", "panelist", 0))
     return Reading(title, _date(raw), url, str(meta.get("publisher") or meta.get("author") or ""), script,
-                   tuple(voices), tuple(guessed))
+                   tuple(voices), tuple(guessed), bool(reported))
 
 
 def configure_unlisted(config: SiteConfig, raws: list[RawText], hans) -> tuple[SiteConfig, list[str]]:
@@ -165,7 +194,8 @@ def configure_unlisted(config: SiteConfig, raws: list[RawText], hans) -> tuple[S
         one_voice = reading.voices[0].id if len(reading.voices) == 1 and not reading.voices[0].turns else None
         sources.append(entry_with_defaults("sources", dict(
             id=source_id, seed=raw.seed, event=event_id, title=reading.title, url=reading.url,
-            publisher=reading.publisher, script=reading.script, continuation=True, speaker=one_voice,
+            publisher=reading.publisher, script=reading.script, continuation=not reading.reported,
+            reported_speech=reading.reported, speaker=one_voice,
             statements_are_speech=True), SOURCES))
         events.append(entry_with_defaults("events", dict(
             id=event_id, name=reading.title, date=reading.date, participants=roster, sources=(source_id,),

@@ -55,7 +55,12 @@ HAN_LABEL_MAX = 15
 # Han words that end a phrase of saying: 他说：… / 李大海表示：… introduce words, they are no label.
 _SAYING = re.compile(r"(?:说|說|道|表示|认为|認為|認爲|指出|提到|强调|強調|透露|坦言|回应|回應|介绍|介紹|称|稱)$")
 # A numbered heading (一、开场 / 1. 关于开源 / 第三部分) may even end in a question mark.
-NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．]\s?|第[一二三四五六七八九十\d]+[部分章节问])")
+NUMBERED_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|\d{1,2}[.、．]\s?|第[一二三四五六七八九十\d]+[部分章节问])"
+    r"|^(?:话题|話題|问题|問題|议题|議題|主题|主題)\s*[一二三四五六七八九十\d]+\s*[:：、.]"  # 話題一：… / 问题 2：…
+    r"|^[一二三四五六七八九十]+[问問]\s*[:：]"  # 一问：… (the nine questions)
+)
+NUMBERED_HEADING_MAX = 60  # a numbered heading may be a whole question
 NUMBER_ONLY = re.compile(r"^(?:\d{1,2}[.、．]?|[一二三四五六七八九十]+、|Part \d+|PART \d+)$")
 QUESTION_CUE = re.compile(r"^(?:追問|追问|向|問|问)(?P<name>.{1,12}?)(?:提問|提问|發問|发问)?[:：]\s*(?P<rest>.*)$")
 SPEECH_VERBS = (
@@ -128,10 +133,10 @@ def _custom_label(text: str, patterns: tuple[str, ...]) -> _Label | None:
 
 def _looks_like_heading(text: str) -> bool:
     """Short, one phrase, no closing punctuation (什麼是agi, 價格戰是好是壞), or numbered."""
+    if NUMBERED_HEADING.match(text) and not text.endswith(("。", "；", ";", ".")):
+        return len(text) <= NUMBERED_HEADING_MAX
     if len(text) > HEADING_MAX:
         return False
-    if NUMBERED_HEADING.match(text) and not text.endswith(("。", "；", ";", ".")):
-        return True
     return not text.endswith(tuple(TERMINAL) + (".", ",", "，", "、")) and not re.search("[。！？!?]", text)
 
 
@@ -236,9 +241,14 @@ def _with_title(match: _Label | None, reading: _Reading) -> _Label | None:
 def _read_source(clean: CleanText, source: Entry, is_known) -> _Reading:
     counts = Counter()
     named = 0  # lines whose label names someone or reads as a name
+    seen: set = set()
     for cl in clean.lines:
         match = _line_label(cl, source)
         if match:
+            # The same whole line again (a title a page injects) is one line, not a turn said twice.
+            if match.rest and (match.label, match.rest) in seen:
+                continue
+            seen.add((match.label, match.rest))
             counts[match.label] += 1
             named += bool(cl.voice or is_known(match.label) or looks_like_name(match.label))
     recurring = sum(n for label, n in counts.items() if n >= 2 and re.search(r"[\u3400-\u9fff]", label))

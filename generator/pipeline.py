@@ -209,6 +209,12 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     cleaned = clean(raw, source, (lambda lines: converter.stray_characters(script, lines)) if script else None)
     parsed = parse(cleaned, source, index.is_known, index.names_in, open_roster=source.id in config.unlisted)
     sections, paragraphs, errors = link_source(parsed, source, config, converter, topics, index)
+    if source.id in config.unlisted and errors:
+        # Nobody configured this seed: a label it cannot resolve leaves a paragraph without a speaker, and a
+        # warning; it never stops the build (the editor's own entries do).
+        parsed = replace(parsed, warnings=parsed.warnings + tuple(
+            f"{e.message.splitlines()[0]} — the paragraph has no speaker" for e in errors))
+        errors = []
     paragraphs = convert_paragraphs(paragraphs, script, converter)
     removals = tuple(sorted(cleaned.removals + parsed.decisions, key=lambda r: (r.line, not r.whole_line)))
     section_of = {s.id: s for s in sections}
