@@ -730,3 +730,33 @@ def test_each_scripts_404_page_is_styled_when_the_site_lives_under_a_sub_path(br
             assert position == "sticky", f"{script}/404.html loads unstyled under {PREFIX} (header is {position})"
             page.locator("a.yl-script-toggle").click()
             page.wait_for_url(f"{base}{OTHER[script]}/")
+
+
+# ------------------------------------------------------------------ phones: the event page's table of contents
+
+
+def test_event_page_table_of_contents_on_a_phone_reaches_sections_and_speakers(browser, base, corpus):
+    first_of_zhu_jun = next(p for p in corpus["paragraphs"] if p["event"] == EVENT and p["speaker"] == "zhu-jun")
+    with open_page(browser) as page:
+        page.set_viewport_size(PHONE)
+        page.goto(event_url(base, "zh-hans"))
+        toc = page.locator("nav.yl-toc")
+        assert toc.get_attribute("aria-label") == "本页目录"
+        summary = toc.locator("summary")
+        assert summary.is_visible() and summary.bounding_box()["y"] < 2 * PHONE["height"], (
+            "the table of contents should be near the top of the page on a phone")
+        summary.click()
+        sections = toc.locator('a[href^="#s-"]')
+        assert sections.count() >= 5, f"only {sections.count()} sections in the table of contents"
+        last = sections.nth(sections.count() - 1)
+        title, target = last.inner_text(), last.get_attribute("href")[1:]
+        last.click()
+        page.wait_for_timeout(300)
+        box = position(page, target)
+        assert box["headerBottom"] - 1 <= box["top"] < box["innerHeight"], f"section {title} not in view: {box}"
+        assert page.locator(f"#{target}").inner_text().strip().startswith(title)
+        page.goto(event_url(base, "zh-hans"))
+        page.locator("nav.yl-toc summary").click()
+        page.locator("nav.yl-toc .yl-toc__speakers a", has_text="朱军").click()
+        assert_shown(page, first_of_zhu_jun["id"])
+
