@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test build site export check bench clean
+NPM_STAMP := node_modules/.installed
+
+.PHONY: serve test build site export check bench clean screenshots
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +19,17 @@ serve: $(STAMP)
 	$(BIN)/python -m generator build
 	$(BIN)/mkdocs serve
 
-test: $(STAMP)
+# axe-core for the accessibility browser test, pinned in package.json/package-lock.json, into node_modules/.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m pytest -q
+
+# Replace the README's pictures in screenshots/ (a plain test run writes them to a temporary folder).
+screenshots: $(STAMP)
+	YANLU_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py -k screenshots
 
 site: $(STAMP)
 	$(BIN)/python -m generator site
@@ -30,4 +41,4 @@ build export check: $(STAMP)
 	$(BIN)/python -m generator $@
 
 clean:
-	rm -rf $(VENV) site docs
+	rm -rf $(VENV) site docs node_modules

@@ -63,11 +63,87 @@ ROOT_PAGE = """<!doctype html>
 <style>body{font-family:system-ui,sans-serif;max-width:30em;margin:4em auto;line-height:1.8;text-align:center}a{margin:0 1em}</style>
 </head>
 <body>
+<main>
 <h1>言录 · 言錄</h1>
-<p><a href="zh-hans/" hreflang="zh-Hans" lang="zh-Hans">简体中文</a><a href="zh-hant/" hreflang="zh-Hant" lang="zh-Hant">繁體中文</a></p>
+<nav aria-label="选择字体 · 選擇字體"><a href="zh-hans/" hreflang="zh-Hans" lang="zh-Hans">简体中文</a><a href="zh-hant/" hreflang="zh-Hant" lang="zh-Hant">繁體中文</a></nav>
+</main>
 </body>
 </html>
 """
+
+
+# site/404.html: the one page GitHub Pages serves for any missing address, at any depth, so nothing in it
+# may depend on where it is: its style is inline, and its links are found from the address it is shown at
+# (the part before /zh-hans/ or /zh-hant/, else the nearest folder holding the site's zh-hans/). Without
+# JavaScript it offers the links as if the site were at the host's root (or at YANLU_SITE_URL).
+NOT_FOUND_PAGE = r"""<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>404 · 言录 · 言錄 Yanlu</title>
+<style>
+body{font-family:"PingFang SC","PingFang TC","Microsoft YaHei","Microsoft JhengHei","Noto Sans CJK SC",system-ui,sans-serif;
+max-width:34em;margin:3em auto;padding:0 1em;line-height:1.8;color:#1f1f1f;background:#fff}
+h1{font-size:1.6em;margin:0 0 .4em}a{color:#2f3f9e;text-decoration:underline}
+.yl-404-links a{display:inline-block;min-height:44px;line-height:44px;margin-right:1.2em}
+html.yl-hans [lang=zh-Hant],html.yl-hant [lang=zh-Hans]{display:none}
+</style>
+<script>
+(function () {
+  var path = location.pathname, m = /^(.*?\/)(zh-han[st])\//.exec(path), script = m ? m[2] : null;
+  try { script = script || localStorage.getItem("yanlu-script"); } catch (e) {}
+  if (script !== "zh-hans" && script !== "zh-hant") {
+    var langs = navigator.languages || [navigator.language || ""];
+    script = /^zh-(tw|hk|mo)\b|^zh-hant/i.test(String(langs[0] || "")) ? "zh-hant" : "zh-hans";
+  }
+  document.documentElement.className = script === "zh-hant" ? "yl-hant" : "yl-hans";
+  function point(root) {
+    var links = document.querySelectorAll("a[data-yl-to]");
+    for (var i = 0; i < links.length; i++) links[i].href = root + links[i].getAttribute("data-yl-to");
+  }
+  if (m) { document.addEventListener("DOMContentLoaded", function () { point(m[1]); }); return; }
+  var folders = path.replace(/[^\/]*$/, "").split("/").filter(Boolean), tries = [];
+  for (var n = folders.length; n >= 0; n--) tries.push("/" + folders.slice(0, n).map(function (f) { return f + "/"; }).join(""));
+  (function next() {
+    var root = tries.shift();
+    if (root === undefined) return;
+    fetch(root + "zh-hans/404.html", {method: "HEAD"}).then(function (r) { r.ok ? point(root) : next(); }, next);
+  })();
+})();
+</script>
+</head>
+<body>
+<main>
+<h1><span lang="zh-Hans">找不到这个页面</span><span lang="zh-Hant">找不到這個頁面</span></h1>
+<p lang="zh-Hans">这个地址上没有页面：也许链接有误，或页面已经移动。可以从首页找，或在首页顶部的搜索框里搜索。</p>
+<p lang="zh-Hant">這個地址上沒有頁面：也許連結有誤，或頁面已經移動。可以從首頁找，或在首頁頂部的搜尋框裡搜尋。</p>
+<nav class="yl-404-links" aria-label="首页 · 首頁">
+<a lang="zh-Hans" hreflang="zh-Hans" href="{root}zh-hans/" data-yl-to="zh-hans/">言录首页（搜索）</a>
+<a lang="zh-Hant" hreflang="zh-Hant" href="{root}zh-hant/" data-yl-to="zh-hant/">言錄首頁（搜尋）</a>
+<a lang="zh-Hant" hreflang="zh-Hant" href="{root}zh-hant/" data-yl-to="zh-hant/">繁體中文</a>
+<a lang="zh-Hans" hreflang="zh-Hans" href="{root}zh-hans/" data-yl-to="zh-hans/">简体中文</a>
+</nav>
+</main>
+</body>
+</html>
+"""
+
+
+def not_found_page(base_url: str) -> str:
+    """site/404.html; its links without JavaScript start at ``base_url``'s path (the host's root without one)."""
+    root = re.sub(r"^[a-z]+://[^/]+", "", base_url.rstrip("/")) + "/"
+    return NOT_FOUND_PAGE.replace("{root}", escape(root, {'"': "&quot;"}))
+
+
+def relative_404(html: str) -> str:
+    """A script's 404.html, built without a site address, links from the server's root (``/assets/…``);
+    it sits at the top of its script's folder, so the same links written relative to it (``./assets/…``)
+    work under any sub-path, opened as ``…/zh-hans/404.html``."""
+    html = re.sub(r'\b(href|src)="/(?!/)', r'\1="./', html)
+    html = re.sub(r'(": ?)"/(?!/)', r'\1"./', html)  # the theme's and Yanlu's JSON settings: "base", "search", "pagefind"
+    return html.replace('__md_scope=new URL("/",location)', '__md_scope=new URL(".",location)')
 
 
 def sitemap(project: Project, base_url: str) -> str:
@@ -427,6 +503,12 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         say("Indexing both scripts for search with Pagefind …")
         index_search(staging)
         (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
+        site_url = os.environ.get("YANLU_SITE_URL", "")
+        (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
+        if not site_url:
+            for name in CONFIGS:
+                page = staging / name / "404.html"
+                page.write_text(relative_404(page.read_text(encoding="utf-8")), encoding="utf-8")
         (staging / "sitemap.xml").write_text(sitemap(project, os.environ.get("YANLU_SITE_URL", "")), encoding="utf-8")
         say(f"Replacing {os.path.relpath(site, project.root) if site.is_relative_to(project.root) else site}/ …")
         swap_in(staging, site)

@@ -432,11 +432,18 @@ class Renderer:
                             "count": sum(len(by_section.get(s.id, ())) for s in self.sections_of[source_id]),
                             "sections": sections})
         moderator = self.name(event.moderator) if event.moderator else ""
+        # The page's table of contents names each participant's first words on it (paragraphs come in page order).
+        first_words: dict[str, str] = {}
+        for p in paragraphs:
+            if p.speaker:
+                first_words.setdefault(p.speaker, p.id)
+        participants = [dict(view, first=first_words.get(part.speaker, ""))
+                        for part, view in zip(event.participants, self.participants_view(event, path))]
         here = {p.id for p in paragraphs}
         aliases = [(old, new) for old, new in self.corpus.aliases if new in here]
         return self.render("event.md.j2", path, event=event, name=self.event_name(event), sources=sources, aliases=aliases,
                            place=self.t(event.place),
-                           moderator=moderator, participants=self.participants_view(event, path),
+                           moderator=moderator, participants=participants,
                            description=f"{event.date} · {self.t(event.place)} · "
                                        + "、".join(self.name(p.speaker) for p in event.participants))
 

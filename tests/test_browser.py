@@ -602,3 +602,161 @@ def test_screenshots_for_the_readme(browser, base, corpus, tmp_path):
             page.screenshot(path=str(path))
             assert path.stat().st_size > 20_000, f"{path} looks empty"
         assert page.locator("h1").first.inner_text().strip() == "李大海"
+
+
+# ------------------------------------------------------------------ accessibility (axe-core)
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 390, "height": 844}
+# Every page kind, in both scripts: home, the lists, an event, a speaker, a topic, the 404 page.
+PAGE_KINDS = ("", "events/", f"events/{EVENT}/", "speakers/", "speakers/li-dahai/", "topics/",
+              "topics/price-war/", "404.html")
+
+
+def axe_violations(page) -> list[dict]:
+    """The serious and critical WCAG 2.0–2.2 A/AA violations axe-core finds on the page as shown
+    (evaluated by the test itself, whatever the page loads)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (make test and .ci/run do) to install the pinned axe-core",
+                    pytrace=False)
+    page.evaluate("source => { if (!window.axe) (0, eval)(source); }", AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})
+            .then(r => r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                        nodes: v.nodes.map(n => n.target.join(" ") + ": " + (n.failureSummary || "").split("\\n")[1])})))""",
+        AXE_TAGS,
+    )
+    return result
+
+
+@pytest.mark.parametrize("viewport", [VIEWPORT, PHONE], ids=["1280px", "390px"])
+def test_every_page_kind_has_no_serious_accessibility_violation(browser, base, viewport):
+    """Both scripts' pages as they are shown (after their JavaScript ran), and the root page and
+    site/404.html, and the root page as it is without JavaScript."""
+    urls = [f"{base}{script}/{kind}" for script in SCRIPTS for kind in PAGE_KINDS] + [f"{base}404.html"]
+    found = []
+
+    def check(page, url):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        for v in axe_violations(page):
+            found.append(f"{url}: {v['impact']} {v['id']} ({v['help']}), {len(v['nodes'])} nodes, e.g. "
+                         + "; ".join(v["nodes"][:3]))
+
+    with open_page(browser) as page:
+        page.set_viewport_size(viewport)
+        for url in urls:
+            check(page, url)
+        # The root page as shown without JavaScript (with it, it leaves for a script's home page at once).
+        root = urlsplit(base)
+        served = (lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                  body=re.sub(r"<script>.*?</script>", "", route.fetch().text(), flags=re.S)))
+        page.route(f"{root.scheme}://{root.netloc}{root.path}", served)
+        check(page, base)
+    assert not found, f"{len(found)} serious or critical axe-core violations:\n" + "\n".join(found)
+
+
+# ------------------------------------------------------------------ without JavaScript
+
+
+def test_without_javascript_no_copy_button_shows_and_the_permalink_is_still_highlighted(browser, base, corpus):
+    pid = late_paragraph(corpus)["id"]
+    with open_page(browser, java_script_enabled=False) as page:
+        page.goto(event_url(base, "zh-hans", pid))
+        buttons = page.locator("button.yl-copy")
+        assert buttons.count() > 10, "the event page should still carry its copy buttons (hidden)"
+        shown = [i for i in range(buttons.count()) if buttons.nth(i).is_visible()]
+        assert not shown, f"{len(shown)} copy-link buttons show without JavaScript, and would do nothing"
+        assert page.locator(f"#{pid} a.yl-link").is_visible(), "the #q-… permalink itself should stay"
+        background = page.evaluate("id => getComputedStyle(document.getElementById(id)).backgroundColor", pid)
+        other = page.evaluate("() => getComputedStyle(document.querySelector('.yl-p:not(:target)')).backgroundColor")
+        assert background == "rgb(255, 243, 191)" and background != other, (
+            f"#{pid} is not highlighted by :target without JavaScript (background {background}, others {other})")
+
+
+# ------------------------------------------------------------------ phones: targets big enough to hit
+
+
+@pytest.mark.parametrize("viewport,least", [(VIEWPORT, 24), (PHONE, 44)], ids=["1280px-24px", "390px-44px"])
+def test_toggle_copy_and_permalink_controls_are_big_enough_to_hit(browser, base, corpus, viewport, least):
+    pid = late_paragraph(corpus)["id"]
+    with open_page(browser) as page:
+        page.set_viewport_size(viewport)
+        page.goto(event_url(base, "zh-hans", pid))
+        sizes = {}
+        for name, selector in (("简/繁 toggle", "a.yl-script-toggle"), ("copy button", f"#{pid} button.yl-copy"),
+                               ("permalink", f"#{pid} a.yl-link")):
+            box = page.locator(selector).first.bounding_box()
+            assert box is not None, f"the {name} ({selector}) is not shown at {viewport['width']} px"
+            sizes[name] = (round(box["width"], 1), round(box["height"], 1))
+        small = {name: size for name, size in sizes.items() if min(size) < least}
+        assert not small, f"controls smaller than {least}×{least} px at {viewport['width']} px: {small} (all: {sizes})"
+
+
+# ------------------------------------------------------------------ 404 pages from a sub-path
+
+
+def test_site_404_page_shown_at_any_missing_address_links_home_in_the_readers_script(browser, base, project):
+    body = (project / "www" / "yanlu" / "404.html").read_text(encoding="utf-8")
+    served = lambda route: route.fulfill(status=404, content_type="text/html; charset=utf-8", body=body)
+    # As GitHub Pages does: site/404.html in place of a missing page, at any depth under the sub-path.
+    for missing, script in ((f"{base}zh-hant/events/nowhere/", "zh-hant"), (f"{base}old/path/page.html", "zh-hans")):
+        with open_page(browser, locale="zh-CN") as page:
+            page.route(missing, served)
+            page.goto(missing)
+            home = page.locator(f'a[data-yl-to="{script}/"]:visible').first
+            page.wait_for_function("(a) => a.href.endsWith(a.dataset.ylTo) && a.href.includes('/yanlu/')",
+                                   arg=home.element_handle())
+            assert home.get_attribute("href") == f"{base}{script}/".replace(base.split("/yanlu/")[0], ""), (
+                f"from {missing} the home link should lead to {base}{script}/, not {home.get_attribute('href')}")
+            heading = page.locator("h1 span:visible").inner_text()
+            assert heading == ("找不到這個頁面" if script == "zh-hant" else "找不到这个页面"), heading
+            home.click()
+            page.wait_for_url(f"{base}{script}/")
+            assert page.locator("a.yl-script-toggle").count() == 1
+
+
+def test_each_scripts_404_page_is_styled_when_the_site_lives_under_a_sub_path(browser, base):
+    for script in SCRIPTS:
+        with open_page(browser) as page:
+            failed = []
+            page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+            page.goto(f"{base}{script}/404.html")
+            page.wait_for_load_state("networkidle")
+            assert not failed, f"{script}/404.html under {PREFIX}: {failed}"
+            position = page.evaluate("() => getComputedStyle(document.querySelector('.md-header')).position")
+            assert position == "sticky", f"{script}/404.html loads unstyled under {PREFIX} (header is {position})"
+            page.locator("a.yl-script-toggle").click()
+            page.wait_for_url(f"{base}{OTHER[script]}/")
+
+
+# ------------------------------------------------------------------ phones: the event page's table of contents
+
+
+def test_event_page_table_of_contents_on_a_phone_reaches_sections_and_speakers(browser, base, corpus):
+    first_of_zhu_jun = next(p for p in corpus["paragraphs"] if p["event"] == EVENT and p["speaker"] == "zhu-jun")
+    with open_page(browser) as page:
+        page.set_viewport_size(PHONE)
+        page.goto(event_url(base, "zh-hans"))
+        toc = page.locator("nav.yl-toc")
+        assert toc.get_attribute("aria-label") == "本页目录"
+        summary = toc.locator("summary")
+        assert summary.is_visible() and summary.bounding_box()["y"] < 2 * PHONE["height"], (
+            "the table of contents should be near the top of the page on a phone")
+        summary.click()
+        sections = toc.locator('a[href^="#s-"]')
+        assert sections.count() >= 5, f"only {sections.count()} sections in the table of contents"
+        last = sections.nth(sections.count() - 1)
+        title, target = last.inner_text(), last.get_attribute("href")[1:]
+        last.click()
+        page.wait_for_timeout(300)
+        box = position(page, target)
+        assert box["headerBottom"] - 1 <= box["top"] < box["innerHeight"], f"section {title} not in view: {box}"
+        assert page.locator(f"#{target}").inner_text().strip().startswith(title)
+        page.goto(event_url(base, "zh-hans"))
+        page.locator("nav.yl-toc summary").click()
+        page.locator("nav.yl-toc .yl-toc__speakers a", has_text="朱军").click()
+        assert_shown(page, first_of_zhu_jun["id"])
+
