@@ -19,6 +19,7 @@ from typing import Callable
 from .config import Entry
 from .labels import looks_like_name
 from .model import CleanLine, CleanText, Flag, LineMark, RawText, Removal, Role, strip_blank
+from .read import seconds
 
 
 # A pinyin syllable with a tone mark, in brackets right after a Han character.
@@ -299,13 +300,6 @@ _STAMP_BEFORE_COLON = re.compile(rf"^(?P<label>[^:：\[\]()（）]{{1,60}}?)\s*[
 _TRAILING_STAMP = re.compile(rf"^(?P<label>[^:：。！？!?]{{1,40}}?)[\s,，|·-]+[\[(（]?(?P<t>{_STAMP})[\])）]?$")
 
 
-def _seconds(stamp: str) -> float:
-    total = 0.0
-    for part in stamp.replace(",", ".").split(":"):
-        total = total * 60 + float(part)
-    return round(total, 3)
-
-
 def _take_timestamp(text: str, bare_ok: bool) -> tuple[str, str, float | None, bool]:
     """A timestamp before or after a label, or after a name on its own line:
     (text without it, the stamp as written, seconds, whether the line is a name-and-time header).
@@ -316,18 +310,18 @@ def _take_timestamp(text: str, bare_ok: bool) -> tuple[str, str, float | None, b
     match = _LEADING_STAMP.match(text)
     if match and (match.group("b") or match.group("p") or bare_ok):
         stamp = match.group("b") or match.group("p") or match.group("bare")
-        return text[match.end():], match.group().strip(), _seconds(stamp), False
+        return text[match.end():], match.group().strip(), seconds(stamp), False
     match = _STAMP_BEFORE_COLON.match(text)
     if match:
         return match.group("label") + text[match.end():], match.group()[len(match.group("label")):].strip(), \
-            _seconds(match.group("t")), False
+            seconds(match.group("t")), False
     match = _STAMP_AFTER_LABEL.match(text)
     if match:
         return match.group("label") + text[match.end():], match.group()[len(match.group("label")):].strip(), \
-            _seconds(match.group("t")), False
+            seconds(match.group("t")), False
     match = _TRAILING_STAMP.match(text)
     if match and looks_like_name(match.group("label").strip(" *")):
-        return match.group("label").strip(), text[len(match.group("label")):].strip(), _seconds(match.group("t")), True
+        return match.group("label").strip(), text[len(match.group("label")):].strip(), seconds(match.group("t")), True
     return text, "", None, False
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from .clean import clean, fold
 from .config import Entry, SiteConfig, entry_with_defaults
-from .labels import ROLE_LABELS, looks_like_name, reads_as_name_once, role_key
+from .labels import ROLE_LABELS, is_latin_text, looks_like_name, reads_as_name_once, role_key
 from .model import Format, RawText, Role, strip_blank
 from .parse import SPEECH_VERBS, parse
 
@@ -60,9 +60,7 @@ class Reading:
 def guess_script(raw: RawText, hans) -> str:
     """zh-Hans or zh-Hant by what OpenCC would change; 'en' for text with (almost) no Han characters."""
     text = "".join(raw.lines[:200])
-    han = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
-    if han < 0.05 * max(latin, 1):
+    if is_latin_text(text):
         return "en"
     return "zh-Hans" if hans(text) == text else "zh-Hant"
 

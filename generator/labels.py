@@ -138,6 +138,12 @@ def looks_like_name(label: str) -> bool:
     return capitalised >= 1
 
 
+def is_latin_text(text: str) -> bool:
+    """Text in a Latin script: almost no Han characters among its letters (an English panel)."""
+    han = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    return han < 0.05 * max(sum(c.isascii() and c.isalpha() for c in text), 1)
+
+
 def reads_as_name_once(label: str, rest: str) -> bool:
     """A label seen once names a speaker only on firmer ground than a recurring one: a three-character
     Han name, a title, a Latin name; a two- or four-character Han label (王五, but also 成本, 高度评价)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from .config import Entry
-from .labels import NOT_SPEAKERS, is_role, looks_like_name, reads_as_name_once, role_key
+from .labels import NOT_SPEAKERS, is_latin_text, is_role, looks_like_name, reads_as_name_once, role_key
 from .model import (Block, CleanLine, CleanText, Cue, Format, Hint, Layout, ParsedSection, ParsedSource, Removal,
                     strip_blank)
 
@@ -257,8 +257,7 @@ def _read_source(clean: CleanText, source: Entry, is_known) -> _Reading:
     bare_names = {text for text, n in bare.items() if n >= 2 and looks_like_name(text)}
     named += sum(bare[name] for name in bare_names)
     blank_lines = sum(cl.blank_before for cl in lines[1:]) >= (len(lines) - 1) / 2 if len(lines) > 1 else True
-    text = "".join(cl.text for cl in lines[:200])
-    latin = sum(1 for c in text if "\u3400" <= c <= "\u9fff") < 0.05 * max(sum(c.isascii() and c.isalpha() for c in text), 1)
+    latin = is_latin_text("".join(cl.text for cl in lines[:200]))
     return _Reading(counts, bare_names, max(named, recurring) >= LABELLED_FROM, latin, blank_lines,
                     any(cl.heading for cl in lines))
 

@@ -304,7 +304,6 @@ def test_labels_pattern_reads_a_house_style_and_keeps_its_trailing_space(layouts
 
 
 def test_not_headings_keeps_a_short_line_in_the_text(layouts_copy):
-    qa = layouts_copy / "seeds" / "qa.txt"
     before = build_corpus(Project(layouts_copy))
     titles = [s.title for s in before.corpus.sections if s.source == "qa" and s.seq]
     sources = layouts_copy / "site_config" / "sources.yaml"
@@ -315,7 +314,6 @@ def test_not_headings_keeps_a_short_line_in_the_text(layouts_copy):
     assert "一、开场" in titles
     assert "一、开场" not in [s.title for s in after.corpus.sections if s.source == "qa"]
     assert any(p.text == "一、开场" for p in after.corpus.paragraphs if p.source == "qa")
-    del qa
 
 
 def test_a_file_in_seeds_that_is_no_transcript_is_named_in_a_warning(layouts_copy):
