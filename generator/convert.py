@@ -247,10 +247,32 @@ def convert_paragraphs(paragraphs: list[Paragraph], script: Script | None, conve
     if script is None:
         return [p.in_scripts(p.text, p.text) for p in paragraphs]
     other = Script.HANT if script is Script.HANS else Script.HANS
+    texts, garbled = _garbled_held(paragraphs)
     # Paragraph texts hold no newlines (lines are joined), so one newline separates them.
-    converted = converter.to(other, "\n".join(p.text for p in paragraphs)).split("\n") if paragraphs else []
+    converted = converter.to(other, "\n".join(texts)).split("\n") if paragraphs else []
+    for placeholder, run in garbled.items():
+        converted = [text.replace(placeholder, run) for text in converted]
     return [p.in_scripts(p.text, text) if script is Script.HANS else p.in_scripts(text, p.text)
             for p, text in zip(paragraphs, converted)]
+
+
+def _garbled_held(paragraphs: list[Paragraph]) -> tuple[list[str], dict[str, str]]:
+    """The paragraphs' texts with each garbled run (``Paragraph.garbled``) swapped for a placeholder, and
+    the placeholders: garbled letters are not words in either script, so both show them as found."""
+    if not any(p.garbled for p in paragraphs):
+        return [p.text for p in paragraphs], {}
+    taken = {c for p in paragraphs for c in _SUPPLEMENTARY_PRIVATE.findall(p.text)}
+    free = (chr(c) for c in range(_PLACEHOLDER_BASE, 0x10FFFE) if chr(c) not in taken)
+    held: dict[str, str] = {}  # run → placeholder
+    texts = []
+    for p in paragraphs:
+        text = p.text
+        for run in sorted(p.garbled, key=len, reverse=True):
+            if run not in held:
+                held[run] = next(free)
+            text = text.replace(run, held[run])
+        texts.append(text)
+    return texts, {placeholder: run for run, placeholder in held.items()}
 
 
 def review(corpus: Corpus, converter: Converter) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from .clean import fold
 from .config import Entry, SiteConfig
 from .convert import Converter
 from .labels import ASKING_ROLES, ROLE_LABELS, role_key
-from .model import (Block, Corpus, Cue, Event, Hint, Kind, Layout, Paragraph, ParsedSource, Participation, Script,
+from .model import (Block, Corpus, Cue, Event, Flag, Hint, Kind, Layout, Paragraph, ParsedSource, Participation, Script,
                     Section, Source, Speaker, Topic, YanluError, YanluErrors)
 
 # A host's turn is a question when it asks or prompts: a question mark, a question word, a
@@ -298,6 +298,23 @@ def link_source(parsed: ParsedSource, source: Entry, config: SiteConfig, convert
         ))
     paragraphs, override_errors = _apply_overrides(paragraphs, source)
     return sections, paragraphs, unresolved.errors(index, where) + override_errors
+
+
+def with_garbled_runs(paragraphs: list[Paragraph], flags: tuple[Flag, ...]) -> list[Paragraph]:
+    """Each paragraph with the mojibake runs the cleaner flagged on its lines (``Paragraph.garbled``),
+    so that every page can mark them as garbled, not present them as words. Runs are kept as found
+    (clean protects them), so each is found verbatim in the paragraph's text."""
+    runs_on: dict[int, list[str]] = {}
+    for flag in flags:
+        if flag.rule == "mojibake":
+            runs_on.setdefault(flag.line, []).append(flag.text)
+    if not runs_on:
+        return paragraphs
+    marked = []
+    for p in paragraphs:
+        runs = tuple(dict.fromkeys(run for line in p.lines for run in runs_on.get(line, ()) if run in p.text))
+        marked.append(Paragraph(**{**p.__dict__, "garbled": runs}) if runs else p)
+    return marked
 
 
 def build_entities(config: SiteConfig, converter: Converter, layouts: dict[str, Layout]):

@@ -454,6 +454,7 @@ class Paragraph:
     hans: str = ""
     hant: str = ""
     start: float | None = None  # seconds from the recording's start, where the source says
+    garbled: tuple[str, ...] = ()  # runs of ``text`` flagged as mojibake (clean, rule "mojibake"): kept as found
 
     def __repr__(self) -> str:
         return f"Paragraph({self.id}, {self.speaker}, {self.kind.value}, {self.text[:16]!r})"
@@ -482,6 +483,7 @@ class Paragraph:
             "addressed_to": self.addressed_to,
             "lines": list(self.lines),
             "start": self.start,
+            "garbled": list(self.garbled),
         }
 
 

@@ -21,7 +21,7 @@ from .cache import Session, fingerprint, write_if_changed
 from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
 from .convert import Converter, convert_paragraphs
-from .link import SpeakerIndex, assemble, link_source, topic_patterns
+from .link import SpeakerIndex, assemble, link_source, topic_patterns, with_garbled_runs
 from .model import (CleanText, Corpus, Flag, Paragraph, ParsedSource, RawText, Removal, Script, Section,
                     YanluError, YanluErrors)
 from .parallel import PARALLEL_FROM, fast, in_parallel
@@ -215,7 +215,7 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
         parsed = replace(parsed, warnings=parsed.warnings + tuple(
             f"{e.message.splitlines()[0]} — the paragraph has no speaker" for e in errors))
         errors = []
-    paragraphs = convert_paragraphs(paragraphs, script, converter)
+    paragraphs = convert_paragraphs(with_garbled_runs(paragraphs, cleaned.flags), script, converter)
     removals = tuple(sorted(cleaned.removals + parsed.decisions, key=lambda r: (r.line, not r.whole_line)))
     section_of = {s.id: s for s in sections}
     return SourceResult(key, replace(parsed, sections=(), blocks=()), removals, cleaned.flags,

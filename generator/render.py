@@ -270,6 +270,8 @@ class Renderer:
     def paragraph_html(self, paragraph: Paragraph) -> str:
         """The paragraph's text, escaped (HTML, for _macros.j2), with participants' names linked to their pages."""
         escaped = html.escape(self.text_of(paragraph), quote=False)
+        if paragraph.garbled:
+            return self._mark_garbled(paragraph, escaped)  # no names linked inside or around garbled letters
         lookup = self._names_of_event(paragraph.event)
         if not any(form in escaped for form in lookup):  # most paragraphs name nobody
             return escaped
@@ -279,6 +281,16 @@ class Renderer:
             return f'<a class="yl-name" href="{target}">{match.group()}</a>'
 
         return _longest_first(tuple(lookup)).sub(link, escaped)
+
+    def _mark_garbled(self, paragraph: Paragraph, escaped: str) -> str:
+        """Each garbled run (``Paragraph.garbled``, kept as found in both scripts) inside a marker whose
+        label is text, so screen readers read it out and copy quote/cite carry it (labels.yaml
+        ``garbled``), and kept out of the search index: garbled letters are not words."""
+        label = html.escape(self.labels["garbled"], quote=False)
+        runs = sorted((html.escape(run, quote=False) for run in paragraph.garbled), key=lambda r: (-len(r), r))
+        pattern = re.compile("|".join(map(re.escape, runs)))
+        return pattern.sub(lambda m: f'<mark class="yl-garbled" data-pagefind-ignore="all">'
+                                     f'<span class="yl-garbled__label">〔{label}〕</span>{m.group()}</mark>', escaped)
 
     # ---------------------------------------------------------- view models
 

@@ -760,3 +760,32 @@ def test_event_page_table_of_contents_on_a_phone_reaches_sections_and_speakers(b
         page.locator("nav.yl-toc .yl-toc__speakers a", has_text="朱军").click()
         assert_shown(page, first_of_zhu_jun["id"])
 
+
+
+# ------------------------------------------------------------------ garbled text is marked, not quoted as words
+
+GARBLED_LABEL = {"zh-hans": "〔乱码：原文此处编码错误〕", "zh-hant": "〔亂碼：原文此處編碼錯誤〕"}
+
+
+def test_garbled_runs_are_marked_announced_and_not_found_by_search(browser, base, corpus):
+    garbled = [p for p in corpus["paragraphs"] if p["garbled"]]
+    assert sum(len(p["garbled"]) for p in garbled) == 15, "seed 003 carries 15 flagged mojibake runs"
+    [p] = [p for p in garbled if "?煽啃赃@個差異在中國" in p["garbled"]]  # a GBK/Big5 mix-up
+    for script in SCRIPTS:
+        with open_page(browser) as page:
+            page.goto(f"{base}{script}/events/{p['event']}/")
+            marks = page.locator("article mark.yl-garbled")
+            assert marks.count() == sum(len(q["garbled"]) for q in garbled if q["event"] == p["event"])
+            mark = page.locator(f"#{p['id']} mark.yl-garbled")
+            label = mark.locator(".yl-garbled__label")
+            assert label.is_visible() and label.inner_text() == GARBLED_LABEL[script]
+            assert mark.inner_text() == GARBLED_LABEL[script] + "?煽啃赃@個差異在中國"  # as found, in both scripts
+            # What a screen reader announces: the accessible text of the paragraph holds the label before the run.
+            snapshot = page.locator(f"#{p['id']} .yl-text").aria_snapshot()
+            assert GARBLED_LABEL[script] in snapshot and snapshot.index(GARBLED_LABEL[script]) < snapshot.index("煽啃")
+            results = search(page, base, script, "煽啃")
+            assert results["state"] == "none" and not results["hits"], (
+                f"{script}: a search for the letters of a garbled run finds them: " + describe(results))
+            # The words around the run are still found.
+            around = search(page, base, script, "可靠性")  # the same characters in both scripts
+            assert around["hits"], f"{script}: the words beside a garbled run are not found: " + describe(around)

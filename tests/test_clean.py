@@ -121,3 +121,19 @@ def test_characters_both_scripts_write_are_left_as_the_seed_has_them(built):
     [p] = [p for p in built.corpus.paragraphs if p.seed.startswith("000") and p.text.startswith("但隨着技術")] or [None]
     texts = " ".join(p.text for p in built.corpus.paragraphs if p.seed.startswith("000"))
     assert "隨着" in texts and "認爲" in texts
+
+
+def test_each_flagged_run_belongs_to_the_paragraph_holding_it_and_is_kept_as_found_in_both_scripts(built):
+    """link.with_garbled_runs and convert: a flagged run is the paragraph's, and no script converts it."""
+    runs = [f.text for f in built.corpus.flags if f.rule == "mojibake"]
+    assert len(runs) == 15
+    owners = {}
+    for p in built.corpus.paragraphs:
+        for run in p.garbled:
+            assert run in p.text and run in p.hans and run in p.hant, (p.id, run)
+            owners.setdefault(run, p.id)
+    assert set(owners) == set(runs), "every flagged run is listed on its paragraph"
+    [p] = [p for p in built.corpus.paragraphs if p.seed.startswith("003") and 90 in p.lines]
+    assert p.garbled == ("?煽啃赃@個差異在中國",)
+    assert "還有一個差異是可靠性" in p.hant and "还有一个差异是可靠性" in p.hans  # the words around it convert
+    assert not any(p.garbled for p in built.corpus.paragraphs if not p.seed.startswith("003"))

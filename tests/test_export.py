@@ -8,7 +8,7 @@ from generator.export import export
 from generator.pipeline import build
 
 PARAGRAPH_FIELDS = {"id", "event", "source", "seed", "section", "seq", "speaker", "kind", "text", "zh-Hans",
-                    "zh-Hant", "topics", "addressed_to", "lines", "start"}
+                    "zh-Hant", "topics", "addressed_to", "lines", "start", "garbled"}
 
 
 def test_corpus_json_has_the_documented_fields(built, tmp_path):

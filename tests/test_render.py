@@ -107,3 +107,13 @@ def test_home_page_lists_the_newest_events_and_links_to_all_of_them(built, monke
     assert re.findall(r'^- <a href="([^/"]+)/"', everything, re.M) == newest
     assert f'<a class="yl-more" href="events/">全部活动（{len(newest)}）→</a>' in home
     assert home.count('<a href="speakers/') == 3 and '<a class="yl-more" href="speakers/">全部讲者' in home
+
+
+def test_a_garbled_run_is_marked_with_words_a_screen_reader_reads_and_kept_out_of_search(built, pages):
+    [p] = [p for p in built.corpus.paragraphs if p.seed.startswith("003") and 90 in p.lines]
+    page = f"events/{p.event}.md"
+    for script, label in ((Script.HANS, "〔乱码：原文此处编码错误〕"), (Script.HANT, "〔亂碼：原文此處編碼錯誤〕")):
+        block = pages[script][page].split(f'id="{p.id}"', 1)[1].split("</p>", 1)[0]
+        assert (f'<mark class="yl-garbled" data-pagefind-ignore="all"><span class="yl-garbled__label">{label}</span>'
+                f'?煽啃赃@個差異在中國</mark>') in block
+        assert block.count("yl-garbled__label") == 1

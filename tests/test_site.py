@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 from collections import Counter, defaultdict
 from functools import cached_property
@@ -323,6 +324,11 @@ def simplified_slips(text: str) -> list[tuple[int, str]]:
             if a[i] != c and b[i] != c and c not in TRADITIONAL_ONE_TO_MANY and cc("s2tw").convert(c) != c]
 
 
+def words_shown(element: Element) -> str:
+    """The words of a yl-text element as the speaker's: without the label that marks a garbled run."""
+    return element.text(skip=lambda e: "yl-garbled__label" in e.classes)
+
+
 def without_flagged_mojibake(site: Site, text: str) -> str:
     """The README keeps unrepairable mojibake as found and flags it; it is no script slip."""
     for flag in site.cleaning_report["flags"]:
@@ -412,8 +418,8 @@ def test_quotes_on_speaker_and_topic_pages_are_that_speakers_words_as_on_the_eve
                         problems.append(f"{page.rel}: quotes {p['id']}, said by {p['speaker']}")
                 elif subject not in p["topics"]:
                     problems.append(f"{page.rel}: quotes {p['id']}, whose topics are {p['topics']}")
-                if text.text() != p[key]:
-                    problems.append(f"{page.rel}: quote of {p['id']} reads {text.text()[:40]!r}…, "
+                if words_shown(text) != p[key]:
+                    problems.append(f"{page.rel}: quote of {p['id']} reads {words_shown(text)[:40]!r}…, "
                                     f"the paragraph reads {p[key][:40]!r}…")
         said = defaultdict(list)
         for p in site.corpus["paragraphs"]:
@@ -757,7 +763,7 @@ def test_event_pages_show_the_source_text_in_its_script_and_the_conversion_in_th
                 if text_element is None:
                     problems.append(f"{script}/events/{event['id']}/: {p['id']} has no yl-text")
                     continue
-                got = text_element.text()
+                got = words_shown(text_element)
                 if got != expected:
                     i = next((n for n, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
                     problems.append(f"{script}/events/{event['id']}/#{p['id']} ({'source text' if own else 'converted'}): "
@@ -966,8 +972,14 @@ def test_every_paragraph_is_indexed_under_its_own_anchor_in_both_scripts(site):
                 problems.append(f"{script}/events/{event['id']}/: the index's paragraph anchors are {anchors[:5]}…, "
                                 f"the page's {ids[:5]}…")
             for p in (p for p in site.corpus["paragraphs"] if p["event"] == event["id"]):
-                if "".join(p[key].split()) not in text:
-                    problems.append(f"{script}/events/{event['id']}/#{p['id']}: not in the index: {p[key][:30]!r}")
+                # A garbled run (corpus "garbled") is kept out of the index; the words around it are in it.
+                pieces = re.split("|".join(map(re.escape, p["garbled"])), p[key]) if p["garbled"] else [p[key]]
+                for piece in pieces:
+                    if "".join(piece.split()) not in text:
+                        problems.append(f"{script}/events/{event['id']}/#{p['id']}: not in the index: {piece[:30]!r}")
+                for run in p["garbled"]:
+                    if len(run) > 3 and "".join(run.split()) in text:
+                        problems.append(f"{script}/events/{event['id']}/#{p['id']}: garbled run {run!r} is in the index")
             for chrome in ("复制链接", "複製連結", "言录 Yanlu", "言錄 Yanlu"):
                 if chrome in fragment["content"]:
                     problems.append(f"{script}/events/{event['id']}/: the index holds {chrome!r} (not the article)")
