@@ -15,9 +15,10 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Both scripts from one server, rebuilt on every save: `make serve PORT=8001` for another port.
+PORT ?= 8000
 serve: $(STAMP)
-	$(BIN)/python -m generator build
-	$(BIN)/mkdocs serve
+	$(BIN)/python -m generator serve --port $(PORT)
 
 # axe-core for the accessibility browser test, pinned in package.json/package-lock.json, into node_modules/.
 $(NPM_STAMP): package.json package-lock.json

@@ -31,6 +31,9 @@ HELP = {
     "show": "How many removals, guesses and conversions to review to list (default 20).",
     "add": "Copy a transcript into seeds/ and write draft entries for it into site_config/, then check it.",
     "file": "The transcript: .txt, .md, .srt or .vtt, in any common encoding.",
+    "serve": "Preview both scripts at http://127.0.0.1:PORT/, rebuilt on every save (Ctrl+C stops).",
+    "port": "The preview's port (default 8000).",
+    "host": "The address the preview listens on (default 127.0.0.1; 0.0.0.0 for other machines).",
     "event": "Id of an event in events.yaml that this transcript reports too (default: a new event).",
 }
 
@@ -181,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description="Yanlu (言录) site generator.")
     add_common_options(parser)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("build", "export", "check", "site", "aliases", "add"):
+    for name in ("build", "export", "check", "site", "aliases", "add", "serve"):
         sub = commands.add_parser(name, help=HELP[name], description=HELP[name])
         # Accepted after the command too (`build --root DIR`); given before it, they are kept.
         add_common_options(sub)
@@ -190,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         if name == "add":
             sub.add_argument("file", type=Path, help=HELP["file"])
             sub.add_argument("--event", default=None, help=HELP["event"])
+        if name == "serve":
+            sub.add_argument("--port", type=int, default=8000, help=HELP["port"])
+            sub.add_argument("--host", default="127.0.0.1", help=HELP["host"])
     args = argparse.Namespace(root=None, debug=False, quiet=False, jobs=None)
     parser.parse_args(argv, namespace=args)
     jobs = args.jobs or default_jobs()
@@ -203,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
             raise YanluError(str(project.root), "is not a folder", "Give --root the project folder (it holds seeds/ and site_config/).")
         for warning in seed_size_warnings(project):
             print(warning, file=sys.stderr, flush=True)
+        if args.command == "serve":  # runs until interrupted; each rebuild takes the lock
+            from .serve import serve
+            serve(project, args.host, args.port, lock=lambda: project_lock(project.root))
+            return 0
         with project_lock(project.root) if args.command in WRITING else _no_lock():
             result = _run(args, project, bar, jobs)
     except YanluError as exc:

@@ -10,6 +10,8 @@ child waiting on a lock copied while another thread held it: the hook builds
 in its own process (``jobs=1``), which for a save that changes a few pages is
 also the faster way. MkDocs does not reload hook modules, so after
 editing generator code restart ``mkdocs serve``.
+
+``mkdocs serve`` previews one script; ``make serve`` (generator/serve.py) both.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
     project = _project(config)
+    # docs/ is the generator's output, rewritten by every build: watching it made each save rebuild twice.
+    server.unwatch(config.docs_dir)
     for folder in (project.seeds, project.site_config, project.root / "templates"):
         server.watch(str(folder))
     return server
