@@ -136,9 +136,9 @@ def summarised_paragraph(highlight: Paragraph, candidates: list[tuple[Paragraph,
 
 def shown_digest(p: Paragraph, section) -> str:
     """A digest of what a quotation of a paragraph shows: its words in both scripts, who,
-    which kind, whom it addresses, its topics, and its section (place and heading)."""
+    which kind, whom it addresses, its topics, its section (place and heading) and its garbled runs."""
     text = (f"{p.id}\x1f{p.event}\x1f{p.speaker}\x1f{p.kind.value}\x1f{p.addressed_to}\x1f{' '.join(p.topics)}\x1f"
-            f"{p.section}\x1f{section.seq}\x1f{section.title}\x1f{p.hans}\x1f{p.hant}")
+            f"{p.section}\x1f{section.seq}\x1f{section.title}\x1f{p.hans}\x1f{p.hant}\x1f{chr(30).join(p.garbled)}")
     return caches.digest_bytes(text.encode("utf-8"))[:32]
 
 
