@@ -8,7 +8,10 @@ Five files, each a list under one key:
 - ``topics.yaml``   (``topics:``)   themes, found in paragraphs by keyword
 - ``glossary.yaml`` (``protect:``)  names that script conversion must not touch,
   and phrase overrides where character conversion is wrong in context
-- ``aliases.yaml``  (``aliases:``)  old paragraph ids that must keep working
+- ``aliases.yaml``  (``aliases:``)  old paragraph ids that must keep working, with the date and the
+  earlier words of each correction (``python -m generator aliases`` writes them)
+- ``matches.yaml``  (``matches:``)  the editor's verdict on paragraphs of two sources that report one
+  statement (optional file; generator/match.py finds the pairs)
 
 Every field is declared below with a one-line description; loading collects
 every problem (file, line, what, how to fix) before stopping.
@@ -198,6 +201,14 @@ def _date(value: Any) -> str:
         datetime.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
     except ValueError:
         raise ValueError(problem)
+    return text
+
+
+def _day(value: Any) -> str:
+    """A whole date, YYYY-MM-DD (the day a correction was recorded)."""
+    text = _date(value)
+    if len(text) != 10:
+        raise ValueError(f"'{text}' is not a whole date. Write the day as YYYY-MM-DD, e.g. 2024-06-14")
     return text
 
 
@@ -466,6 +477,17 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "old": Field("A paragraph id that was published and no longer exists.", _paragraph_id),
         "new": Field("The id of the same paragraph now.", _paragraph_id),
         "note": Field("What changed.", _text, False, ""),
+        "date": Field("The day the correction was recorded, YYYY-MM-DD (`python -m generator aliases` writes it); "
+                      "shown as 修订于 on the paragraph.", _day, False, ""),
+        "earlier": Field("The paragraph's words before the correction (`python -m generator aliases` keeps them); "
+                         "readers can open them under the paragraph.", _text, False, ""),
+    },
+    "matches": {
+        "a": Field("A paragraph id (q-…) of one source of an event.", _paragraph_id),
+        "b": Field("A paragraph id of another source of the same event.", _paragraph_id),
+        "same": Field("true: both report the same statement (shown as 'also reported by', even if not found); "
+                      "false: they do not (a pair found by likeness is dropped).", _bool),
+        "note": Field("Why, in a few words.", _text, False, ""),
     },
     "protect": {
         "hans": Field("The term in Simplified Chinese.", _text),
@@ -493,7 +515,10 @@ FILES = {
     "topics": "topics.yaml",
     "protect": "glossary.yaml",
     "aliases": "aliases.yaml",
+    "matches": "matches.yaml",
 }
+# Files a project may leave out (older projects have none): a missing one is an empty list.
+OPTIONAL_FILES = frozenset({"matches"})
 
 
 # ------------------------------------------------------------------ validated config
@@ -531,6 +556,7 @@ class SiteConfig:
     topics: tuple[Entry, ...]
     protect: tuple[Entry, ...]
     aliases: tuple[Entry, ...] = ()
+    matches: tuple[Entry, ...] = ()
     files: tuple[Path, ...] = field(default=())
     unlisted: frozenset[str] = frozenset()  # ids of sources read with defaults: their seeds are in no sources.yaml entry
 
@@ -610,6 +636,8 @@ def _validate_entry(raw: Any, schema: dict[str, Field], where: str, line: int, e
 def _load_list(root: Path, key: str, errors: list) -> tuple[Entry, ...]:
     path = root / FILES[key]
     where = f"site_config/{FILES[key]}"
+    if key in OPTIONAL_FILES and not path.exists():
+        return ()
     try:
         data = load_yaml(path)
     except YanluError as exc:

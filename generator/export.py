@@ -1,4 +1,4 @@
-"""export: the corpus as ``docs/data/corpus.json`` and the cleaning report.
+"""export: the corpus as ``docs/data/corpus.json``, ``paragraphs.jsonl`` (one paragraph a line) and the cleaning report.
 
 Output is sorted and never dated from the clock, so the same inputs give the
 same bytes; a file is written only when its bytes change (``mkdocs serve``
@@ -17,6 +17,7 @@ from .cache import write_if_changed  # noqa: F401 - atomic, write-if-changed: th
 from .model import Corpus
 
 SCHEMA_VERSION = 1
+FILES = ("corpus.json", "cleaning-report.json", "ids.json", "paragraphs.jsonl")  # what docs/data/ holds
 
 
 def dumps(data) -> str:
@@ -24,10 +25,11 @@ def dumps(data) -> str:
 
 
 def corpus_json(corpus: Corpus) -> dict:
+    also = dict(corpus.also_reported)
     return {
         **_entities_json(corpus),
         "sections": [s.to_json() for s in sorted(corpus.sections, key=lambda s: (s.source, s.seq))],
-        "paragraphs": [p.to_json() for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq))],
+        "paragraphs": [p.to_json(also.get(p.id, ())) for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq))],
     }
 
 
@@ -40,6 +42,7 @@ def _entities_json(corpus: Corpus) -> dict:
         "speakers": [s.to_json() for s in sorted(corpus.speakers, key=lambda s: s.id)],
         "topics": [t.to_json() for t in sorted(corpus.topics, key=lambda t: t.id)],
         "aliases": dict(corpus.aliases),
+        "corrections": [c.to_json() for c in corpus.corrections],
     }
 
 
@@ -67,6 +70,23 @@ def items_json(items) -> bytes:
     return compact([item.to_json() for item in items])[1:-1].encode("utf-8")  # one call: the same text, faster
 
 
+def paragraph_lines(paragraphs, also: dict[str, tuple[str, ...]] | None = None) -> bytes:
+    """Paragraphs one a line, as paragraphs.jsonl holds them (no newline after the last). Compact JSON
+    escapes every newline inside a string, so b"\\n" → b"," gives them as corpus.json's list holds them."""
+    also = also or {}
+    return "\n".join(compact(p.to_json(also.get(p.id, ()))) for p in paragraphs).encode("utf-8")
+
+
+def listed(lines: bytes) -> bytes:
+    """A source's paragraph lines as items of corpus.json's list (without the brackets)."""
+    return lines.replace(b"\n", b",")
+
+
+def paragraphs_of(part: bytes) -> list[dict]:
+    """The paragraph objects of a source's kept part (paragraph_lines; or, kept by earlier code, items_json)."""
+    return json.loads(b"[" + listed(part) + b"]")
+
+
 def ids_json(paragraphs) -> bytes:
     """Paragraph ids as they appear inside ids.json's list (without the brackets), UTF-8."""
     return compact([p.id for p in paragraphs])[1:-1].encode("utf-8")
@@ -90,7 +110,7 @@ def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, byte
         return [(compact(corpus_json(corpus)) + "\n").encode("utf-8")]
     ordered = [parts[source_id] for source_id in sorted(parts)]
     written = {key: [compact(value).encode("utf-8")] for key, value in _entities_json(corpus).items()}
-    written["paragraphs"] = _list_of([p for p, _, _ in ordered if p])
+    written["paragraphs"] = _list_of([listed(p) for p, _, _ in ordered if p])
     written["sections"] = _list_of([s for _, s, _ in ordered if s])
     pieces = [b"{"]
     for n, (key, value) in enumerate(sorted(written.items())):
@@ -107,9 +127,41 @@ def _list_of(items: list[bytes]) -> list[bytes]:
     return [b"[", *pieces, b"]"]
 
 
+def with_matches(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]] | None):
+    """Each source's kept part, the paragraphs of the sources with matches (match.py) written again
+    with their ``also_reported`` (a source alone does not know them)."""
+    if parts is None or set(parts) != {s.id for s in corpus.sources}:
+        by_source: dict[str, list] = {}
+        for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq)):
+            by_source.setdefault(p.source, []).append(p)
+        return {s.id: (paragraph_lines(by_source.get(s.id, []), dict(corpus.also_reported)), b"", b"")
+                for s in corpus.sources}, False
+    also = dict(corpus.also_reported)
+    matched = {p.source for p in corpus.paragraphs if p.id in also}
+    if not matched:
+        return parts, True
+    redone = dict(parts)
+    for source_id in matched:
+        paragraphs = sorted((p for p in corpus.paragraphs if p.source == source_id), key=lambda p: p.seq)
+        redone[source_id] = (paragraph_lines(paragraphs, also), *parts[source_id][1:])
+    return redone, True
+
+
+def paragraphs_jsonl_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]]) -> list[bytes]:
+    """paragraphs.jsonl: every paragraph of corpus.json, one a line, by source and place."""
+    pieces = []
+    for source_id in sorted(parts):
+        if parts[source_id][0]:
+            pieces += [parts[source_id][0], b"\n"]
+    return pieces
+
+
 def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[Path]:
-    """Write corpus.json and cleaning-report.json; return the files that changed."""
+    """Write corpus.json, paragraphs.jsonl and cleaning-report.json; return the files that changed."""
+    lines, whole = with_matches(corpus, parts)
+    parts = lines if whole else None
     outputs = {
+        data_dir / "paragraphs.jsonl": paragraphs_jsonl_pieces(corpus, lines),
         # Compact: at thousands of transcripts this file is tens of megabytes.
         data_dir / "corpus.json": corpus_json_pieces(corpus, parts),
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),

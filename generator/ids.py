@@ -9,14 +9,19 @@ and ``serve`` only read it: every build warns about each recorded id that no
 longer exists and has no alias, naming the id and its source, and the test
 suite fails on it (tests/test_ids.py).
 
-The earlier text of a vanished id is kept out of ``site/``: only old id → new
-id is published (corpus.json's ``aliases``). ``.yanlu-cache/vanished.json``
-keeps those texts for ``python -m generator aliases`` to match them to the
-corrected paragraphs.
+The earlier text of a vanished id is kept out of ``site/`` until the editor
+records it as a correction: ``.yanlu-cache/vanished.json`` keeps those texts
+for ``python -m generator aliases`` to match them to the corrected paragraphs.
+Running ``aliases`` is the editor's act of publishing a correction: each alias
+entry it writes keeps the day it ran and the paragraph's earlier words, which
+the event page shows under 修订于 DATE, on the changes page and in the
+corrections feed (``corrections``). A paragraph removed without an alias has
+no entry, so its words are never published again.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import subprocess
@@ -25,7 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as caches
-from .model import Corpus, YanluError
+from .config import SiteConfig, yaml_value
+from .export import paragraphs_of
+from .model import Correction, Corpus, Script, YanluError
 
 if TYPE_CHECKING:
     from .pipeline import Build, Project
@@ -61,6 +68,41 @@ def carried(corpus: Corpus) -> dict[str, str]:
     """Every id the site built from ``corpus`` answers: the paragraphs', and the old ids of aliases."""
     sources = {p.id: p.source for p in corpus.paragraphs}
     return {**sources, **{old: sources[new] for old, new in corpus.aliases if new in sources}}
+
+
+def corrections(config: SiteConfig, corpus: Corpus, converter) -> tuple[Correction, ...]:
+    """The dated corrections: alias entries that keep a date or the earlier words, with those words in
+    both scripts (converted like the paragraph itself: the source's own script as written), by date."""
+    target = dict(corpus.aliases)
+    scripts = {s.id: s.script for s in corpus.sources}
+    source_of = {p.id: p.source for p in corpus.paragraphs}
+    found = []
+    for entry in config.aliases:
+        if not (entry.date or entry.earlier) or entry.old not in target:
+            continue
+        new = target[entry.old]
+        script, words = scripts.get(source_of[new]), entry.earlier
+        if script is Script.HANS:
+            hans, hant = words, converter.hant(words)
+        elif script is Script.HANT:
+            hans, hant = converter.hans(words), words
+        else:  # another language: as written in both
+            hans = hant = words
+        found.append(Correction(entry.old, new, entry.date, words, hans, hant, entry.note))
+    return tuple(sorted(found, key=lambda c: (c.date, c.old)))
+
+
+def alias_line(old: str, new: str, score: float, earlier: str, day: str) -> str:
+    """One entry of aliases.yaml as `aliases` writes it: old → new, the day, the earlier words
+    (written by a serializer, so no transcript text can leave its field)."""
+    entry = {"old": old, "new": new, "date": day, "note": f"text corrected ({score:.0%} alike)", "earlier": earlier}
+    return f"  - {yaml_value(entry)}\n"
+
+
+def today() -> str:
+    """The day `aliases` runs (YANLU_TODAY=YYYY-MM-DD sets it, for tests and for back-dating an entry)."""
+    import os
+    return os.environ.get("YANLU_TODAY") or datetime.date.today().isoformat()
 
 
 def record_text(corpus: Corpus) -> str:
@@ -129,7 +171,7 @@ def remember_vanished(project: Project, result: Build) -> None:
     if missing and result.replaced:
         for part in result.replaced.values():
             if part:
-                texts.update((p["id"], p) for p in json.loads(b"[" + part + b"]") if p["id"] in missing)
+                texts.update((p["id"], p) for p in paragraphs_of(part) if p["id"] in missing)
         missing = gone - set(texts)
     if missing:
         previous = previous_paragraphs(project)
@@ -194,7 +236,7 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
     known = kept_texts(project) | {pid: p for pid, p in previous_paragraphs(project).items()}
     for part in result.replaced.values():
         if part:
-            known.update((p["id"], p) for p in json.loads(b"[" + part + b"]"))
+            known.update((p["id"], p) for p in paragraphs_of(part))
     gone = vanished(read_record(project), corpus)
     if any(pid not in known for pid, _source in gone):
         known |= texts_in_git(project, result, {source for pid, source in gone if pid not in known})
@@ -208,13 +250,14 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
                   for p in corpus.paragraphs if p.source == source]
         score, target = max(scored, default=(0.0, ""))
         if score >= ALIAS_LIKENESS:
-            added.append((pid, target, score))
+            added.append((pid, target, score, old["text"]))
         else:
             unmatched.append(old)
     if added:
         path = project.site_config / "aliases.yaml"
         text = path.read_text(encoding="utf-8").replace("aliases: []", "aliases:")
-        lines = "".join(f"  - {{old: {o}, new: {n}, note: 'text corrected ({s:.0%} alike)'}}\n" for o, n, s in added)
+        day = today()
+        lines = "".join(alias_line(o, n, s, words, day) for o, n, s, words in added)
         caches.write_if_changed(path, text.rstrip("\n") + "\n" + lines)
     if unknown:
         names = ", ".join(f"{pid} (source {source})" for pid, source in unknown)
@@ -224,4 +267,4 @@ def update_aliases(project: Project) -> tuple[list[tuple[str, str, float]], list
                          "Neither an earlier build here nor the last commit (git HEAD) holds them. Build once "
                          "from the commit that published them and run this command again, or add "
                          "`- {old: <id>, new: <id>}` to site_config/aliases.yaml by hand.")
-    return added, unmatched
+    return [(o, n, s) for o, n, s, _words in added], unmatched

@@ -68,9 +68,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Publish docs/data/*.json beside the pages, so each script links to data/corpus.json."""
+    """Publish docs/data/ (corpus.json, paragraphs.jsonl …) beside the pages, so each script links to data/corpus.json."""
     data = _project(config).data
-    for path in sorted(data.glob("*.json")):
+    for path in sorted([*data.glob("*.json"), *data.glob("*.jsonl")]):
         files.append(File(f"data/{path.name}", str(data.parent), config.site_dir, config.use_directory_urls))
     return files
 

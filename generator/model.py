@@ -466,9 +466,12 @@ class Paragraph:
         copy.__dict__.update(self.__dict__, hans=hans, hant=hant)
         return copy
 
-    def to_json(self) -> dict:
+    def to_json(self, also_reported: tuple[str, ...] = ()) -> dict:
+        """Its corpus.json object; ``also_reported``: the ids of other sources' paragraphs that report
+        the same statement (generator/match.py), which the paragraph alone does not know."""
         return {
             "id": self.id,
+            "also_reported": list(also_reported),
             "event": self.event,
             "source": self.source,
             "seed": self.seed,
@@ -488,6 +491,24 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A paragraph corrected after it was published: the alias the editor recorded with
+    ``python -m generator aliases``, with the day and the words before the correction."""
+
+    old: str  # the id the paragraph had
+    new: str  # the id it has now (aliases followed)
+    date: str  # YYYY-MM-DD, as the alias entry says ("" for an entry written before dates were kept)
+    earlier: str  # the earlier words in the source's own script ("" when the entry kept none)
+    earlier_hans: str = ""
+    earlier_hant: str = ""
+    note: str = ""
+
+    def to_json(self) -> dict:
+        return {"old": self.old, "new": self.new, "date": self.date, "earlier": self.earlier,
+                "zh-Hans": self.earlier_hans, "zh-Hant": self.earlier_hant, "note": self.note}
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Everything Yanlu knows, after linking (and, once converted, in both scripts)."""
 
@@ -498,6 +519,9 @@ class Corpus:
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     aliases: tuple[tuple[str, str], ...] = ()  # (old id, current id)
+    # paragraph id → ids of other sources' paragraphs reporting the same statement (match.py), sorted
+    also_reported: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    corrections: tuple[Correction, ...] = ()  # dated corrections with earlier words, by (date, old)
     removals: tuple[Removal, ...] = ()
     flags: tuple[Flag, ...] = ()
     warnings: tuple[str, ...] = field(default=())

@@ -1,4 +1,4 @@
-"""The only place the stages run in order: read → clean → parse → link → convert → render → export.
+"""The only place the stages run in order: read → clean → parse → link → convert → match → render → export.
 
 ``build()`` is the table of contents; every cache the stages use is in
 ``generator/cache.py`` (its docstring is the rulebook), and the bookkeeping of
@@ -22,13 +22,15 @@ from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
 from .convert import Converter, convert_paragraphs
 from .link import SpeakerIndex, assemble, link_source, topic_patterns, with_garbled_runs
+from .match import match
 from .model import (CleanText, Corpus, Flag, Paragraph, ParsedSource, RawText, Removal, Script, Section,
                     YanluError, YanluErrors)
 from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .discover import configure_unlisted
 from .read import read_seed, seed_files
-from .render import SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer, entities_fingerprint, shown_digest
+from .render import (SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer, entities_fingerprint, seeds_url,
+                     shown_digest)
 
 SourceCache = Session  # the name tests and tools used before cache.py held every cache
 
@@ -136,7 +138,7 @@ class SourceResult:
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     # Kept so a later build need not redo them for an unchanged source:
-    json: tuple[bytes, bytes, bytes] = (b"", b"", b"")  # its paragraphs and sections as corpus.json writes them, its ids
+    json: tuple[bytes, bytes, bytes] = (b"", b"", b"")  # its paragraphs (export.paragraph_lines) and sections as corpus.json writes them, its ids
     # Characters of its Simplified text that Traditional writes otherwise, and the reverse (Converter.changing):
     chars: tuple[str, str] = ("", "")
     shown: tuple[str, ...] = ()  # per paragraph, what a quotation of it shows (render.shown_digest)
@@ -195,7 +197,7 @@ def _settings_digest(source: Entry, config: SiteConfig, session: Session) -> str
 def _export_key(result: Build) -> str:
     """Everything docs/data/ is made of: the sources' fingerprints, the entities, the warnings, the environment."""
     corpus = result.corpus
-    return fingerprint(sorted(result.source_keys.items()), result.entities, corpus.warnings,
+    return fingerprint(sorted(result.source_keys.items()), result.entities, corpus.warnings, corpus.also_reported,
                        export_stage.SCHEMA_VERSION, caches.environment())
 
 
@@ -220,7 +222,7 @@ def _process_source(raw: RawText, source: Entry, config: SiteConfig, converter: 
     section_of = {s.id: s for s in sections}
     return SourceResult(key, replace(parsed, sections=(), blocks=()), removals, cleaned.flags,
                         tuple(sections), tuple(paragraphs),
-                        json=(export_stage.items_json(paragraphs), export_stage.items_json(sections),
+                        json=(export_stage.paragraph_lines(paragraphs), export_stage.items_json(sections),
                               export_stage.ids_json(paragraphs)),
                         chars=(converter.changing(Script.HANT, "".join(p.hans for p in paragraphs)),
                                converter.changing(Script.HANS, "".join(p.hant for p in paragraphs))),
@@ -327,8 +329,9 @@ def _assemble(project: Project, config: SiteConfig, converter: Converter, result
     corpus = assemble(config, converter, [r.outline for r in results],
                       [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs],
                       tuple(errors))
-    corpus = replace(corpus, removals=tuple(r for res in results for r in res.removals),
-                     flags=tuple(f for res in results for f in res.flags))
+    corpus = replace(match(corpus, config), removals=tuple(r for res in results for r in res.removals),
+                     flags=tuple(f for res in results for f in res.flags),
+                     corrections=ids.corrections(config, corpus, converter))
     corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus))
     return Build(config=config, corpus=corpus, results=tuple(results),
                  source_keys={r.outline.source_id: r.key for r in results},
@@ -372,7 +375,7 @@ def write_export(project: Project, result: Build, session: Session | None = None
     """
     session = session or Session(project.cache)
     record = project.cache / "export.json"
-    outputs = {name: project.data / name for name in ("corpus.json", "cleaning-report.json", "ids.json")}
+    outputs = {name: project.data / name for name in export_stage.FILES}
     key = _export_key(result)
     kept = caches.load_json(record)
     if (isinstance(kept, dict) and kept.get("key") == key
@@ -402,7 +405,9 @@ def query_chars(result: Build, script: Script, converter: Converter) -> str:
 def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
     """Both scripts' pages, each with its key, and which of them are due (cache.py: pages-<script>.json)."""
     index = CorpusIndex(result.corpus, result.entities, result.shown)  # made once, for both scripts' renderers (and any worker) to share
-    return {script: PagePlan(Renderer(result.corpus, script, result.converter, project.templates, index=index),
+    seeds = seeds_url(project.root / "mkdocs.yml")  # each paragraph links to its line in the repository
+    return {script: PagePlan(Renderer(result.corpus, script, result.converter, project.templates, index=index,
+                                      seeds_url=seeds),
                              result.source_keys,
                              project.docs / folder, project.cache / f"pages-{folder}.json")
             for script, folder in SCRIPT_DIRS.items()}

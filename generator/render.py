@@ -39,6 +39,8 @@ QUOTING_PAGE = "_/_.md"
 # The home page lists this many of the newest events and of the speakers who said most;
 # the events and speakers pages list them all (an archive of thousands would bury the home page).
 HOME_LISTS = 30
+FEEDS = "feeds"  # docs/<script>/feeds/: the Atom feeds of new events and of corrections
+FEED_ENTRIES = 50  # the newest this many events in the events feed (every correction is in its feed)
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -143,8 +145,9 @@ def shown_digest(p: Paragraph, section) -> str:
 
 
 def entities_fingerprint(corpus: Corpus) -> str:
-    """The events, sources, speakers, topics and aliases, fingerprinted (cache.fingerprint)."""
-    return fingerprint(corpus.events, corpus.sources, corpus.speakers, corpus.topics, corpus.aliases)
+    """The events, sources, speakers, topics, aliases and corrections, fingerprinted (cache.fingerprint)."""
+    return fingerprint(corpus.events, corpus.sources, corpus.speakers, corpus.topics, corpus.aliases,
+                       corpus.corrections)
 
 
 class CorpusIndex:
@@ -159,6 +162,7 @@ class CorpusIndex:
         self.sources = {s.id: s for s in corpus.sources}
         self.topics = {t.id: t for t in corpus.topics}
         self.sections = {s.id: s for s in corpus.sections}
+        self.paragraphs = {p.id: p for p in corpus.paragraphs}
         self.by_event: dict[str, list[Paragraph]] = defaultdict(list)
         self.by_speaker: dict[str, list[Paragraph]] = defaultdict(list)
         self.by_topic: dict[str, list[Paragraph]] = defaultdict(list)
@@ -209,8 +213,11 @@ class Renderer:
     """Renders every page of one script."""
 
     def __init__(self, corpus: Corpus, script: Script, converter: Converter, templates: Path = TEMPLATES,
-                 index: CorpusIndex | None = None):
+                 index: CorpusIndex | None = None, seeds_url: str = ""):
+        """``seeds_url``: where the repository shows seeds/ (``…/blob/main/seeds/``, from mkdocs.yml's
+        ``repo_url``; see ``seeds_url``), so each paragraph links to its line there; "" for no link."""
         self.corpus = corpus
+        self.seeds_url = seeds_url
         self.script = script
         self.converter = converter
         self.templates_digest = templates_digest(templates)
@@ -320,8 +327,40 @@ class Renderer:
                 context_href=_attr(href(QUOTING_PAGE, f"events/{paragraph.event}.md", paragraph.id)),
                 summarises_href="",
                 lang=self._languages[paragraph.source],
+                also=[self._also_view(other) for other in self._also.get(paragraph.id, ())],
+                revisions=[self._revision_view(c) for c in self._corrections.get(paragraph.id, ())],
+                source_href=_attr(f"{self.seeds_url}{paragraph.seed}#L{paragraph.lines[0]}") if self.seeds_url else "",
+                source_label=_attr(self.labels["fix_source"].format(line=paragraph.lines[0])),
             )
         return view
+
+    @functools.cached_property
+    def _also(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.corpus.also_reported)
+
+    @functools.cached_property
+    def _corrections(self) -> dict[str, list]:
+        found = defaultdict(list)
+        for correction in self.corpus.corrections:
+            found[correction.new].append(correction)
+        return found
+
+    def _source_name(self, source_id: str) -> str:
+        source = self.sources[source_id]
+        return self.t(source.publisher) if source.publisher else source.title
+
+    def _also_view(self, other_id: str) -> SimpleNamespace:
+        """A link to another source's report of the same statement, on the same event page (match.py)."""
+        other = self.index.paragraphs[other_id]
+        return SimpleNamespace(href=_attr(f"#{other_id}"), title=_attr(self.sources[other.source].title),
+                               label=_attr(self.labels["also_reported"].format(source=self._source_name(other.source))))
+
+    def _revision_view(self, correction) -> SimpleNamespace:
+        """A correction under the paragraph: 修订于 DATE, the earlier words on demand."""
+        summary = self.labels["revised_on"].format(date=correction.date) if correction.date else self.labels["revised"]
+        words = correction.earlier_hans if self.script is Script.HANS else correction.earlier_hant
+        return SimpleNamespace(summary=_attr(summary), html=html.escape(words, quote=False), old=_attr(correction.old),
+                               has_words=bool(words))
 
     @functools.cached_property
     def _languages(self) -> dict[str, str]:
@@ -459,6 +498,62 @@ class Renderer:
                            description=f"{event.date} · {self.t(event.place)} · "
                                        + "、".join(self.name(p.speaker) for p in event.participants))
 
+    def changes_page(self) -> Page:
+        """Every correction (ids.corrections), newest first: when, where, the words now and before."""
+        changes = []
+        for c in sorted(self.corpus.corrections, key=lambda c: (c.date, c.old), reverse=True):
+            now = self.index.paragraphs[c.new]
+            changes.append({"date": c.date, "old": c.old, "new": c.new, "speaker": self.name(now.speaker),
+                            "event": self.event_name(self.events[now.event]),
+                            "href": href("changes.md", f"events/{now.event}.md", c.new), "now": self.text_of(now),
+                            "earlier": c.earlier_hans if self.script is Script.HANS else c.earlier_hant})
+        return self.render("changes.md.j2", "changes.md", changes=changes)
+
+    def _feed(self, path: str, name: str, alternate: str, entries: list[dict]) -> Page:
+        """An Atom feed (RFC 4287). Dates come from the events and the alias entries, never the clock,
+        and links are relative to the feed (RFC 4287 §4.2.7, xml:base is the feed's own address)."""
+        esc = lambda text: html.escape(str(text), quote=True)  # noqa: E731 - XML's five entities
+        folder = SCRIPT_DIRS[self.script]
+        newest = max((e.date for e in self.corpus.events), default="1970-01-01")
+        updated = max((e["updated"] for e in entries), default=_atom_time(newest))
+        out = ['<?xml version="1.0" encoding="utf-8"?>',
+               f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{self.script.value}">',
+               f"<id>urn:yanlu:{folder}:{path.removesuffix('.xml')}</id>",
+               f"<title>{esc(self.labels['site_name'] + ' · ' + name)}</title>",
+               f"<updated>{updated}</updated>",
+               f'<link rel="self" type="application/atom+xml" href="{esc(path.rsplit("/", 1)[-1])}"/>',
+               f'<link rel="alternate" type="text/html" href="{esc(href(path, alternate))}"/>',
+               f"<author><name>{esc(self.labels['site_name'])}</name></author>"]
+        for e in entries:
+            out += ["<entry>", f"<id>{e['id']}</id>", f"<title>{esc(e['title'])}</title>", f"<updated>{e['updated']}</updated>",
+                    f'<link rel="alternate" type="text/html" href="{esc(e["href"])}"/>',
+                    f'<content type="text">{esc(e["content"])}</content>', "</entry>"]
+        return Page(path, "\n".join(out + ["</feed>"]) + "\n")
+
+    def events_feed(self) -> Page:
+        path = f"{FEEDS}/events.xml"
+        entries = [{"id": f"urn:yanlu:event:{e.id}", "title": self.event_name(e), "updated": _atom_time(e.date),
+                    "href": href(path, f"events/{e.id}.md"),
+                    "content": f"{e.date} · {self.t(e.place)} · " + "、".join(self.name(p.speaker) for p in e.participants)}
+                   for e in self.index.events_newest_first[:FEED_ENTRIES]]
+        return self._feed(path, self.labels["feed_events"], "events/index.md", entries)
+
+    def corrections_feed(self) -> Page:
+        path = f"{FEEDS}/corrections.xml"
+        entries = []
+        for c in sorted(self.corpus.corrections, key=lambda c: (c.date, c.old), reverse=True):
+            now = self.index.paragraphs[c.new]
+            event = self.events[now.event]
+            when = c.date or event.date
+            earlier = c.earlier_hans if self.script is Script.HANS else c.earlier_hant
+            entries.append({"id": f"urn:yanlu:correction:{c.old}", "updated": _atom_time(when),
+                            "title": f"{self.name(now.speaker) or self.labels['none']} · {self.event_name(event)} · "
+                                     + (self.labels["revised_on"].format(date=c.date) if c.date else self.labels["revised"]),
+                            "href": href(path, f"events/{now.event}.md", c.new),
+                            "content": f"{self.labels['now_reads']}：{self.text_of(now)}\n"
+                                       + (f"{self.labels['earlier_words']}：{earlier}" if earlier else "")})
+        return self._feed(path, self.labels["feed_corrections"], "changes.md", entries)
+
     def convert_title(self, title: str, source_script: Script | None) -> str:
         """Section titles come from the transcript: show them in this script (another language as written)."""
         if not title or source_script is None or source_script is self.script:
@@ -535,9 +630,16 @@ class Renderer:
             ("topics/index.md", on, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")),
         ]
         plan = list(lists)
+        matched = defaultdict(list)  # event id → its paragraphs' matches (match.py), which its sources alone do not fix
+        for pid, others in self.corpus.also_reported:
+            matched[self.index.paragraphs[pid].event].append((pid, others))
         for event in self.corpus.events:
-            plan.append((f"events/{event.id}.md", tuple(source_keys.get(s) for s in event.sources),
+            plan.append((f"events/{event.id}.md", (tuple(source_keys.get(s) for s in event.sources), matched.get(event.id, [])),
                          functools.partial(self.event_page, event)))
+        # The changes page and the feeds show entities (events, corrections: in every key) only.
+        plan.append(("changes.md", (), self.changes_page))
+        plan.append((f"{FEEDS}/events.xml", (), self.events_feed))
+        plan.append((f"{FEEDS}/corrections.xml", (), self.corrections_feed))
         for speaker_id in sorted(self.by_speaker):
             plan.append((f"speakers/{speaker_id}.md", self.index.shown[f"speakers/{speaker_id}.md"],
                          functools.partial(self.speaker_page, speaker_id)))
@@ -545,11 +647,32 @@ class Renderer:
             plan.append((f"topics/{topic_id}.md", self.index.shown[f"topics/{topic_id}.md"],
                          functools.partial(self.topic_page, topic_id)))
         base = fingerprint(self.script, caches.environment(), self.templates_digest, self.labels, self.index.entities,
-                           self.converter.protect)
+                           self.converter.protect, self.seeds_url)
         return [(path, fingerprint(base, path, deps), render) for path, deps, render in plan]
 
     def pages(self) -> list[Page]:
         return [render() for _path, _key, render in self.plan({})]
+
+
+def _atom_time(date: str) -> str:
+    """An event's or a correction's date (YYYY-MM-DD, YYYY-MM or YYYY) as an Atom date-time."""
+    return (date + "-01-01"[len(date) - 4:] if len(date) < 10 else date) + "T00:00:00Z"
+
+
+def seeds_url(mkdocs_yml: Path) -> str:
+    """Where the repository shows seeds/, from mkdocs.yml's ``repo_url`` (MkDocs' own setting) and the
+    branch of its ``edit_uri`` (``edit/<branch>/…`` or ``blob/<branch>/…``; default main): e.g.
+    ``https://github.com/o/yanlu/blob/main/seeds/``. "" when repo_url is unset or no web address."""
+    try:
+        text = mkdocs_yml.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    setting = lambda key: (re.search(rf"^{key}:[ \t]*['\"]?([^'\"\s#]+)", text, re.MULTILINE) or [None, ""])[1]  # noqa: E731
+    repo, edit = setting("repo_url"), setting("edit_uri")
+    if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", repo):
+        return ""
+    branch = re.match(r"/?(?:edit|blob|tree)/([^/]+)/", edit)
+    return f"{repo.rstrip('/')}/blob/{branch.group(1) if branch else 'main'}/seeds/"
 
 
 @functools.lru_cache(maxsize=8)
