@@ -13,8 +13,9 @@ text the convert stage made with the project's converter), lower-cased, with
 the event's participants' names and every character that is not a letter or
 a digit taken out (reporting frames such as 王小川认为， add likeness to every
 pair of one speaker's paragraphs). Measured on seeds 000/001 against the
-hand-checked list (tests/test_match.py prints the figures): character-bigram
-overlap reaches 80 % precision and 80 % recall, ``partial_ratio`` 100 % and 93 %.
+hand-checked list (tests/test_match.py prints the figures), each measure with
+its threshold set as below: character-bigram overlap (no library) reaches 80 %
+precision and 80 % recall, ``partial_ratio`` 100 % and 93 %.
 
 ``THRESHOLD`` is not fitted to the true pairs: it is the 95th percentile of
 the same score between paragraphs of *different* events by the same speaker,
@@ -69,19 +70,21 @@ def participant_names(corpus: Corpus) -> dict[str, tuple[str, ...]]:
     return names
 
 
-def best_counterparts(paragraphs: list[Paragraph], texts: dict[str, str]) -> dict[tuple[str, str], tuple[float, str]]:
+def best_counterparts(paragraphs: list[Paragraph], texts: dict[str, str],
+                      alike=None) -> dict[tuple[str, str], tuple[float, str]]:
     """(paragraph id, other source) → (likeness, id) of its most alike paragraph by the same speaker in
     that source, for paragraphs of one event (or any set: the test uses other events as the null)."""
     by_place: dict[tuple[str, str], list[Paragraph]] = defaultdict(list)
     for p in paragraphs:
         by_place[(p.source, p.speaker)].append(p)
     sources = sorted({p.source for p in paragraphs})
+    alike = alike or likeness
     best = {}
     for p in paragraphs:
         for other in sources:
             if other == p.source:
                 continue
-            scored = [(likeness(texts[p.id], texts[q.id]), q.id) for q in by_place.get((other, p.speaker), ())]
+            scored = [(alike(texts[p.id], texts[q.id]), q.id) for q in by_place.get((other, p.speaker), ())]
             if scored:
                 best[(p.id, other)] = max(scored, key=lambda s: s[0])  # a tie: the first in source order
     return best
@@ -91,8 +94,9 @@ def matchable(p: Paragraph) -> bool:
     return p.speaker is not None and p.kind in MATCHED_KINDS
 
 
-def found_pairs(corpus: Corpus) -> set[tuple[str, str]]:
-    """Pairs of ids (sorted) that report one statement, as likeness finds them."""
+def found_pairs(corpus: Corpus, alike=None, threshold: float = THRESHOLD) -> set[tuple[str, str]]:
+    """Pairs of ids (sorted) that report one statement, as likeness finds them (``alike`` and
+    ``threshold``: another measure, for the test that compares them)."""
     names = participant_names(corpus)
     by_event: dict[str, list[Paragraph]] = defaultdict(list)
     for p in corpus.paragraphs:
@@ -103,8 +107,8 @@ def found_pairs(corpus: Corpus) -> set[tuple[str, str]]:
         if len({p.source for p in paragraphs}) < 2:
             continue
         texts = {p.id: normalised(p.hans, names.get(event_id, ())) for p in paragraphs}
-        for (pid, _other), (score, qid) in best_counterparts(paragraphs, texts).items():
-            if score >= THRESHOLD:
+        for (pid, _other), (score, qid) in best_counterparts(paragraphs, texts, alike).items():
+            if score >= threshold:
                 pairs.add(tuple(sorted((pid, qid))))
     return pairs
 
