@@ -459,6 +459,14 @@ class Paragraph:
     def __repr__(self) -> str:
         return f"Paragraph({self.id}, {self.speaker}, {self.kind.value}, {self.text[:16]!r})"
 
+    @property
+    def text_line(self) -> int:
+        """The seed line its words begin on. Speaker headers on lines of their own above the words
+        (``张鹏（智谱 AI）：``) are among its ``lines`` but hold none of its words; ``raw`` has a line
+        for each line of words (parse.Blocks), so the words begin that many lines from the end."""
+        words = self.raw.count("\n") + 1
+        return self.lines[len(self.lines) - words] if len(self.lines) > words else self.lines[0]
+
     def in_scripts(self, hans: str, hant: str) -> Paragraph:
         """A copy with both scripts filled in. Made without ``dataclasses.replace``,
         whose checks cost more than the copy; this runs for every paragraph."""

@@ -40,6 +40,8 @@ QUOTING_PAGE = "_/_.md"
 # the events and speakers pages list them all (an archive of thousands would bury the home page).
 HOME_LISTS = 30
 FEEDS = "feeds"  # docs/<script>/feeds/: the Atom feeds of new events and of corrections
+# Links in a feed are relative to the feed's own address (feeds/x.xml): as from a page in feeds/.
+FEED_BASE = f"{FEEDS}/index.md"
 FEED_ENTRIES = 50  # the newest this many events in the events feed (every correction is in its feed)
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -329,8 +331,8 @@ class Renderer:
                 lang=self._languages[paragraph.source],
                 also=[self._also_view(other) for other in self._also.get(paragraph.id, ())],
                 revisions=[self._revision_view(c) for c in self._corrections.get(paragraph.id, ())],
-                source_href=_attr(f"{self.seeds_url}{paragraph.seed}#L{paragraph.lines[0]}") if self.seeds_url else "",
-                source_label=_attr(self.labels["fix_source"].format(line=paragraph.lines[0])),
+                source_href=_attr(f"{self.seeds_url}{paragraph.seed}#L{paragraph.text_line}") if self.seeds_url else "",
+                source_label=_attr(self.labels["fix_source"].format(line=paragraph.text_line)),
             )
         return view
 
@@ -522,7 +524,7 @@ class Renderer:
                f"<title>{esc(self.labels['site_name'] + ' · ' + name)}</title>",
                f"<updated>{updated}</updated>",
                f'<link rel="self" type="application/atom+xml" href="{esc(path.rsplit("/", 1)[-1])}"/>',
-               f'<link rel="alternate" type="text/html" href="{esc(href(path, alternate))}"/>',
+               f'<link rel="alternate" type="text/html" href="{esc(href(FEED_BASE, alternate))}"/>',
                f"<author><name>{esc(self.labels['site_name'])}</name></author>"]
         for e in entries:
             out += ["<entry>", f"<id>{e['id']}</id>", f"<title>{esc(e['title'])}</title>", f"<updated>{e['updated']}</updated>",
@@ -533,7 +535,7 @@ class Renderer:
     def events_feed(self) -> Page:
         path = f"{FEEDS}/events.xml"
         entries = [{"id": f"urn:yanlu:event:{e.id}", "title": self.event_name(e), "updated": _atom_time(e.date),
-                    "href": href(path, f"events/{e.id}.md"),
+                    "href": href(FEED_BASE, f"events/{e.id}.md"),
                     "content": f"{e.date} · {self.t(e.place)} · " + "、".join(self.name(p.speaker) for p in e.participants)}
                    for e in self.index.events_newest_first[:FEED_ENTRIES]]
         return self._feed(path, self.labels["feed_events"], "events/index.md", entries)
@@ -549,7 +551,7 @@ class Renderer:
             entries.append({"id": f"urn:yanlu:correction:{c.old}", "updated": _atom_time(when),
                             "title": f"{self.name(now.speaker) or self.labels['none']} · {self.event_name(event)} · "
                                      + (self.labels["revised_on"].format(date=c.date) if c.date else self.labels["revised"]),
-                            "href": href(path, f"events/{now.event}.md", c.new),
+                            "href": href(FEED_BASE, f"events/{now.event}.md", c.new),
                             "content": f"{self.labels['now_reads']}：{self.text_of(now)}\n"
                                        + (f"{self.labels['earlier_words']}：{earlier}" if earlier else "")})
         return self._feed(path, self.labels["feed_corrections"], "changes.md", entries)

@@ -77,9 +77,9 @@ def legacy_copy_of_seed(path: Path, codec: str) -> str:
     return text
 
 
-def run_cli(root: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(root: Path, *args: str, timeout: float = 120, extra_env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m generator --root ROOT args…`` from inside ``root``, as an editor would."""
-    env = dict(os.environ)
+    env = {**os.environ, **(extra_env or {})}
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *args],

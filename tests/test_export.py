@@ -8,7 +8,7 @@ from generator.export import export
 from generator.pipeline import build
 
 PARAGRAPH_FIELDS = {"id", "event", "source", "seed", "section", "seq", "speaker", "kind", "text", "zh-Hans",
-                    "zh-Hant", "topics", "addressed_to", "lines", "start", "garbled"}
+                    "zh-Hant", "topics", "addressed_to", "lines", "start", "garbled", "also_reported"}
 
 
 def test_corpus_json_has_the_documented_fields(built, tmp_path):
@@ -58,3 +58,22 @@ def test_editing_one_transcript_rewrites_only_the_files_that_show_it(project_cop
         assert f"{script}/speakers/zhu-jun.md" not in changed  # not at that event
         assert f"{script}/assets/yanlu.css" not in changed
     assert len(changed) < len(files) / 2
+
+
+def test_paragraphs_jsonl_holds_corpus_json_paragraphs_one_a_line_and_matches_both_ways(built, tmp_path):
+    export(built.corpus, tmp_path, built.json_parts)
+    corpus = json.loads((tmp_path / "corpus.json").read_text(encoding="utf-8"))
+    lines = (tmp_path / "paragraphs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == corpus["paragraphs"]
+    by_id = {p["id"]: p for p in corpus["paragraphs"]}
+    matched = [p for p in corpus["paragraphs"] if p["also_reported"]]
+    assert len(matched) >= 20  # 000 and 001 report one panel
+    for p in matched:
+        for other in p["also_reported"]:
+            assert p["id"] in by_id[other]["also_reported"] and by_id[other]["source"] != p["source"]
+            assert by_id[other]["event"] == p["event"] and by_id[other]["speaker"] == p["speaker"]
+    # Written from each source's kept part or from the corpus alone, the bytes are the same.
+    whole = tmp_path / "whole"
+    export(built.corpus, whole)
+    for name in ("corpus.json", "paragraphs.jsonl", "ids.json"):
+        assert (whole / name).read_bytes() == (tmp_path / name).read_bytes(), name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import subprocess
 from pathlib import Path
 
@@ -103,7 +104,13 @@ def test_publishing_records_the_ids_and_removed_words_appear_nowhere_in_site(tmp
     publish(project)
     now = ids.read_record(project)
     assert removed.id not in now and now[corrected.id] == "headers"  # the alias keeps the old id published
-    words = [w.encode() for w in REMOVED[1] + CORRECTED[2]]
+    words = [w.encode() for w in REMOVED[1]]
     leaks = [(name, w.decode()) for name, data in site_bytes(project.root / "site") for w in words if w in data]
     assert leaks == []
+    # The corrected paragraph's earlier words are published as its correction (`aliases` kept them), and
+    # only there: under 修订于 on its event page, on the changes page, in the corrections feed and the data.
+    earlier = [name for name, data in site_bytes(project.root / "site") if any(w.encode() in data for w in CORRECTED[2])
+               and "pagefind" not in name]
+    assert earlier and all(re.search(r"/(events|changes)/.*index\.html$|/feeds/corrections\.xml$|/data/corpus\.json$", name)
+                           for name in earlier), earlier
     assert not (project.docs / "data" / "vanished-paragraphs.json").exists()

@@ -98,6 +98,23 @@ def toggle_removed_source(root: Path) -> None:
         events.write_text(events.read_text(encoding="utf-8") + event, encoding="utf-8")
 
 
+SECOND_SEED = "两位创始人谈算力（另一家媒体）\n\n赵敏：算力是瓶颈，价格战让算力更便宜。\n\n钱进：我们更关注效率，智能体是下一个方向。\n"
+SECOND_SOURCE = "  - {id: headers-2, seed: headers2.txt, event: header-panel, title: 两位创始人谈算力, script: zh-Hans}\n"
+
+
+def toggle_second_report(root: Path) -> None:
+    """A second source of header-panel, whose paragraphs report the same statements (match.py), or not."""
+    seed, sources, events = root / "seeds" / "headers2.txt", root / "site_config" / "sources.yaml", root / "site_config" / "events.yaml"
+    if seed.exists():
+        seed.unlink()
+        sources.write_text(sources.read_text(encoding="utf-8").replace(SECOND_SOURCE, ""), encoding="utf-8")
+        toggle(events, "sources: [headers]", "sources: [headers, headers-2]")
+    else:
+        seed.write_text(SECOND_SEED, encoding="utf-8")
+        sources.write_text(sources.read_text(encoding="utf-8") + SECOND_SOURCE, encoding="utf-8")
+        toggle(events, "sources: [headers]", "sources: [headers, headers-2]")
+
+
 # Each kind of edit an editor makes, as a toggle; the words in the middle are what a reader then sees.
 EDITS = {
     "letter case": lambda r: toggle(r / "seeds" / "qa.txt", "agi是一种信念", "AGI是一种信念"),
@@ -121,6 +138,7 @@ EDITS = {
     "a label": lambda r: toggle(r / "templates" / "labels.yaml", "see_context: 在原文中查看", "see_context: 看上下文"),
     "a source added": toggle_extra_source,
     "a source removed": toggle_removed_source,
+    "a second report of an event": toggle_second_report,
 }
 
 
