@@ -263,7 +263,8 @@ def _run(args: argparse.Namespace, project: pipeline.Project, bar: ProgressBar, 
     if args.command == "aliases":
         added, unmatched = pipeline.update_aliases(project)
         for old, new, score in added:
-            print(f"{old} → {new} ({score:.0%} alike): added to site_config/aliases.yaml")
+            print(f"{old} → {new} ({score:.0%} alike): added to site_config/aliases.yaml with today's date and the "
+                  "earlier words (the event page shows them as a correction)")
         for paragraph in unmatched:
             print(f"{paragraph['id']} (seeds/{paragraph['seed']}, line {paragraph['lines'][0]}) was removed; "
                   "links to it will show a notice")

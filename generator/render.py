@@ -536,7 +536,8 @@ class Renderer:
         path = f"{FEEDS}/events.xml"
         entries = [{"id": f"urn:yanlu:event:{e.id}", "title": self.event_name(e), "updated": _atom_time(e.date),
                     "href": href(FEED_BASE, f"events/{e.id}.md"),
-                    "content": f"{e.date} · {self.t(e.place)} · " + "、".join(self.name(p.speaker) for p in e.participants)}
+                    "content": " · ".join(part for part in (e.date, self.t(e.place), "、".join(
+                        self.name(p.speaker) for p in e.participants)) if part)}
                    for e in self.index.events_newest_first[:FEED_ENTRIES]]
         return self._feed(path, self.labels["feed_events"], "events/index.md", entries)
 
