@@ -66,8 +66,26 @@ def project(tmp_path_factory) -> Path:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in INPUT_FILES:
         shutil.copy2(ROOT / name, root / name)
+    add_a_correction(Project(root))
     publish(Project(root), root / "www" / "yanlu")
     return root
+
+
+CORRECTED_ID = "q-00000c0de1"  # an id as published before a (made-up) correction of one of 朱军's paragraphs
+CORRECTED_ON = "2024-10-01"
+
+
+def add_a_correction(project) -> None:
+    """An alias entry as `aliases` writes it, so the site shows a correction (修订于, the earlier words)."""
+    from generator.config import yaml_value
+    from generator.pipeline import build_corpus
+    said = [p for p in build_corpus(project, write_cache=False).corpus.paragraphs
+            if p.event == EVENT and p.speaker == "zhu-jun"]
+    target = said[-2]
+    entry = {"old": CORRECTED_ID, "new": target.id, "date": CORRECTED_ON, "note": "test", "earlier": target.text[:-1] + "。。"}
+    path = project.site_config / "aliases.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("aliases: []", "aliases:") + f"  - {yaml_value(entry)}\n",
+                    encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -611,7 +629,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 390, "height": 844}
 # Every page kind, in both scripts: home, the lists, an event, a speaker, a topic, the 404 page.
 PAGE_KINDS = ("", "events/", f"events/{EVENT}/", "speakers/", "speakers/li-dahai/", "topics/",
-              "topics/price-war/", "404.html")
+              "topics/price-war/", "404.html", "events/baai-2024-peak-dialogue/", "changes/")
 
 
 def axe_violations(page) -> list[dict]:
@@ -789,3 +807,36 @@ def test_garbled_runs_are_marked_announced_and_not_found_by_search(browser, base
             # The words around the run are still found.
             around = search(page, base, script, "可靠性")  # the same characters in both scripts
             assert around["hits"], f"{script}: the words beside a garbled run are not found: " + describe(around)
+
+
+# ------------------------------------------------------------------ corrections and the same statement elsewhere
+
+
+@pytest.mark.parametrize("script,label", [("zh-hans", "修订于"), ("zh-hant", "修訂於")])
+def test_an_old_id_lands_on_the_corrected_paragraph_which_shows_its_earlier_words_on_demand(browser, base, corpus,
+                                                                                          script, label):
+    new = dict(corpus["aliases"])[CORRECTED_ID]
+    with open_page(browser) as page:
+        page.goto(event_url(base, script, CORRECTED_ID))
+        page.wait_for_function("() => document.querySelector('.yl-p.yl-target')")
+        assert page.evaluate("() => document.querySelector('.yl-p.yl-target').id") == new
+        summary = page.locator(f"#{new} details.yl-revised summary")
+        assert summary.inner_text().startswith(f"{label} {CORRECTED_ON}")
+        earlier = page.locator(f"#{new} details.yl-revised .yl-earlier")
+        assert not earlier.is_visible()
+        summary.click()
+        assert earlier.is_visible() and earlier.inner_text().endswith("。。")
+        box = summary.bounding_box()
+        assert min(box["width"], box["height"]) >= 24
+
+
+def test_also_reported_links_lead_to_the_other_sources_report_and_back(browser, base, corpus):
+    by_id = {p["id"]: p for p in corpus["paragraphs"]}
+    pid = next(p["id"] for p in corpus["paragraphs"] if p["also_reported"] and p["seed"].startswith("000"))
+    other = by_id[pid]["also_reported"][0]
+    with open_page(browser) as page:
+        page.goto(f"{base}zh-hans/events/baai-2024-peak-dialogue/#{pid}")
+        page.locator(f"#{pid} a.yl-also[href='#{other}']").click()
+        page.wait_for_function(f"() => location.hash === '#{other}'")
+        back = page.locator(f"#{other} a.yl-also[href='#{pid}']")
+        assert back.is_visible() and "亦见于" in back.inner_text()
