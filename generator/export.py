@@ -106,8 +106,9 @@ def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, byte
     """corpus.json's bytes, in pieces. ``parts`` holds each source's paragraphs and sections
     already written (``items_json``, kept with the source in .yanlu-cache/), so an edit to one
     transcript does not serialise the whole archive again; the bytes are the same."""
-    if parts is None or set(parts) != {s.id for s in corpus.sources}:
+    if not _complete(corpus, parts):
         return [(compact(corpus_json(corpus)) + "\n").encode("utf-8")]
+    parts = with_matches(corpus, parts)
     ordered = [parts[source_id] for source_id in sorted(parts)]
     written = {key: [compact(value).encode("utf-8")] for key, value in _entities_json(corpus).items()}
     written["paragraphs"] = _list_of([listed(p) for p, _, _ in ordered if p])
@@ -127,41 +128,45 @@ def _list_of(items: list[bytes]) -> list[bytes]:
     return [b"[", *pieces, b"]"]
 
 
-def with_matches(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]] | None):
+def _complete(corpus: Corpus, parts) -> bool:
+    return parts is not None and set(parts) == {s.id for s in corpus.sources}
+
+
+def with_matches(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]]) -> dict[str, tuple[bytes, bytes, bytes]]:
     """Each source's kept part, the paragraphs of the sources with matches (match.py) written again
     with their ``also_reported`` (a source alone does not know them)."""
-    if parts is None or set(parts) != {s.id for s in corpus.sources}:
-        by_source: dict[str, list] = {}
-        for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq)):
-            by_source.setdefault(p.source, []).append(p)
-        return {s.id: (paragraph_lines(by_source.get(s.id, []), dict(corpus.also_reported)), b"", b"")
-                for s in corpus.sources}, False
     also = dict(corpus.also_reported)
     matched = {p.source for p in corpus.paragraphs if p.id in also}
     if not matched:
-        return parts, True
+        return parts
     redone = dict(parts)
     for source_id in matched:
         paragraphs = sorted((p for p in corpus.paragraphs if p.source == source_id), key=lambda p: p.seq)
         redone[source_id] = (paragraph_lines(paragraphs, also), *parts[source_id][1:])
-    return redone, True
+    return redone
 
 
-def paragraphs_jsonl_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]]) -> list[bytes]:
+def paragraphs_jsonl_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[bytes]:
     """paragraphs.jsonl: every paragraph of corpus.json, one a line, by source and place."""
+    if _complete(corpus, parts):
+        lines = [part[0] for _source, part in sorted(with_matches(corpus, parts).items())]
+    else:
+        by_source: dict[str, list] = {}
+        for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq)):
+            by_source.setdefault(p.source, []).append(p)
+        also = dict(corpus.also_reported)
+        lines = [paragraph_lines(paragraphs, also) for _source, paragraphs in sorted(by_source.items())]
     pieces = []
-    for source_id in sorted(parts):
-        if parts[source_id][0]:
-            pieces += [parts[source_id][0], b"\n"]
+    for part in lines:
+        if part:
+            pieces += [part, b"\n"]
     return pieces
 
 
 def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[Path]:
     """Write corpus.json, paragraphs.jsonl and cleaning-report.json; return the files that changed."""
-    lines, whole = with_matches(corpus, parts)
-    parts = lines if whole else None
     outputs = {
-        data_dir / "paragraphs.jsonl": paragraphs_jsonl_pieces(corpus, lines),
+        data_dir / "paragraphs.jsonl": paragraphs_jsonl_pieces(corpus, parts),
         # Compact: at thousands of transcripts this file is tens of megabytes.
         data_dir / "corpus.json": corpus_json_pieces(corpus, parts),
         data_dir / "cleaning-report.json": dumps(cleaning_report(corpus)),
