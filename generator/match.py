@@ -19,8 +19,10 @@ precision and 80 % recall, ``partial_ratio`` 100 % and 93 %.
 
 ``THRESHOLD`` is not fitted to the true pairs: it is the 95th percentile of
 the same score between paragraphs of *different* events by the same speaker,
-which cannot report one statement (tests/test_match.py recomputes that rate
-on the seeds). The editor confirms or rejects a pair in site_config/matches.yaml.
+which cannot report one statement, as measured on the seeds when every
+candidate was compared (with the ``CANDIDATES`` limit 3.8 % of those best
+counterparts reach it; tests/test_match.py recomputes the rate and requires
+at most 5 %). The editor confirms or rejects a pair in site_config/matches.yaml.
 """
 
 from __future__ import annotations
