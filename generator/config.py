@@ -489,6 +489,11 @@ SCHEMAS: dict[str, dict[str, Field]] = {
                       "false: they do not (a pair found by likeness is dropped).", _bool),
         "note": Field("Why, in a few words.", _text, False, ""),
     },
+    "featured": {
+        "id": Field("The id of a paragraph that gets a quote page of its own (quotes/<id>/), e.g. q-1a2b3c4d5e.",
+                    _paragraph_id),
+        "note": Field("Why it is featured (for editors; not shown).", _text, False, ""),
+    },
     "protect": {
         "hans": Field("The term in Simplified Chinese.", _text),
         "hant": Field("The same term in Traditional Chinese.", _text),
@@ -499,7 +504,7 @@ SCHEMAS: dict[str, dict[str, Field]] = {
 # Ids that are page addresses (events/<id>/, speakers/<id>/, topics/<id>/) or anchors (a source's id is
 # an anchor on its event page): refused where they would collide with what the site writes itself.
 _SITE_NAMES = frozenset({"index", "404", "assets", "data", "search", "q", "pagefind", "zh-hans", "zh-hant",
-                         "events", "speakers", "topics"})
+                         "events", "speakers", "topics", "quotes"})
 RESERVED_IDS = {
     "events": _SITE_NAMES,
     "speakers": _SITE_NAMES,
@@ -516,9 +521,10 @@ FILES = {
     "protect": "glossary.yaml",
     "aliases": "aliases.yaml",
     "matches": "matches.yaml",
+    "featured": "featured.yaml",
 }
 # Files a project may leave out (older projects have none): a missing one is an empty list.
-OPTIONAL_FILES = frozenset({"matches"})
+OPTIONAL_FILES = frozenset({"matches", "featured"})
 
 
 # ------------------------------------------------------------------ validated config
@@ -557,6 +563,7 @@ class SiteConfig:
     protect: tuple[Entry, ...]
     aliases: tuple[Entry, ...] = ()
     matches: tuple[Entry, ...] = ()
+    featured: tuple[Entry, ...] = ()
     files: tuple[Path, ...] = field(default=())
     unlisted: frozenset[str] = frozenset()  # ids of sources read with defaults: their seeds are in no sources.yaml entry
 
@@ -750,7 +757,8 @@ def load_config(root: Path, seeds_dir: Path | None = None) -> SiteConfig:
     """Load and validate ``site_config/``; raise one YanluErrors listing every problem."""
     errors: list[YanluError] = []
     lists = {key: _load_list(root, key, errors) for key in FILES}
-    cfg = SiteConfig(root=root, files=tuple(root / f for f in FILES.values()), **lists)
+    cfg = SiteConfig(root=root, files=tuple(root / f for k, f in FILES.items()
+                                            if k not in OPTIONAL_FILES or (root / f).exists()), **lists)
     if not errors:
         _cross_check(cfg, seeds_dir, errors)
     if errors:

@@ -530,6 +530,7 @@ class Corpus:
     # paragraph id → ids of other sources' paragraphs reporting the same statement (match.py), sorted
     also_reported: tuple[tuple[str, tuple[str, ...]], ...] = ()
     corrections: tuple[Correction, ...] = ()  # dated corrections with earlier words, by (date, old)
+    featured: tuple[str, ...] = ()  # current ids of the paragraphs an editor gave a quote page (featured.yaml)
     removals: tuple[Removal, ...] = ()
     flags: tuple[Flag, ...] = ()
     warnings: tuple[str, ...] = field(default=())

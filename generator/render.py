@@ -43,6 +43,11 @@ FEEDS = "feeds"  # docs/<script>/feeds/: the Atom feeds of new events and of cor
 # Links in a feed are relative to the feed's own address (feeds/x.xml): as from a page in feeds/.
 FEED_BASE = f"{FEEDS}/index.md"
 FEED_ENTRIES = 50  # the newest this many events in the events feed (every correction is in its feed)
+# Each script's CSL-JSON per event (generator/citations.py, written when publishing): data/csl/<event>.json.
+CSL_DIR = "data/csl"
+# The interface text yanlu.js needs for the copy-quote and cite buttons (labels.yaml), carried in each page's yl_cite.
+CITE_LABELS = ("copied", "copy", "cite_gbt", "cite_apa", "cite_csl", "cite_bibtex", "quote_open", "quote_close",
+               "quote_sep", "quote_dash")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -105,7 +110,7 @@ def md_escape(text: str) -> Markup:
     return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False)))
 
 
-def front_matter(title: str, description: str, yl_aliases: dict[str, str] | None = None) -> Markup:
+def front_matter(title: str, description: str, yl_aliases: dict[str, str] | None = None, cite: dict | None = None) -> Markup:
     """A page's YAML header, written by a serializer, never assembled from strings: one JSON
     object (JSON is YAML) between the '---' lines. JSON escapes quotes, backslashes and newlines,
     and what YAML alone would break on is escaped too, so no value can leave its field, whatever
@@ -114,6 +119,8 @@ def front_matter(title: str, description: str, yl_aliases: dict[str, str] | None
     fields = {"title": html.escape(str(title), quote=True), "description": html.escape(str(description), quote=True)}
     if yl_aliases:
         fields["yl_aliases"] = dict(sorted(yl_aliases.items()))
+    if cite:  # what the page's copy-quote and cite buttons need (templates/assets/yanlu.js); main.html writes it as JSON
+        fields["yl_cite"] = cite
     return Markup(f"---\n{yaml_value(fields)}\n---")
 
 
@@ -208,6 +215,39 @@ class CorpusIndex:
 
     def quoted_on_topic(self, topic_id: str) -> list[Paragraph]:
         return [p for p in self.by_topic[topic_id] if p.speaker and p.kind is not Kind.HIGHLIGHT]
+
+    @functools.cached_property
+    def summarised(self) -> dict[str, str]:
+        """Each editor's highlight → the id of the paragraph it summarises (``summarised_paragraph``), where found."""
+        found = {}
+        for paragraphs in self.by_event.values():
+            highlights = [p for p in paragraphs if p.kind is Kind.HIGHLIGHT]
+            if not highlights:
+                continue
+            spoken = [(q, _bigrams(q.hans)) for q in paragraphs if q.kind is not Kind.HIGHLIGHT]
+            for highlight in highlights:
+                target = summarised_paragraph(highlight, spoken)
+                if target is not None:
+                    found[highlight.id] = target.id
+        return found
+
+    @functools.cached_property
+    def featured(self) -> list[str]:
+        """The paragraphs with a quote page of their own: those an editor lists (site_config/featured.yaml)
+        and those an editor's highlight summarises."""
+        return sorted(set(self.corpus.featured) | set(self.summarised.values()))
+
+    @functools.cached_property
+    def neighbours(self) -> dict[str, tuple[Paragraph | None, Paragraph | None]]:
+        """A featured paragraph → the paragraphs before and after it in its source."""
+        wanted, found = set(self.featured), {}
+        for paragraphs in self.by_event.values():
+            for i, p in enumerate(paragraphs):
+                if p.id in wanted:
+                    before = paragraphs[i - 1] if i and paragraphs[i - 1].source == p.source else None
+                    after = paragraphs[i + 1] if i + 1 < len(paragraphs) and paragraphs[i + 1].source == p.source else None
+                    found[p.id] = (before, after)
+        return found
 
 
 
@@ -327,6 +367,7 @@ class Renderer:
                 html=self.paragraph_html(paragraph),
                 topics=[self._topic_views[t] for t in paragraph.topics],
                 context_href=_attr(href(QUOTING_PAGE, f"events/{paragraph.event}.md", paragraph.id)),
+                source=_attr(paragraph.source),
                 summarises_href="",
                 lang=self._languages[paragraph.source],
                 also=[self._also_view(other) for other in self._also.get(paragraph.id, ())],
@@ -463,16 +504,14 @@ class Renderer:
     def event_page(self, event: Event) -> Page:
         path = f"events/{event.id}.md"
         paragraphs = self.by_event[event.id]
-        spoken = None  # bigrams of what was said, needed only when the event has highlights
+        summarised = self.index.summarised
         by_section = defaultdict(list)
         for p in paragraphs:
             view = None
             if p.kind is Kind.HIGHLIGHT:
-                if spoken is None:
-                    spoken = [(q, _bigrams(q.hans)) for q in paragraphs if q.kind is not Kind.HIGHLIGHT]
-                target = summarised_paragraph(p, spoken)
+                target = summarised.get(p.id)
                 view = SimpleNamespace(**{**vars(self.paragraph_view(p)),
-                                          "summarises_href": _attr(href(path, path, target.id)) if target else ""})
+                                          "summarises_href": _attr(href(path, path, target)) if target else ""})
             by_section[p.section].append(self.block(p, view))
         sources = []
         for source_id in event.sources:
@@ -495,7 +534,8 @@ class Renderer:
         here = {p.id for p in paragraphs}
         aliases = [(old, new) for old, new in self.corpus.aliases if new in here]
         return self.render("event.md.j2", path, event=event, name=self.event_name(event), sources=sources, aliases=aliases,
-                           place=self.t(event.place),
+                           place=self.t(event.place), cite=self.cite_data(event.sources),
+                           csl_href=_attr(f"../../{CSL_DIR}/{event.id}.json"),  # an event page is two folders down
                            moderator=moderator, participants=participants,
                            description=f"{event.date} · {self.t(event.place)} · "
                                        + "、".join(self.name(p.speaker) for p in event.participants))
@@ -589,7 +629,8 @@ class Renderer:
             })
         other = speaker.name_hant if self.script is Script.HANS else speaker.name
         return self.render("speaker.md.j2", path, speaker=speaker, name=self.name(speaker_id), other_name=other,
-                           note=self.t(speaker.note), events=events, count=len(said))
+                           note=self.t(speaker.note), events=events, count=len(said),
+                           cite=self.cite_data(sorted({p.source for p in said})))
 
     def topic_page(self, topic_id: str) -> Page:
         path = f"topics/{topic_id}.md"
@@ -611,7 +652,45 @@ class Renderer:
                            for e, quotes in sorted(by_event.items(), key=lambda kv: order[kv[0]])],
             })
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
-                           count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
+                           count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)),
+                           cite=self.cite_data(sorted({p.source for p in on})))
+
+    def cite_facts(self, source_id: str) -> dict:
+        """What a citation of a paragraph of this source says besides its words and speaker, in this script:
+        the event's name, date and place, the source's title (as published), publisher, address and language."""
+        source = self.sources[source_id]
+        event = self.events[source.event]
+        return {"event": self.event_name(event), "event_id": event.id, "date": event.date, "place": self.t(event.place),
+                "title": source.title, "publisher": self.t(source.publisher), "url": source.url,
+                "lang": source.language or self.script.value}
+
+    def cite_data(self, source_ids) -> dict:
+        """A page's yl_cite: the facts of the sources its paragraphs come from, and the buttons' words."""
+        return {"labels": {k: self.labels[k] for k in CITE_LABELS},
+                "sources": {s: self.cite_facts(s) for s in source_ids}}
+
+    def quote_page(self, paragraph_id: str) -> Page:
+        """A featured paragraph's own page (quotes/<id>/): its words, the paragraphs around it, who said it where
+        and when, from which source; its description (og:description) is the words themselves."""
+        path = f"quotes/{paragraph_id}.md"
+        p = next(q for q in self.by_event[self._event_of[paragraph_id]] if q.id == paragraph_id)
+        before, after = self.index.neighbours[paragraph_id]
+        event, source = self.events[p.event], self.sources[p.source]
+        words = self.text_of(p)
+        who = self.name(p.speaker)
+        short = words if len(words) <= 24 else words[:24] + "…"
+        title = f"{who}：“{short}”" if who else f"“{short}”"
+        return self.render("quote.md.j2", path, title=title, description=words, who=who, words=words,
+                           quote=Markup(self.quote(p)), before=Markup(self.quote(before)) if before else "",
+                           after=Markup(self.quote(after)) if after else "",
+                           event_name=self.event_name(event), event_href=href(path, f"events/{event.id}.md", p.id),
+                           speaker_href=href(path, f"speakers/{p.speaker}.md") if p.speaker else "",
+                           date=event.date, place=self.t(event.place), source=source,
+                           publisher=self.t(source.publisher), cite=self.cite_data([p.source]))
+
+    @functools.cached_property
+    def _event_of(self) -> dict[str, str]:
+        return {p.id: p.event for p in self.corpus.paragraphs}
 
     def plan(self, source_keys: dict[str, str]) -> list[PlannedPage]:
         """Every page as (path, key, render): the key changes whenever what the page shows can.
@@ -649,6 +728,10 @@ class Renderer:
         for topic_id in sorted(self.by_topic):
             plan.append((f"topics/{topic_id}.md", self.index.shown[f"topics/{topic_id}.md"],
                          functools.partial(self.topic_page, topic_id)))
+        for paragraph_id in self.index.featured:  # a quote page shows its source's paragraphs: its sources' keys
+            event = self.events[self._event_of[paragraph_id]]
+            plan.append((f"quotes/{paragraph_id}.md", tuple(source_keys.get(s) for s in event.sources),
+                         functools.partial(self.quote_page, paragraph_id)))
         base = fingerprint(self.script, caches.environment(), self.templates_digest, self.labels, self.index.entities,
                            self.converter.protect, self.seeds_url)
         return [(path, fingerprint(base, path, deps), render) for path, deps, render in plan]

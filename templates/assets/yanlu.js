@@ -1,5 +1,6 @@
-/* Yanlu quote permalinks: scroll to and highlight #q-…, follow aliases of
-   corrected paragraphs, say so when an id does not exist, copy links; the 简/繁 toggle.
+/* Yanlu quote permalinks: scroll to and highlight #q-… (the paragraph before it in view), follow aliases of
+   corrected paragraphs (saying so beside the paragraph), say so when an id does not exist, copy short links,
+   copy quotes and cite them; the 简/繁 toggle.
    Search is yanlu-search.js. */
 (function () {
   "use strict";
@@ -7,15 +8,40 @@
   var ALIASES = CONFIG.aliases || {};
   var isQuote = function (id) { return /^q-[0-9a-f]+$/.test(id); };
 
-  function notice(text) {
+  /* A notice at the top of the article, or beside the paragraph it is about (just above it). */
+  function notice(text, beside) {
     var old = document.querySelector(".yl-notice");
     if (old) old.remove();
     var box = document.createElement("div");
     box.className = "yl-notice";
     box.setAttribute("role", "status");
     box.textContent = text;
+    if (beside) {
+      beside.parentNode.insertBefore(box, beside);
+      return;
+    }
     var article = document.querySelector("article") || document.body;
     article.insertBefore(box, article.firstChild);
+  }
+
+  /* The paragraph before this one on the page (usually the question it answers), or null. */
+  function previousParagraph(target) {
+    var all = document.querySelectorAll(".yl-p");
+    for (var i = 1; i < all.length; i++) if (all[i] === target) return all[i - 1];
+    return null;
+  }
+
+  /* Scroll so that the paragraph before the target shows above it, the target itself well on screen. */
+  function arrive(target) {
+    var header = 4.5 * parseFloat(getComputedStyle(document.documentElement).fontSize || "16");
+    var top = function (el) { return el.getBoundingClientRect().top + window.scrollY; };
+    var prev = previousParagraph(target), at = top(target), y = at - header;
+    var note = target.previousElementSibling;
+    if (note && note.classList.contains("yl-notice")) y = top(note) - header;
+    if (prev) y = Math.min(y, top(prev) - header);
+    var room = window.innerHeight * 0.55;  // the target starts no lower than this, however long the one before
+    if (at - y > room) y = at - room;
+    window.scrollTo(0, Math.max(0, y));
   }
 
   /* The id the address points at; null when the hash is no valid percent-encoding (#q-%E0%A4%A). */
@@ -31,32 +57,185 @@
       return;
     }
     if (!isQuote(id)) return;
-    var target = document.getElementById(id);
+    var target = document.getElementById(id), moved = false;
     if (!target && ALIASES[id] && document.getElementById(ALIASES[id])) {
       history.replaceState(null, "", "#" + ALIASES[id]);
-      notice(CONFIG.moved || "");
-      return show();
+      target = document.getElementById(ALIASES[id]);
+      moved = true;
     }
     if (!target) {
       notice(CONFIG.missing || "");
       return;
     }
+    if (moved) notice(CONFIG.moved || "", target);
+    else { var old = document.querySelector(".yl-notice"); if (old) old.remove(); }
     target.classList.add("yl-target");
-    target.scrollIntoView({ block: "center" });
+    arrive(target);
+    arrived = target;
+  }
+  var arrived = null;
+
+  /* The short link of a paragraph: <site>/q/#q-…, one address for both scripts (generator/shortlinks.py). */
+  function shortLink(id) {
+    var m = /^(.*\/)zh-han[st]\//.exec(location.pathname);
+    return new URL((m ? m[1] : "/") + "q/", location.href).href + "#" + id;
   }
 
-  function copy(button) {
-    var url = location.href.split("#")[0] + "#" + button.getAttribute("data-yl-copy");
+  function toClipboard(text, button) {
     var done = function () {
-      var label = button.textContent;
-      button.textContent = button.getAttribute("data-yl-copied");
-      setTimeout(function () { button.textContent = label; }, 1500);
+      if (button.getAttribute("data-yl-label") === null) button.setAttribute("data-yl-label", button.textContent);
+      button.textContent = button.getAttribute("data-yl-copied") || (CITE.labels || {}).copied || "";
+      setTimeout(function () { button.textContent = button.getAttribute("data-yl-label"); }, 1500);
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(url).then(done, function () { prompt("", url); });
+      navigator.clipboard.writeText(text).then(done, function () { prompt("", text); });
     } else {
-      prompt("", url);
+      prompt("", text);
     }
+  }
+
+  function copy(button) { toClipboard(shortLink(button.getAttribute("data-yl-copy")), button); }
+
+  // ---------------------------------------------------------------- copy quote, cite (GB/T 7714-2015, APA 7, CSL-JSON, BibTeX)
+
+  var CITE = CONFIG.cite || {};
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"];
+
+  /* Everything a citation of the paragraph around an element says, in the page's script. */
+  function facts(el) {
+    var holder = el.closest(".yl-p, .yl-quote");
+    var id = holder.id || holder.getAttribute("data-yl-q");
+    var source = (CITE.sources || {})[holder.getAttribute("data-yl-src")] || {};
+    var who = holder.getAttribute("data-yl-who");
+    if (who === null) { var name = holder.querySelector(".yl-who"); who = name ? name.textContent : ""; }
+    var text = holder.querySelector(".yl-text");
+    var now = new Date(), pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return {
+      holder: holder, id: id, who: who.trim(), words: (text ? text.innerText : "").trim(), url: shortLink(id),
+      event: source.event || "", date: source.date || "", place: source.place || "", title: source.title || "",
+      publisher: source.publisher || "", lang: source.lang || "", eventId: source.event_id || "",
+      accessed: now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate())
+    };
+  }
+
+  function dateParts(date) { return date.split("-").map(function (n) { return parseInt(n, 10); }); }
+
+  function quoteText(f) {
+    var L = CITE.labels || {};
+    var by = [f.who, f.event, f.date].filter(Boolean).join(L.quote_sep || ", ");
+    return (L.quote_open || "") + f.words + (L.quote_close || "") + "\n" + (L.quote_dash || "") + by + "\n" + f.url;
+  }
+
+  /* GB/T 7714-2015, an electronic resource within another ([EB/OL]//): speaker. event[EB/OL]//publisher. source
+     title. (event date)[date cited]. address. */
+  function gbt(f) {
+    return (f.who ? f.who + ". " : "") + f.event + "[EB/OL]//" + (f.publisher ? f.publisher + ". " : "") + f.title
+      + ". (" + f.date + ")[" + f.accessed + "]. " + f.url + ".";
+  }
+
+  function apaDate(date) {
+    var p = dateParts(date);
+    return p[0] + (p[1] ? ", " + MONTHS[p[1] - 1] + (p[2] ? " " + p[2] : "") : "");
+  }
+
+  function apaDay(date) {
+    var p = dateParts(date);
+    return MONTHS[p[1] - 1] + " " + p[2] + ", " + p[0];
+  }
+
+  /* APA 7: speaker. (date). event [Remarks]. In source title. publisher. Retrieved date, from address */
+  function apa(f) {
+    var when = "(" + apaDate(f.date) + "). ";
+    return (f.who ? f.who + ". " + when : "") + f.event + " [Remarks]. " + (f.who ? "" : when) + "In " + f.title + ". "
+      + (f.publisher ? f.publisher + ". " : "") + "Retrieved " + apaDay(f.accessed) + ", from " + f.url;
+  }
+
+  function shortTitle(words) { return words.length > 40 ? words.slice(0, 40) + "…" : words; }
+
+  /* One paragraph as CSL-JSON (the same record generator/citations.py writes per event), with the date cited. */
+  function csl(f) {
+    var item = { id: f.id, type: "speech", title: shortTitle(f.words), abstract: f.words, event: f.event,
+                 "container-title": f.title, issued: { "date-parts": [dateParts(f.date)] },
+                 accessed: { "date-parts": [dateParts(f.accessed)] }, URL: f.url, language: f.lang,
+                 source: "言录 Yanlu" };
+    if (f.who) item.author = [{ literal: f.who }];
+    if (f.place) item["event-place"] = f.place;
+    if (f.publisher) item.publisher = f.publisher;
+    return [item];
+  }
+
+  function bibtex(f) {
+    var esc = function (t) { return String(t).replace(/[\\{}]/g, function (c) { return "\\" + c; }); };
+    var fields = [["title", shortTitle(f.words)], ["author", f.who ? "{" + esc(f.who) + "}" : ""],
+                  ["howpublished", f.event + ". " + f.title + (f.publisher ? ". " + f.publisher : "")],
+                  ["date", f.date], ["year", f.date.slice(0, 4)], ["url", f.url], ["urldate", f.accessed],
+                  ["note", f.words]];
+    return "@misc{" + f.id + ",\n" + fields.filter(function (kv) { return kv[1]; }).map(function (kv) {
+      return "  " + kv[0] + " = {" + (kv[0] === "author" || kv[0] === "url" ? kv[1] : esc(kv[1])) + "}";
+    }).join(",\n") + "\n}\n";
+  }
+
+  function download(label, name, type, text) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: type }));
+    a.download = name;
+    a.textContent = label;
+    a.className = "yl-cite-file";
+    return a;
+  }
+
+  /* The cite panel under a paragraph: both styles (GB/T first for Chinese sources, APA first for others),
+     each with a copy button, and this paragraph as CSL-JSON and BibTeX files. */
+  function cite(button) {
+    var f = facts(button), L = CITE.labels || {};
+    var open = f.holder.querySelector(".yl-cite-box");
+    if (open) {
+      open.remove();
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "yl-cite-box";
+    box.id = "yl-cite-" + f.id;
+    var styles = [["gbt", L.cite_gbt, gbt(f)], ["apa", L.cite_apa, apa(f)]];
+    if (!/^zh/.test(f.lang)) styles.reverse();
+    styles.forEach(function (style) {
+      var row = document.createElement("p");
+      row.className = "yl-cite-row";
+      var name = document.createElement("span");
+      name.className = "yl-cite-style";
+      name.textContent = style[1];
+      var text = document.createElement("span");
+      text.className = "yl-cite-text";
+      text.setAttribute("data-yl-style", style[0]);
+      text.textContent = style[2];
+      var copyIt = document.createElement("button");
+      copyIt.type = "button";
+      copyIt.className = "yl-act";
+      copyIt.setAttribute("data-yl-act", "copy-cite");
+      copyIt.textContent = L.copy || "";
+      row.appendChild(name); row.appendChild(document.createTextNode(" ")); row.appendChild(text);
+      row.appendChild(document.createTextNode(" ")); row.appendChild(copyIt);
+      box.appendChild(row);
+    });
+    var files = document.createElement("p");
+    files.className = "yl-cite-row";
+    files.appendChild(download(L.cite_csl, f.id + ".json", "application/vnd.citationstyles.csl+json",
+                               JSON.stringify(csl(f), null, 2)));
+    files.appendChild(document.createTextNode(" "));
+    files.appendChild(download(L.cite_bibtex, f.id + ".bib", "application/x-bibtex", bibtex(f)));
+    box.appendChild(files);
+    f.holder.appendChild(box);
+    button.setAttribute("aria-expanded", "true");
+    button.setAttribute("aria-controls", box.id);
+  }
+
+  function act(button) {
+    var what = button.getAttribute("data-yl-act");
+    if (what === "quote") toClipboard(quoteText(facts(button)), button);
+    else if (what === "cite") cite(button);
+    else if (what === "copy-cite") toClipboard(button.parentNode.querySelector(".yl-cite-text").textContent, button);
   }
 
   /* 简/繁 toggle: remember the choice, carry the anchor, or else the reading position. */
@@ -84,11 +263,23 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".yl-copy");
     if (button) copy(button);
+    var action = event.target.closest && event.target.closest(".yl-act");
+    if (action) act(action);
     var link = event.target.closest && event.target.closest(".yl-script-toggle");
     if (link) toggle(link);
   });
   window.addEventListener("hashchange", show);
-  function start() { restoreScroll(); show(); }
+  /* Printed, each quote's #q-… link is followed by its full short link (yanlu.css, @media print). */
+  function printAddresses() {
+    document.querySelectorAll(".yl-tools .yl-link").forEach(function (link) {
+      var holder = link.closest(".yl-p, .yl-quote");
+      var id = holder && (holder.id || holder.getAttribute("data-yl-q"));
+      if (id) link.setAttribute("data-yl-print", shortLink(id));
+    });
+  }
+  function start() { restoreScroll(); show(); printAddresses(); }
+  // The browser's own jump to the #q-… anchor may come after the page's script ran: arrive once more then.
+  window.addEventListener("load", function () { if (arrived && arrived.id === hashId()) arrive(arrived); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

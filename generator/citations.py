@@ -1,0 +1,76 @@
+"""citations: CSL-JSON per event for reference managers (Zotero imports it), written when publishing.
+
+``site/<script>/data/csl/<event>.json`` is a CSL-JSON array: the event itself
+(type ``speech``: its participants as authors, its name, place and date), then
+each of its paragraphs (type ``speech``: the speaker as author, the first words
+as title, all of them as ``abstract``, the event, the source as
+``container-title`` and its ``publisher``), in the page's script. Names are
+``literal``: a Chinese name has no given/family split a program may guess.
+A paragraph's ``URL`` is its short link (generator/shortlinks.py) and the
+event's its page, absolute when YANLU_SITE_URL says where the site lives, and
+left out otherwise (a relative address means nothing inside a reference
+manager). The cite button (templates/assets/yanlu.js) makes the same record
+for one paragraph, with the reader's date cited.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import Corpus, Script
+from .render import CSL_DIR, SCRIPT_DIRS, Renderer
+
+TITLE_CHARS = 40  # a paragraph's title: its first words (the cite button cuts them the same way)
+
+
+def date_parts(date: str) -> dict:
+    return {"date-parts": [[int(part) for part in date.split("-")]]}
+
+
+def short_title(words: str) -> str:
+    return words if len(words) <= TITLE_CHARS else words[:TITLE_CHARS] + "…"
+
+
+def _drop_empty(item: dict) -> dict:
+    return {k: v for k, v in item.items() if v not in ("", None, [])}
+
+
+def event_items(renderer: Renderer, event_id: str, base_url: str) -> list[dict]:
+    """The event and each of its paragraphs as CSL-JSON items, in the renderer's script."""
+    event = renderer.events[event_id]
+    folder = SCRIPT_DIRS[renderer.script]
+    base = base_url.rstrip("/") + "/" if base_url else ""
+    name = renderer.event_name(event)
+    items = [_drop_empty({
+        "id": event.id, "type": "speech", "title": name, "event": name, "event-place": renderer.t(event.place),
+        "issued": date_parts(event.date), "author": [{"literal": renderer.name(p.speaker)} for p in event.participants],
+        "URL": f"{base}{folder}/events/{event.id}/" if base else "", "language": renderer.script.value,
+        "source": "言录 Yanlu",
+    })]
+    for p in renderer.by_event[event_id]:
+        facts = renderer.cite_facts(p.source)
+        words = renderer.text_of(p)
+        who = renderer.name(p.speaker)
+        items.append(_drop_empty({
+            "id": p.id, "type": "speech", "title": short_title(words), "abstract": words, "event": name,
+            "event-place": facts["place"], "container-title": facts["title"], "publisher": facts["publisher"],
+            "issued": date_parts(event.date), "author": [{"literal": who}] if who else [],
+            "URL": f"{base}q/#{p.id}" if base else "", "language": facts["lang"], "source": "言录 Yanlu",
+            "genre": renderer.labels[f"kind_{p.kind.value}"],
+        }))
+    return items
+
+
+def write_csl(corpus: Corpus, renderers: dict[Script, Renderer], site: Path, base_url: str) -> int:
+    """Write every event's CSL-JSON into both scripts' folders of ``site``; returns the number of files."""
+    written = 0
+    for script, renderer in renderers.items():
+        folder = site / SCRIPT_DIRS[script] / CSL_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        for event in corpus.events:
+            items = event_items(renderer, event.id, base_url)
+            (folder / f"{event.id}.json").write_text(
+                json.dumps(items, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+            written += 1
+    return written

@@ -1,0 +1,191 @@
+"""shortlinks: ``site/q/``, one address per paragraph for both scripts (``…/q/#q-1a2b3c4d5e``).
+
+The address names no page, only the paragraph, so it outlives every move of the
+paragraph: an event renamed, merged or split, a paragraph corrected (its old id
+is an alias). The map from id to page is made from the current corpus each time
+the site is published, so it always points at where the paragraph is now.
+
+A reader's browser fetches ``q/index.html`` (a few kilobytes, the script inline)
+and one shard of the map, ``q/map/<prefix>.json``: the ids that start with the
+same ``depth`` hex digits, each with the event whose page holds it. The depth
+grows with the archive (``shard_depth``), so a shard stays near ``SHARD_IDS``
+ids however many paragraphs there are. The page then goes to the paragraph on
+its event page in the reader's script: the one chosen with the 简/繁 toggle
+before (localStorage, as the root page reads it), else the browser's language.
+
+Without JavaScript the page cannot read the ``#q-…`` part of its own address;
+it says so and links to ``q/list/``, where every shard is a plain page of links
+(both scripts for each id).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from pathlib import Path
+
+from .model import Corpus
+
+SHARD_IDS = 64  # ids a shard holds on average: ~2 KB of JSON, one small request per lookup
+ID_DIGITS = 10  # q- and 10 hex digits (ids.py)
+SCRIPTS = (("zh-hans", "简体", "zh-Hans"), ("zh-hant", "繁體", "zh-Hant"))
+
+
+def targets(corpus: Corpus) -> dict[str, str]:
+    """Every id a short link may carry → the event whose page holds its paragraph: the current
+    ids, and the old ids of corrected paragraphs (aliases), which the event page then follows."""
+    where = {p.id: p.event for p in corpus.paragraphs}
+    for old, new in corpus.aliases:
+        where.setdefault(old, where[new])
+    return dict(sorted(where.items()))
+
+
+def shard_depth(count: int) -> int:
+    """How many hex digits of an id name its shard: the fewest that keep shards near SHARD_IDS ids."""
+    if count <= SHARD_IDS:
+        return 1
+    return min(ID_DIGITS, max(1, math.ceil(math.log(count / SHARD_IDS, 16))))
+
+
+def shards(where: dict[str, str], depth: int) -> dict[str, dict[str, str]]:
+    """The map cut by id prefix: prefix → {the rest of the id → event id}."""
+    cut: dict[str, dict[str, str]] = {}
+    for pid, event in where.items():
+        digits = pid[2:]
+        cut.setdefault(digits[:depth], {})[digits[depth:]] = event
+    return cut
+
+
+def event_href(script: str, event: str, pid: str, up: str = "../") -> str:
+    return f"{up}{script}/events/{html.escape(event, quote=True)}/#{pid}"
+
+
+REDIRECT_PAGE = """<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>言录 · 言錄 短链接</title>
+<style>
+body{font-family:"PingFang SC","PingFang TC","Microsoft YaHei","Microsoft JhengHei","Noto Sans CJK SC",system-ui,sans-serif;
+max-width:34em;margin:3em auto;padding:0 1em;line-height:1.8;color:#1f1f1f;background:#fff}
+h1{font-size:1.4em}a{color:#2f3f9e;text-decoration:underline}
+nav a{display:inline-block;min-height:44px;line-height:44px;margin-right:1.2em}
+.yl-q-notice{border:1px solid #d9480f;background:#fff4e6;padding:.6em .8em;border-radius:4px}
+html.yl-hans [lang=zh-Hant],html.yl-hant [lang=zh-Hans]{display:none}
+html.yl-js .yl-q-nojs{display:none}
+</style>
+<script>
+(function () {
+  "use strict";
+  var DEPTH = __DEPTH__;
+  var root = document.documentElement;
+  root.classList.add("yl-js");
+  var script = null;
+  try { script = localStorage.getItem("yanlu-script"); } catch (e) {}
+  if (script !== "zh-hans" && script !== "zh-hant") {
+    var langs = navigator.languages || [navigator.language || ""];
+    for (var i = 0; i < langs.length && !script; i++) {
+      var lang = String(langs[i]).toLowerCase();
+      if (/^zh-(tw|hk|mo)\\b|^zh-hant/.test(lang)) script = "zh-hant";
+      else if (/^zh/.test(lang)) script = "zh-hans";
+    }
+  }
+  script = script || "zh-hans";
+  root.classList.add(script === "zh-hant" ? "yl-hant" : "yl-hans");
+  function unknown(id) {
+    root.classList.add("yl-q-unknown");
+    function say() {
+      var box = document.getElementById("yl-q-unknown");
+      box.hidden = false;
+      var shown = box.querySelectorAll(".yl-q-id");
+      for (var i = 0; i < shown.length; i++) shown[i].textContent = id;
+    }
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", say);
+    else say();
+  }
+  var id = "";
+  try { id = decodeURIComponent(location.hash.slice(1)).trim().toLowerCase(); } catch (e) {}
+  if (!/^q-[0-9a-f]{10}$/.test(id)) { if (id) unknown(id); return; }
+  var digits = id.slice(2), prefix = digits.slice(0, DEPTH);
+  fetch("map/" + prefix + ".json").then(function (r) { return r.ok ? r.json() : {}; }).then(function (shard) {
+    var event = Object.prototype.hasOwnProperty.call(shard, digits.slice(DEPTH)) ? shard[digits.slice(DEPTH)] : null;
+    if (!event) return unknown(id);
+    location.replace("../" + script + "/events/" + encodeURIComponent(event) + "/#" + id);
+  }, function () { unknown(id); });
+})();
+</script>
+</head>
+<body>
+<main>
+<h1><span lang="zh-Hans">言录短链接</span><span lang="zh-Hant">言錄短連結</span></h1>
+<div class="yl-q-nojs">
+<p lang="zh-Hans">这个地址指向言录中的一段发言（地址中 # 后面的 q-… 是它的编号）。打开它需要 JavaScript；没有 JavaScript 时，请在编号列表里按编号的前几位找到这一段：</p>
+<p lang="zh-Hant">這個地址指向言錄中的一段發言（地址中 # 後面的 q-… 是它的編號）。開啟它需要 JavaScript；沒有 JavaScript 時，請在編號列表裡按編號的前幾位找到這一段：</p>
+<nav aria-label="编号列表 · 編號列表"><a href="list/" lang="zh-Hans">编号列表</a><a href="list/" lang="zh-Hant">編號列表</a><a href="../zh-hans/" lang="zh-Hans">言录首页</a><a href="../zh-hant/" lang="zh-Hant">言錄首頁</a></nav>
+</div>
+<div id="yl-q-unknown" class="yl-q-notice" role="status" hidden>
+<p lang="zh-Hans">找不到编号为 <code class="yl-q-id"></code> 的段落：链接可能抄错了，或这一段已被删除。可以搜索它的文字：</p>
+<p lang="zh-Hant">找不到編號為 <code class="yl-q-id"></code> 的段落：連結可能抄錯了，或這一段已被刪除。可以搜尋它的文字：</p>
+<nav aria-label="搜索 · 搜尋"><a class="yl-q-search" href="../zh-hans/" lang="zh-Hans">言录首页（页首有搜索框）</a><a class="yl-q-search" href="../zh-hant/" lang="zh-Hant">言錄首頁（頁首有搜尋框）</a></nav>
+</div>
+</main>
+</body>
+</html>
+"""
+
+
+def redirect_page(depth: int) -> str:
+    return REDIRECT_PAGE.replace("__DEPTH__", str(int(depth)))
+
+
+def _list_page(title: str, items: list[str], up: str) -> str:
+    return ('<!doctype html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n<meta name="robots" content="noindex">\n'
+            f'<title>{html.escape(title)}</title>\n'
+            '<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.8}'
+            'a{display:inline-block;min-height:24px;margin-right:.8em}code{font-size:1em}</style>\n</head>\n<body>\n<main>\n'
+            f'<h1>{html.escape(title)}</h1>\n<p><a href="{up}">短链接 · 短連結</a></p>\n<ul>\n'
+            + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>\n</main>\n</body>\n</html>\n")
+
+
+def list_pages(cut: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The no-JavaScript way: q/list/index.html (every prefix) and q/list/<prefix>.html (its ids, both scripts)."""
+    pages = {"index.html": _list_page("段落编号 · 段落編號", [f'<a href="{p}.html">q-{p}…</a>' for p in sorted(cut)], "../")}
+    for prefix, rest in sorted(cut.items()):
+        items = []
+        for tail, event in sorted(rest.items()):
+            pid = f"q-{prefix}{tail}"
+            links = "".join(f'<a href="{event_href(s, event, pid, "../../")}" hreflang="{lang}" lang="{lang}">{label}</a>'
+                            for s, label, lang in SCRIPTS)
+            items.append(f"<code>{pid}</code> {links}")
+        pages[f"{prefix}.html"] = _list_page(f"q-{prefix}…", items, "../")
+    return pages
+
+
+def write_shortlinks(corpus: Corpus, site: Path) -> dict[str, int]:
+    """Write ``site/q/``: the redirect page, the map's shards and the plain lists. Returns sizes for the benchmark."""
+    where = targets(corpus)
+    depth = shard_depth(len(where))
+    cut = shards(where, depth)
+    folder = site / "q"
+    (folder / "map").mkdir(parents=True, exist_ok=True)
+    (folder / "list").mkdir(parents=True, exist_ok=True)
+    page = redirect_page(depth)
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    largest = 0
+    for prefix, rest in cut.items():
+        data = json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        (folder / "map" / f"{prefix}.json").write_text(data, encoding="utf-8")
+        largest = max(largest, len(data.encode("utf-8")))
+    for name, text in list_pages(cut).items():
+        (folder / "list" / name).write_text(text, encoding="utf-8")
+    return {"ids": len(where), "depth": depth, "shards": len(cut), "page_bytes": len(page.encode("utf-8")),
+            "largest_shard_bytes": largest}
+
+
+def lookup_bytes(sizes: dict[str, int]) -> int:
+    """What one short-link lookup fetches at most: the redirect page and the largest shard."""
+    return sizes["page_bytes"] + sizes["largest_shard_bytes"]
