@@ -20,6 +20,9 @@ checks that it reads cleanly, then measures, each as a child process:
 (h) incremental: one sentence appended to one transcript, then
     ``python -m generator build`` again, and how many files under docs/ it
     rewrote;
+(j) the bytes a short link (``…/q/#q-…``) fetches to find its paragraph: the
+    redirect page and the largest shard of the id map (generator/shortlinks.py),
+    computed from the build's corpus.json without writing the map;
 (i) the rebuild ``mkdocs serve`` runs after an edit: a sentence appended,
     built again in the process that built before (unchanged sources kept in
     memory, as generator/mkdocs_hook.py keeps them), split into the
@@ -51,6 +54,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from generator import shortlinks
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261128  # random.Random(SEED): the same archive every run
@@ -468,6 +473,7 @@ class Measure:
     full: bool = True
     total_seconds: float = 0.0
     load: list[float] = field(default_factory=list)  # 1-minute load average before and after
+    shortlink: dict[str, int] = field(default_factory=dict)  # (j) shortlinks.sizes_of the map
 
 
 def log(message: str) -> None:
@@ -516,6 +522,9 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
         raise SystemExit(f"bench: N={n}: wrote {m.project.paragraphs} turns but the build has "
                          f"{m.paragraphs_built} paragraphs; the synthetic seeds are not read as intended")
     log(f"N={n}: generator build {m.build.seconds:.1f} s")
+    m.shortlink = shortlinks.sizes_of(shortlinks.targets_from_json(corpus))  # (j) the short-link map, not written
+    log(f"N={n}: short-link lookup {shortlinks.lookup_bytes(m.shortlink)} bytes at most "
+        f"({m.shortlink['shards']} shards of {m.shortlink['ids']} ids)")
 
     if full:
         env = dict(os.environ, YANLU_PREBUILT="1")
@@ -653,6 +662,10 @@ def table(results: list[Measure]) -> str:
         lambda m: _pair(m, lambda f: f"{m.worker_gz[f] / 1e3:.0f}" if m.worker_gz[f] else "none"))
     row(f"(f) Pagefind, bytes before the first results for {PAGEFIND_QUERY}: total = fixed + index chunks + fragments",
         lambda m: _pair(m, lambda f: _pagefind_cell(m.pagefind[f])))
+    row("(j) bytes per short-link lookup, at most: q/index.html + its largest map shard (shards × ids)",
+        lambda m: f"{shortlinks.lookup_bytes(m.shortlink) / 1e3:.1f} kB = {m.shortlink['page_bytes'] / 1e3:.1f} + "
+                  f"{m.shortlink['largest_shard_bytes'] / 1e3:.1f} ({m.shortlink['shards']} × ~"
+                  f"{m.shortlink['ids'] // max(m.shortlink['shards'], 1)})" if m.shortlink else "—")
     row("(h) incremental build after a 1-sentence edit: wall s (CPU s)", lambda m: _s(m.incremental))
     row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}")
     row("(i) rebuild after an edit in the process that built before (`mkdocs serve`): wall s (CPU s)",

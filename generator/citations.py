@@ -71,6 +71,6 @@ def write_csl(corpus: Corpus, renderers: dict[Script, Renderer], site: Path, bas
         for event in corpus.events:
             items = event_items(renderer, event.id, base_url)
             (folder / f"{event.id}.json").write_text(
-                json.dumps(items, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+                json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
             written += 1
     return written

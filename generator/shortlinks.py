@@ -41,6 +41,14 @@ def targets(corpus: Corpus) -> dict[str, str]:
     return dict(sorted(where.items()))
 
 
+def targets_from_json(corpus: dict) -> dict[str, str]:
+    """``targets`` from docs/data/corpus.json (the benchmark reads it)."""
+    where = {p["id"]: p["event"] for p in corpus["paragraphs"]}
+    for old, new in corpus.get("aliases", {}).items():
+        where.setdefault(old, where[new])
+    return dict(sorted(where.items()))
+
+
 def shard_depth(count: int) -> int:
     """How many hex digits of an id name its shard: the fewest that keep shards near SHARD_IDS ids."""
     if count <= SHARD_IDS:
@@ -165,25 +173,34 @@ def list_pages(cut: dict[str, dict[str, str]]) -> dict[str, str]:
     return pages
 
 
-def write_shortlinks(corpus: Corpus, site: Path) -> dict[str, int]:
-    """Write ``site/q/``: the redirect page, the map's shards and the plain lists. Returns sizes for the benchmark."""
-    where = targets(corpus)
+def shard_files(where: dict[str, str]) -> tuple[int, dict[str, str]]:
+    """The map's depth and its shard files: prefix → compact JSON {the rest of the id: event id}."""
     depth = shard_depth(len(where))
-    cut = shards(where, depth)
+    return depth, {prefix: json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                   for prefix, rest in sorted(shards(where, depth).items())}
+
+
+def sizes_of(where: dict[str, str]) -> dict[str, int]:
+    """What a lookup costs for this map, without writing it (the benchmark's row)."""
+    depth, files = shard_files(where)
+    largest = max((len(text.encode("utf-8")) for text in files.values()), default=0)
+    return {"ids": len(where), "depth": depth, "shards": len(files),
+            "page_bytes": len(redirect_page(depth).encode("utf-8")), "largest_shard_bytes": largest}
+
+
+def write_shortlinks(corpus: Corpus, site: Path) -> dict[str, int]:
+    """Write ``site/q/``: the redirect page, the map's shards and the plain lists. Returns ``sizes_of`` the map."""
+    where = targets(corpus)
+    depth, files = shard_files(where)
     folder = site / "q"
     (folder / "map").mkdir(parents=True, exist_ok=True)
     (folder / "list").mkdir(parents=True, exist_ok=True)
-    page = redirect_page(depth)
-    (folder / "index.html").write_text(page, encoding="utf-8")
-    largest = 0
-    for prefix, rest in cut.items():
-        data = json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        (folder / "map" / f"{prefix}.json").write_text(data, encoding="utf-8")
-        largest = max(largest, len(data.encode("utf-8")))
-    for name, text in list_pages(cut).items():
+    (folder / "index.html").write_text(redirect_page(depth), encoding="utf-8")
+    for prefix, text in files.items():
+        (folder / "map" / f"{prefix}.json").write_text(text, encoding="utf-8")
+    for name, text in list_pages(shards(where, depth)).items():
         (folder / "list" / name).write_text(text, encoding="utf-8")
-    return {"ids": len(where), "depth": depth, "shards": len(cut), "page_bytes": len(page.encode("utf-8")),
-            "largest_shard_bytes": largest}
+    return sizes_of(where)
 
 
 def lookup_bytes(sizes: dict[str, int]) -> int:
