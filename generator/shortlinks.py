@@ -91,17 +91,21 @@ html.yl-js .yl-q-nojs{display:none}
   var DEPTH = __DEPTH__;
   var root = document.documentElement;
   root.classList.add("yl-js");
-  var script = null;
-  try { script = localStorage.getItem("yanlu-script"); } catch (e) {}
-  if (script !== "zh-hans" && script !== "zh-hant") {
-    var langs = navigator.languages || [navigator.language || ""];
-    for (var i = 0; i < langs.length && !script; i++) {
-      var lang = String(langs[i]).toLowerCase();
-      if (/^zh-(tw|hk|mo)\\b|^zh-hant/.test(lang)) script = "zh-hant";
-      else if (/^zh/.test(lang)) script = "zh-hans";
+  /* The reader's script: the one chosen with the 简/繁 toggle before, else the browser's language (as the root page). */
+  function chosen() {
+    var script = null;
+    try { script = localStorage.getItem("yanlu-script"); } catch (e) {}
+    if (script !== "zh-hans" && script !== "zh-hant") {
+      var langs = navigator.languages || [navigator.language || ""];
+      for (var i = 0; i < langs.length && !script; i++) {
+        var lang = String(langs[i]).toLowerCase();
+        if (/^zh-(tw|hk|mo)\\b|^zh-hant/.test(lang)) script = "zh-hant";
+        else if (/^zh/.test(lang)) script = "zh-hans";
+      }
     }
+    return script || "zh-hans";
   }
-  script = script || "zh-hans";
+  var script = chosen();
   root.classList.add(script === "zh-hant" ? "yl-hant" : "yl-hans");
   function unknown(id) {
     root.classList.add("yl-q-unknown");
@@ -114,15 +118,20 @@ html.yl-js .yl-q-nojs{display:none}
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", say);
     else say();
   }
-  var id = "";
-  try { id = decodeURIComponent(location.hash.slice(1)).trim().toLowerCase(); } catch (e) {}
-  if (!/^q-[0-9a-f]{10}$/.test(id)) { if (id) unknown(id); return; }
-  var digits = id.slice(2), prefix = digits.slice(0, DEPTH);
-  fetch("map/" + prefix + ".json").then(function (r) { return r.ok ? r.json() : {}; }).then(function (shard) {
-    var event = Object.prototype.hasOwnProperty.call(shard, digits.slice(DEPTH)) ? shard[digits.slice(DEPTH)] : null;
-    if (!event) return unknown(id);
-    location.replace("../" + script + "/events/" + encodeURIComponent(event) + "/#" + id);
-  }, function () { unknown(id); });
+  function go() {
+    var id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)).trim().toLowerCase(); } catch (e) {}
+    if (!id) { root.classList.remove("yl-js"); return; }  // the page itself, opened without an id: say what it is
+    if (!/^q-[0-9a-f]{10}$/.test(id)) return unknown(id);
+    var digits = id.slice(2), prefix = digits.slice(0, DEPTH), rest = digits.slice(DEPTH);
+    fetch("map/" + prefix + ".json").then(function (r) { return r.ok ? r.json() : {}; }).then(function (shard) {
+      var event = Object.prototype.hasOwnProperty.call(shard, rest) ? shard[rest] : null;
+      if (!event) return unknown(id);
+      location.replace("../" + chosen() + "/events/" + encodeURIComponent(event) + "/#" + id);
+    }, function () { unknown(id); });
+  }
+  window.addEventListener("hashchange", go);  // a second short link pasted into this tab
+  go();
 })();
 </script>
 </head>

@@ -338,7 +338,7 @@ def test_unknown_paragraph_id_shows_a_notice(browser, base, yanlu_config):
         assert not page.js_errors, page.js_errors
 
 
-def test_copy_button_puts_the_paragraph_permalink_on_the_clipboard(browser, base, corpus):
+def test_copy_button_puts_the_paragraphs_short_link_on_the_clipboard(browser, base, corpus):
     ids = [p["id"] for p in corpus["paragraphs"] if p["event"] == EVENT]
     opened_at, copied = ids[0], ids[len(ids) // 2]  # the page's own hash must not leak into the copied link
     with open_page(browser, permissions=["clipboard-read", "clipboard-write"]) as page:
@@ -352,7 +352,8 @@ def test_copy_button_puts_the_paragraph_permalink_on_the_clipboard(browser, base
         page.wait_for_function("b => b.textContent === b.getAttribute('data-yl-copied')", arg=button.element_handle(),
                                timeout=5_000)
         assert not prompts, f"the copy button fell back to prompt(): {prompts}"
-        assert page.evaluate("() => navigator.clipboard.readText()") == event_url(base, "zh-hans", copied)
+        # the short link: one address for both scripts, wherever the paragraph's page is later (generator/shortlinks.py)
+        assert page.evaluate("() => navigator.clipboard.readText()") == f"{base}q/#{copied}"
         assert label == "复制链接"
         assert not page.js_errors, page.js_errors
 
@@ -705,7 +706,8 @@ def test_toggle_copy_and_permalink_controls_are_big_enough_to_hit(browser, base,
         page.goto(event_url(base, "zh-hans", pid))
         sizes = {}
         for name, selector in (("简/繁 toggle", "a.yl-script-toggle"), ("copy button", f"#{pid} button.yl-copy"),
-                               ("permalink", f"#{pid} a.yl-link")):
+                               ("permalink", f"#{pid} a.yl-link"), ("copy quote", f"#{pid} button[data-yl-act=quote]"),
+                               ("cite", f"#{pid} button[data-yl-act=cite]")):
             box = page.locator(selector).first.bounding_box()
             assert box is not None, f"the {name} ({selector}) is not shown at {viewport['width']} px"
             sizes[name] = (round(box["width"], 1), round(box["height"], 1))
@@ -840,3 +842,219 @@ def test_also_reported_links_lead_to_the_other_sources_report_and_back(browser, 
         page.wait_for_function(f"() => location.hash === '#{other}'")
         back = page.locator(f"#{other} a.yl-also[href='#{pid}']")
         assert back.is_visible() and "亦见于" in back.inner_text()
+
+
+# ------------------------------------------------------------------ citable quotes: short links, copy quote, cite
+
+FEATURED = yaml.safe_load((ROOT / "site_config" / "featured.yaml").read_text(encoding="utf-8"))["featured"][0]["id"]
+# The reader's "today" in the cite tests (Playwright's clock), so the access date in the expected strings is fixed.
+TODAY = "2026-03-05T10:00:00"
+CSL_SCHEMA = json.loads((ROOT / "tests" / "csl-data.json").read_text(encoding="utf-8"))
+
+# Where the view of a paragraph after arriving at it: highlighted, on screen, the paragraph before it (if any)
+# at least partly visible above it, below the sticky header.
+ARRIVED_JS = """id => {
+    const t = document.getElementById(id);
+    if (!t) return "no element";
+    if (!t.classList.contains("yl-target")) return "not highlighted";
+    const all = [...document.querySelectorAll(".yl-p")], i = all.indexOf(t);
+    const header = document.querySelector(".md-header").getBoundingClientRect().bottom;
+    const r = t.getBoundingClientRect();
+    if (r.top < header - 1 || r.top > innerHeight - 40) return `the paragraph is off screen: top ${r.top}`;
+    if (i > 0) {
+        const p = all[i - 1].getBoundingClientRect();
+        if (p.bottom < header + 16 || p.top > r.top) return `the paragraph before is not in view: ${p.top}..${p.bottom}`;
+    }
+    return "";
+}"""
+
+EVERY_PARAGRAPH_JS = """async ([ids, arrived]) => {
+    const check = eval(arrived), problems = [];
+    for (const id of ids) {
+        const changed = new Promise(resolve => addEventListener("hashchange", resolve, {once: true}));
+        location.hash = id;
+        await changed;
+        await new Promise(resolve => requestAnimationFrame(resolve));
+        const problem = check(id);
+        if (problem) problems.push(id + ": " + problem);
+    }
+    return problems;
+}"""
+
+
+def short_link(base: str, pid: str) -> str:
+    return f"{base}q/#{pid}"
+
+
+@pytest.mark.parametrize("script,options", [
+    ("zh-hans", {"locale": "zh-TW", "stored": "zh-hans"}),  # the remembered choice beats the browser's language
+    ("zh-hant", {"locale": "zh-TW", "stored": None}),  # else the browser's language
+], ids=["remembered-zh-hans", "browser-zh-hant"])
+def test_a_short_link_for_every_paragraph_opens_it_in_the_readers_script(browser, base, project, corpus, script, options):
+    # The map, for every paragraph: the shard of its id names its event.
+    q = project / "www" / "yanlu" / "q"
+    depth = len(next((q / "map").glob("*.json")).stem)
+    for p in corpus["paragraphs"]:
+        shard = json.loads((q / "map" / f"{p['id'][2:2 + depth]}.json").read_text(encoding="utf-8"))
+        assert shard.get(p["id"][2 + depth:]) == p["event"], f"the short-link map sends {p['id']} elsewhere"
+    by_event = {}
+    for p in corpus["paragraphs"]:
+        by_event.setdefault(p["event"], []).append(p["id"])
+    with open_page(browser, locale=options["locale"]) as page:
+        if options["stored"]:
+            page.goto(f"{base}q/")
+            page.evaluate("s => localStorage.setItem('yanlu-script', s)", options["stored"])
+        for event, ids in by_event.items():
+            # Through the short link, once per event (the last paragraph: the map, the redirect, the arrival) …
+            page.goto(short_link(base, ids[-1]))
+            page.wait_for_url(f"**/{script}/events/{event}/#{ids[-1]}")
+            page.wait_for_load_state("load")
+            assert page.evaluate(ARRIVED_JS, ids[-1]) == "", page.evaluate(ARRIVED_JS, ids[-1])
+            # … then every paragraph of the page, arriving at its anchor as the redirect does.
+            problems = page.evaluate(EVERY_PARAGRAPH_JS, [ids, f"({ARRIVED_JS})"])
+            assert not problems, f"{len(problems)} of {len(ids)} paragraphs of {event}: {problems[:5]}"
+        assert not page.js_errors, page.js_errors
+
+
+def test_an_unknown_short_link_says_so_and_offers_search(browser, base):
+    with open_page(browser) as page:
+        page.goto(short_link(base, "q-0000000000"))
+        notice = page.locator("#yl-q-unknown")
+        notice.wait_for(state="visible")
+        assert "q-0000000000" in notice.inner_text() and "找不到" in notice.inner_text()
+        search = page.locator("#yl-q-unknown a.yl-q-search:visible")
+        assert search.count() == 1 and search.get_attribute("href") == "../zh-hans/"
+        assert not axe_violations(page)
+        assert not page.js_errors, page.js_errors
+
+
+def test_without_javascript_the_short_link_page_leads_to_the_id_lists(browser, base, corpus):
+    pid = corpus["paragraphs"][0]["id"]
+    with open_page(browser, java_script_enabled=False) as page:
+        page.goto(short_link(base, pid))
+        page.get_by_role("link", name="编号列表").click()
+        page.get_by_role("link", name=f"q-{pid[2]}…").click()
+        links = page.locator(f"li:has(code:text-is('{pid}')) a")
+        assert links.count() == 2
+        links.nth(1).click()
+        assert page.url.endswith(f"/zh-hant/events/{corpus['paragraphs'][0]['event']}/#{pid}")
+
+
+EXPECTED_CITATIONS = {
+    "zh-hans": {
+        "quote": "“没有本质的问题。重要的是怎么很高效的去Scale。Scaling Law会持续，但Scale方法会变化。”\n"
+                 "——杨植麟，2024 智源大会 · 尖峰对话，2024-06-14\n{url}",
+        "gbt": "杨植麟. 2024 智源大会 · 尖峰对话[EB/OL]//未署名科技网站（作者署名“御柳”）. "
+               "王小川張鵬李大海楊植麟迴應大模型的一切:AGI、價格戰、開源和Scaling Law. (2024-06-14)[2026-03-05]. {url}.",
+        "apa": "杨植麟. (2024, June 14). 2024 智源大会 · 尖峰对话 [Remarks]. "
+               "In 王小川張鵬李大海楊植麟迴應大模型的一切:AGI、價格戰、開源和Scaling Law. 未署名科技网站（作者署名“御柳”）. "
+               "Retrieved March 5, 2026, from {url}",
+    },
+    "zh-hant": {
+        "quote": "「沒有本質的問題。重要的是怎麼很高效的去Scale。Scaling Law會持續，但Scale方法會變化。」\n"
+                 "——楊植麟，2024 智源大會 · 尖峰對話，2024-06-14\n{url}",
+        "gbt": "楊植麟. 2024 智源大會 · 尖峰對話[EB/OL]//未署名科技網站（作者署名“御柳”）. "
+               "王小川張鵬李大海楊植麟迴應大模型的一切:AGI、價格戰、開源和Scaling Law. (2024-06-14)[2026-03-05]. {url}.",
+        "apa": "楊植麟. (2024, June 14). 2024 智源大會 · 尖峰對話 [Remarks]. "
+               "In 王小川張鵬李大海楊植麟迴應大模型的一切:AGI、價格戰、開源和Scaling Law. 未署名科技網站（作者署名“御柳”）. "
+               "Retrieved March 5, 2026, from {url}",
+    },
+}
+
+
+def open_cited(page, base: str, script: str, where: str):
+    """The featured paragraph's tools: on its event page (#id) or as a quote on 杨植麟's speaker page."""
+    page.clock.set_fixed_time(TODAY)
+    if where == "event":
+        page.goto(f"{base}{script}/events/baai-2024-peak-dialogue/#{FEATURED}")
+        return page.locator(f"#{FEATURED}")
+    page.goto(f"{base}{script}/speakers/yang-zhilin/")
+    return page.locator(f"blockquote[data-yl-q='{FEATURED}']")
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("where", ["event", "speaker"])
+def test_copy_quote_and_cite_give_the_expected_text_in_each_format(browser, base, script, where):
+    expected = {k: v.format(url=short_link(base, FEATURED)) for k, v in EXPECTED_CITATIONS[script].items()}
+    with open_page(browser, permissions=["clipboard-read", "clipboard-write"]) as page:
+        holder = open_cited(page, base, script, where)
+        holder.locator("button[data-yl-act=quote]").click()
+        page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=expected["quote"], timeout=5_000)
+        holder.locator("button.yl-copy").click()
+        page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=short_link(base, FEATURED),
+                               timeout=5_000)
+        holder.locator("button[data-yl-act=cite]").click()
+        box = holder.locator(".yl-cite-box")
+        assert box.locator("[data-yl-style=gbt]").inner_text() == expected["gbt"]
+        assert box.locator("[data-yl-style=apa]").inner_text() == expected["apa"]
+        # Chinese source: GB/T first; each style copies itself
+        assert box.locator(".yl-cite-style").all_inner_texts() == ["GB/T 7714-2015", "APA 7"]
+        box.locator("button[data-yl-act=copy-cite]").nth(1).click()
+        page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=expected["apa"], timeout=5_000)
+        record = json.loads(page.evaluate("a => fetch(a.href).then(r => r.text())", box.locator("a.yl-cite-file").first.element_handle()))
+        errors = [e.message for e in __import__("jsonschema").Draft3Validator(CSL_SCHEMA).iter_errors(record)]
+        assert not errors, errors
+        assert record[0]["id"] == FEATURED and record[0]["accessed"] == {"date-parts": [[2026, 3, 5]]}
+        assert record[0]["URL"] == short_link(base, FEATURED) and record[0]["author"][0]["literal"] in expected["quote"]
+        bib = page.evaluate("a => fetch(a.href).then(r => r.text())", box.locator("a.yl-cite-file").nth(1).element_handle())
+        assert bib.startswith(f"@misc{{{FEATURED},") and "urldate = {2026-03-05}" in bib
+        assert holder.locator("button[data-yl-act=cite]").get_attribute("aria-expanded") == "true"
+        assert not axe_violations(page), axe_violations(page)
+        assert not page.js_errors, page.js_errors
+
+
+def test_the_event_links_its_csl_json_and_every_record_validates(browser, base, project):
+    import jsonschema
+    validator = jsonschema.Draft3Validator(CSL_SCHEMA)
+    for script in SCRIPTS:
+        for path in sorted((project / "www" / "yanlu" / script / "data" / "csl").glob("*.json")):
+            errors = [e.message for e in validator.iter_errors(json.loads(path.read_text(encoding="utf-8")))]
+            assert not errors, f"{path.name}: {errors[:3]}"
+    with open_page(browser) as page:
+        page.goto(f"{base}zh-hant/events/{EVENT}/")
+        items = page.evaluate("a => fetch(a.href).then(r => r.json())", page.locator("a.yl-csl").element_handle())
+        assert items[0]["id"] == EVENT and len(items) > 100 and items[1]["language"] == "zh-Hans"
+
+
+def test_an_alias_notice_shows_beside_the_paragraph(browser, base, corpus):
+    pid = late_paragraph(corpus)["id"]
+    url = event_url(base, "zh-hans")
+    with open_page(browser) as page:
+        served = (lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
+                  body=route.fetch().text().replace('"aliases": {}', f'"aliases": {{"q-00000000aa": "{pid}"}}', 1)))
+        page.route(url, served)
+        page.goto(url + "#q-00000000aa")
+        page.wait_for_selector(f"#{pid}.yl-target")
+        assert page.evaluate("() => location.hash") == f"#{pid}"
+        assert page.evaluate("id => document.getElementById(id).previousElementSibling.className", pid) == "yl-notice"
+        box = page.locator(".yl-notice").bounding_box()
+        assert 0 <= box["y"] < VIEWPORT["height"], f"the notice is not on screen: {box}"
+        assert page.evaluate(ARRIVED_JS, pid) == ""
+
+
+def test_printed_quotes_show_their_full_address_and_no_buttons(browser, base, corpus):
+    pid = late_paragraph(corpus)["id"]
+    with open_page(browser) as page:
+        page.goto(event_url(base, "zh-hans", pid))
+        page.emulate_media(media="print")
+        after = page.evaluate("id => getComputedStyle(document.querySelector('#' + id + ' .yl-link'), '::after').content", pid)
+        assert after == f'" {short_link(base, pid)}"'
+        shown = page.evaluate("() => [...document.querySelectorAll('.yl-copy, .yl-act')].filter(b => b.offsetParent).length")
+        assert shown == 0
+
+
+def test_a_featured_quote_has_its_own_page_in_both_scripts_that_previews_the_words(browser, base, project, corpus):
+    p = next(p for p in corpus["paragraphs"] if p["id"] == FEATURED)
+    for script, key in (("zh-hans", "zh-Hans"), ("zh-hant", "zh-Hant")):
+        html_text = (project / "www" / "yanlu" / script / "quotes" / FEATURED / "index.html").read_text(encoding="utf-8")
+        for meta in ('property="og:description"', 'name="twitter:description"'):
+            assert f'<meta {meta} content="{p[key]}">' in html_text
+    with open_page(browser) as page:
+        page.goto(f"{base}zh-hant/quotes/{FEATURED}/")
+        assert page.locator(".yl-featured .yl-text").inner_text() == p["zh-Hant"]
+        caption = page.locator(".yl-featured figcaption").inner_text()
+        assert "楊植麟" in caption and "2024-06-14" in caption and "尖峰對話" in caption
+        assert page.locator("#before + blockquote, h2#before ~ blockquote").count() >= 1
+        page.locator(".yl-featured a.yl-context").click()
+        page.wait_for_selector(f"#{FEATURED}.yl-target")
+        assert "/zh-hant/events/baai-2024-peak-dialogue/" in page.url
