@@ -24,8 +24,10 @@ from .render import CSL_DIR, SCRIPT_DIRS, Renderer
 TITLE_CHARS = 40  # a paragraph's title: its first words (the cite button cuts them the same way)
 
 
-def date_parts(date: str) -> dict:
-    return {"date-parts": [[int(part) for part in date.split("-")]]}
+def date_parts(date: str) -> dict | None:
+    """A CSL date from YYYY, YYYY-MM or YYYY-MM-DD; None without one (an event read with no entry has no date)."""
+    parts = [int(part) for part in date.split("-") if part.isdigit()] if date else []
+    return {"date-parts": [parts]} if parts else None
 
 
 def short_title(words: str) -> str:

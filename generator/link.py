@@ -349,8 +349,7 @@ def assemble(config: SiteConfig, converter: Converter, parsed: list[ParsedSource
         seen[p.id] = p
     aliases, alias_errors = _resolve_aliases(config, seen)
     errors += alias_errors
-    featured, featured_errors = _resolve_featured(config, seen, dict(aliases))
-    errors += featured_errors
+    featured = _resolve_featured(config, seen, dict(aliases))
     if errors:
         raise YanluErrors(errors)
     events, sources, speakers, topics = build_entities(config, converter, {p.source_id: p.layout for p in parsed})
@@ -358,18 +357,19 @@ def assemble(config: SiteConfig, converter: Converter, parsed: list[ParsedSource
                   sections=tuple(sections), paragraphs=tuple(paragraphs), aliases=aliases, featured=featured)
 
 
-def _resolve_featured(config: SiteConfig, current: dict, aliases: dict[str, str]) -> tuple[tuple[str, ...], list[YanluError]]:
-    """The featured paragraphs' current ids (an old id of a corrected paragraph leads to the new one)."""
-    found, errors = [], []
-    for entry in config.featured:
-        pid = entry.id if entry.id in current else aliases.get(entry.id)
-        if pid is None:
-            errors.append(YanluError(entry.file, f"featured paragraph {entry.id} does not exist",
-                                     "Copy the id from the paragraph's #q-… link on its event page (or remove the entry).",
-                                     entry.line))
-        elif pid not in found:
-            found.append(pid)
-    return tuple(sorted(found)), errors
+def _resolve_featured(config: SiteConfig, current: dict, aliases: dict[str, str]) -> tuple[str, ...]:
+    """The featured paragraphs' current ids (an old id of a corrected paragraph leads to the new one); an id
+    that names no paragraph is left out, and warned about (``featured_warnings``)."""
+    found = {entry.id if entry.id in current else aliases.get(entry.id) for entry in config.featured}
+    return tuple(sorted(found - {None}))
+
+
+def featured_warnings(config: SiteConfig, corpus: Corpus) -> list[str]:
+    """A featured id that names no paragraph (its seed was edited, without an alias): its page is not built."""
+    known = {p.id for p in corpus.paragraphs} | {old for old, _new in corpus.aliases}
+    return [f"{entry.file}, line {entry.line}: featured paragraph {entry.id} does not exist, so it gets no quote page. "
+            "Fix: copy the paragraph's id from its #q-… link on its event page, or remove the entry."
+            for entry in config.featured if entry.id not in known]
 
 
 def _resolve_aliases(config: SiteConfig, current: dict) -> tuple[tuple[tuple[str, str], ...], list[YanluError]]:

@@ -21,7 +21,7 @@ from .cache import Session, fingerprint, write_if_changed
 from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
 from .convert import Converter, convert_paragraphs
-from .link import SpeakerIndex, assemble, link_source, topic_patterns, with_garbled_runs
+from .link import SpeakerIndex, assemble, featured_warnings, link_source, topic_patterns, with_garbled_runs
 from .match import match
 from .model import (CleanText, Corpus, Flag, Paragraph, ParsedSource, RawText, Removal, Script, Section,
                     YanluError, YanluErrors)
@@ -332,6 +332,7 @@ def _assemble(project: Project, config: SiteConfig, converter: Converter, result
     corpus = replace(match(corpus, config), removals=tuple(r for res in results for r in res.removals),
                      flags=tuple(f for res in results for f in res.flags),
                      corrections=ids.corrections(config, corpus, converter))
+    warnings.extend(featured_warnings(config, corpus))
     corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus))
     return Build(config=config, corpus=corpus, results=tuple(results),
                  source_keys={r.outline.source_id: r.key for r in results},

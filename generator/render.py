@@ -47,7 +47,7 @@ FEED_ENTRIES = 50  # the newest this many events in the events feed (every corre
 CSL_DIR = "data/csl"
 # The interface text yanlu.js needs for the copy-quote and cite buttons (labels.yaml), carried in each page's yl_cite.
 CITE_LABELS = ("copied", "copy", "cite_gbt", "cite_apa", "cite_csl", "cite_bibtex", "quote_open", "quote_close",
-               "quote_sep", "quote_dash")
+               "quote_sep", "quote_dash", "link_passage")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 

@@ -1058,3 +1058,26 @@ def test_a_featured_quote_has_its_own_page_in_both_scripts_that_previews_the_wor
         page.locator(".yl-featured a.yl-context").click()
         page.wait_for_selector(f"#{FEATURED}.yl-target")
         assert "/zh-hant/events/baai-2024-peak-dialogue/" in page.url
+
+
+def test_selected_words_offer_a_text_fragment_link_to_the_passage(browser, base, corpus):
+    p = next(p for p in corpus["paragraphs"] if p["id"] == FEATURED)
+    words = "Scaling Law会持续"
+    assert words in p["zh-Hans"]
+    with open_page(browser, permissions=["clipboard-read", "clipboard-write"]) as page:
+        page.goto(f"{base}zh-hans/events/baai-2024-peak-dialogue/#{FEATURED}")
+        page.evaluate("""([id, words]) => {
+            const text = document.querySelector('#' + id + ' .yl-text'), node = [...text.childNodes].find(n => n.nodeType === 3 && n.data.includes(words));
+            const range = document.createRange(), at = node.data.indexOf(words);
+            range.setStart(node, at); range.setEnd(node, at + words.length);
+            getSelection().removeAllRanges(); getSelection().addRange(range);
+        }""", [FEATURED, words])
+        button = page.locator(f"#{FEATURED} button.yl-passage")
+        button.wait_for(state="visible")
+        button.click()
+        link = f"{base}zh-hans/events/baai-2024-peak-dialogue/#{FEATURED}:~:text=Scaling%20Law%E4%BC%9A%E6%8C%81%E7%BB%AD"
+        page.wait_for_function("t => navigator.clipboard.readText().then(c => c === t)", arg=link, timeout=5_000)
+        page.goto(f"{base}zh-hans/")
+        page.goto(link)
+        page.wait_for_selector(f"#{FEATURED}.yl-target")
+        assert not page.js_errors, page.js_errors

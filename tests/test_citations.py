@@ -127,11 +127,12 @@ def test_a_project_without_featured_yaml_has_no_featured_quotes(project_copy):
     assert load_config(project_copy.site_config).featured == ()
 
 
-def test_a_featured_id_that_names_no_paragraph_stops_the_build(project_copy):
+def test_a_featured_id_that_names_no_paragraph_is_warned_about_and_gets_no_page(project_copy):
     (project_copy.site_config / "featured.yaml").write_text("featured:\n  - id: q-0000000000\n", encoding="utf-8")
-    with pytest.raises(YanluError) as raised:
-        build_corpus(project_copy)
-    assert "site_config/featured.yaml, line 2: featured paragraph q-0000000000 does not exist" in raised.value.message
+    result = build_corpus(project_copy)
+    assert result.corpus.featured == ()
+    assert any(w.startswith("site_config/featured.yaml, line 2: featured paragraph q-0000000000 does not exist")
+               for w in result.corpus.warnings), result.corpus.warnings
 
 
 def test_featured_and_highlighted_paragraphs_get_quote_pages_in_both_scripts(built, renderers):

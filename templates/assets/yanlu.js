@@ -119,7 +119,9 @@
     };
   }
 
-  function dateParts(date) { return date.split("-").map(function (n) { return parseInt(n, 10); }); }
+  function dateParts(date) {
+    return String(date || "").split("-").filter(function (n) { return /^\d+$/.test(n); }).map(function (n) { return parseInt(n, 10); });
+  }
 
   function quoteText(f) {
     var L = CITE.labels || {};
@@ -131,11 +133,12 @@
      title. (event date)[date cited]. address. */
   function gbt(f) {
     return (f.who ? f.who + ". " : "") + f.event + "[EB/OL]//" + (f.publisher ? f.publisher + ". " : "") + f.title
-      + ". (" + f.date + ")[" + f.accessed + "]. " + f.url + ".";
+      + ". " + (f.date ? "(" + f.date + ")" : "") + "[" + f.accessed + "]. " + f.url + ".";
   }
 
   function apaDate(date) {
     var p = dateParts(date);
+    if (!p.length) return "n.d.";
     return p[0] + (p[1] ? ", " + MONTHS[p[1] - 1] + (p[2] ? " " + p[2] : "") : "");
   }
 
@@ -156,10 +159,11 @@
   /* One paragraph as CSL-JSON (the same record generator/citations.py writes per event), with the date cited. */
   function csl(f) {
     var item = { id: f.id, type: "speech", title: shortTitle(f.words), abstract: f.words, event: f.event,
-                 "container-title": f.title, issued: { "date-parts": [dateParts(f.date)] },
+                 "container-title": f.title,
                  accessed: { "date-parts": [dateParts(f.accessed)] }, URL: f.url, language: f.lang,
                  source: "言录 Yanlu" };
     if (f.who) item.author = [{ literal: f.who }];
+    if (dateParts(f.date).length) item.issued = { "date-parts": [dateParts(f.date)] };
     if (f.place) item["event-place"] = f.place;
     if (f.publisher) item.publisher = f.publisher;
     return [item];
@@ -169,7 +173,7 @@
     var esc = function (t) { return String(t).replace(/[\\{}]/g, function (c) { return "\\" + c; }); };
     var fields = [["title", shortTitle(f.words)], ["author", f.who ? "{" + esc(f.who) + "}" : ""],
                   ["howpublished", f.event + ". " + f.title + (f.publisher ? ". " + f.publisher : "")],
-                  ["date", f.date], ["year", f.date.slice(0, 4)], ["url", f.url], ["urldate", f.accessed],
+                  ["date", f.date], ["year", (f.date || "").slice(0, 4)], ["url", f.url], ["urldate", f.accessed],
                   ["note", f.words]];
     return "@misc{" + f.id + ",\n" + fields.filter(function (kv) { return kv[1]; }).map(function (kv) {
       return "  " + kv[0] + " = {" + (kv[0] === "author" || kv[0] === "url" ? kv[1] : esc(kv[1])) + "}";
@@ -231,10 +235,43 @@
     button.setAttribute("aria-controls", box.id);
   }
 
+  /* "Link to this passage": words selected inside one paragraph get a button that copies a text-fragment link
+     (#q-…:~:text=…) to the paragraph on its event page, which opens with the passage marked. */
+  function fragmentText(text) {
+    var enc = function (t) { return encodeURIComponent(t).replace(/-/g, "%2D").replace(/,/g, "%2C"); };
+    text = text.replace(/\s+/g, " ").trim();
+    if (text.length <= 60) return enc(text);
+    return enc(text.slice(0, 24)) + "," + enc(text.slice(-24));
+  }
+
+  var passage = null;
+  function offerPassage() {
+    var selection = window.getSelection(), text = selection ? String(selection).trim() : "";
+    if (!text || !selection.rangeCount) return;
+    var range = selection.getRangeAt(0), start = range.startContainer, end = range.endContainer;
+    var within = function (node) { return (node.nodeType === 1 ? node : node.parentElement).closest(".yl-text"); };
+    var para = within(start);
+    if (!para || para !== within(end)) return;
+    var holder = para.closest(".yl-p, .yl-quote");
+    var id = holder.id || holder.getAttribute("data-yl-q");
+    var context = holder.querySelector("a.yl-context");
+    var link = (context ? context.href : location.href.split("#")[0] + "#" + id) + ":~:text=" + fragmentText(text);
+    if (passage && passage.parentNode) passage.remove();
+    passage = document.createElement("button");
+    passage.type = "button";
+    passage.className = "yl-act yl-passage";
+    passage.setAttribute("data-yl-act", "passage");
+    passage.setAttribute("data-yl-link", link);
+    passage.textContent = (CITE.labels || {}).link_passage || "";
+    var tools = holder.querySelector(".yl-tools");
+    if (tools) tools.appendChild(passage);
+  }
+
   function act(button) {
     var what = button.getAttribute("data-yl-act");
     if (what === "quote") toClipboard(quoteText(facts(button)), button);
     else if (what === "cite") cite(button);
+    else if (what === "passage") toClipboard(button.getAttribute("data-yl-link"), button);
     else if (what === "copy-cite") toClipboard(button.parentNode.querySelector(".yl-cite-text").textContent, button);
   }
 
@@ -269,6 +306,8 @@
     if (link) toggle(link);
   });
   window.addEventListener("hashchange", show);
+  var selecting = null;
+  document.addEventListener("selectionchange", function () { clearTimeout(selecting); selecting = setTimeout(offerPassage, 150); });
   /* Printed, each quote's #q-… link is followed by its full short link (yanlu.css, @media print). */
   function printAddresses() {
     document.querySelectorAll(".yl-tools .yl-link").forEach(function (link) {
