@@ -187,8 +187,10 @@ def test_pages_headers_are_written_by_a_serializer_and_hold_every_value_whole(ho
         for event in corpus["events"]:
             text = (hostile_site.project / "docs" / script / "events" / f"{event['id']}.md").read_text(encoding="utf-8")
             body, meta = get_data(text)
-            assert set(meta) == {"title", "description"}, meta
-            assert html.unescape(meta["title"]) == event["name"][{"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}[script]]
+            assert set(meta) == {"title", "description", "yl_cite"}, meta  # yl_cite: the cite button's facts
+            name = event["name"][{"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}[script]]
+            assert html.unescape(meta["title"]) == name
+            assert {facts["event"] for facts in meta["yl_cite"]["sources"].values()} == {name}
             assert body.lstrip().startswith("# "), body[:80]
 
 
