@@ -1055,6 +1055,7 @@ def test_a_featured_quote_has_its_own_page_in_both_scripts_that_previews_the_wor
         caption = page.locator(".yl-featured figcaption").inner_text()
         assert "楊植麟" in caption and "2024-06-14" in caption and "尖峰對話" in caption
         assert page.locator("#before + blockquote, h2#before ~ blockquote").count() >= 1
+        assert not axe_violations(page), axe_violations(page)
         page.locator(".yl-featured a.yl-context").click()
         page.wait_for_selector(f"#{FEATURED}.yl-target")
         assert "/zh-hant/events/baai-2024-peak-dialogue/" in page.url
