@@ -263,7 +263,7 @@
     passage.setAttribute("data-yl-act", "passage");
     passage.setAttribute("data-yl-link", link);
     passage.textContent = (CITE.labels || {}).link_passage || "";
-    var tools = holder.querySelector(".yl-tools");
+    var tools = holder.querySelector(".yl-tools:not(.yl-revisions)");  // not the row of its corrections
     if (tools) tools.appendChild(passage);
   }
 
