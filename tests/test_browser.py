@@ -1021,7 +1021,7 @@ def test_an_alias_notice_shows_beside_the_paragraph(browser, base, corpus):
     url = event_url(base, "zh-hans")
     with open_page(browser) as page:
         served = (lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8",
-                  body=route.fetch().text().replace('"aliases": {}', f'"aliases": {{"q-00000000aa": "{pid}"}}', 1)))
+                  body=route.fetch().text().replace('"aliases": {', f'"aliases": {{"q-00000000aa": "{pid}", ', 1)))
         page.route(url, served)
         page.goto(url + "#q-00000000aa")
         page.wait_for_selector(f"#{pid}.yl-target")
