@@ -6,7 +6,8 @@ twice (once for the input, once for the pages the generator wrote). Here the
 generator runs once per save, in this process with its cache session
 (``mkdocs_hook.rebuild``, the same as under ``mkdocs serve``); then MkDocs builds
 both scripts into one preview folder laid out like ``site/`` (``zh-hans/``,
-``zh-hant/``, the root ``index.html`` and ``404.html``), and one MkDocs
+``zh-hant/``, the root ``index.html`` and ``404.html``, the short links and
+the CSL-JSON files), and one MkDocs
 live-reload server serves it and watches only the inputs.
 
 A save rebuilds only the pages whose Markdown the generator rewrote (MkDocs'
@@ -40,7 +41,7 @@ from mkdocs.livereload import LiveReloadServer
 from . import mkdocs_hook
 from .model import YanluError
 from .pipeline import Project
-from .publish import CONFIGS, ROOT_PAGE, not_found_page
+from .publish import CONFIGS, ROOT_PAGE, not_found_page, write_citable
 
 
 def _show_mkdocs_warnings() -> None:
@@ -78,11 +79,12 @@ class Preview:
         as it was) when the editor's input has a mistake, which is said with its file and line."""
         try:
             with self.lock():
-                mkdocs_hook.rebuild(self.project)
+                result = mkdocs_hook.rebuild(self.project)
                 pages, theme = self._docs_pages(), self._theme_state()
                 dirty = pages == self._pages and theme == self._theme
                 for script, config_file in CONFIGS.items():
                     self._build_script(config_file, self.folder / script, dirty)
+                write_citable(self.project, result, self.folder, "")  # short links (q/) and CSL-JSON, as published
         except YanluError as exc:
             self.say(f"Error: {exc.message}\nThe preview is unchanged; it updates on the next save.")
             return False

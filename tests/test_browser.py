@@ -792,7 +792,7 @@ def test_garbled_runs_are_marked_announced_and_not_found_by_search(browser, base
     assert sum(len(p["garbled"]) for p in garbled) == 15, "seed 003 carries 15 flagged mojibake runs"
     [p] = [p for p in garbled if "?煽啃赃@個差異在中國" in p["garbled"]]  # a GBK/Big5 mix-up
     for script in SCRIPTS:
-        with open_page(browser) as page:
+        with open_page(browser, permissions=["clipboard-read", "clipboard-write"]) as page:
             page.goto(f"{base}{script}/events/{p['event']}/")
             marks = page.locator("article mark.yl-garbled")
             assert marks.count() == sum(len(q["garbled"]) for q in garbled if q["event"] == p["event"])
@@ -803,6 +803,10 @@ def test_garbled_runs_are_marked_announced_and_not_found_by_search(browser, base
             # What a screen reader announces: the accessible text of the paragraph holds the label before the run.
             snapshot = page.locator(f"#{p['id']} .yl-text").aria_snapshot()
             assert GARBLED_LABEL[script] in snapshot and snapshot.index(GARBLED_LABEL[script]) < snapshot.index("煽啃")
+            # Copy quote carries the marker too: a quote pasted elsewhere never passes garbled letters off as words.
+            page.locator(f"#{p['id']} button[data-yl-act=quote]").click()
+            page.wait_for_function("t => navigator.clipboard.readText().then(c => c.includes(t))",
+                                   arg=GARBLED_LABEL[script] + "?煽啃赃@個差異在中國", timeout=5_000)
             results = search(page, base, script, "煽啃")
             assert results["state"] == "none" and not results["hits"], (
                 f"{script}: a search for the letters of a garbled run finds them: " + describe(results))

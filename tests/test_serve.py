@@ -130,11 +130,14 @@ def test_make_serve_toggles_between_scripts_at_the_same_paragraph_and_rebuilds_o
         line = seed.read_text(encoding="utf-8").splitlines()[first["lines"][-1] - 1]
         replace_in(seed, line, line + "（预览测试）")
         text = _wait_for(log, r"Preview updated: both scripts\.")
-        page.wait_for_function("() => document.body.innerText.includes('（預覽測試）')", timeout=20_000)
+        page.wait_for_function("() => !!document.body && document.body.innerText.includes('（預覽測試）')", timeout=60_000)
         time.sleep(2)  # long enough for a second rebuild, if the generator's own writes set one off
         text = log.read_text(encoding="utf-8")
         assert text.count("Preview updated") == 1, text
         assert "not included in the \"nav\"" not in text and "dirty" not in text, text
+        # A short link works in the preview too, in the script chosen with the toggle.
+        page.goto(f"http://127.0.0.1:{port}/q/#{pid}")
+        page.wait_for_url(f"http://127.0.0.1:{port}/zh-hant/events/{EVENT}/#{pid}", timeout=10_000)
         assert page.goto(f"http://127.0.0.1:{port}/zh-hant/no-such-page/").status == 404
         assert page.locator("a[href]").count() >= 2  # the 404 page offers the home pages, not MkDocs' English text
         context.close()
