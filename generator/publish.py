@@ -47,17 +47,8 @@ ROOT_PAGE = """<!doctype html>
 <link rel="alternate" hreflang="zh-Hant" href="zh-hant/">
 <script>
 (function () {
-  var choice = null;
-  try { choice = localStorage.getItem("yanlu-script"); } catch (e) {}
-  if (choice !== "zh-hans" && choice !== "zh-hant") {
-    var langs = navigator.languages || [navigator.language || ""];
-    for (var i = 0; i < langs.length && !choice; i++) {
-      var lang = String(langs[i]).toLowerCase();
-      if (/^zh-(tw|hk|mo)\\b|^zh-hant/.test(lang)) choice = "zh-hant";
-      else if (/^zh/.test(lang)) choice = "zh-hans";
-    }
-  }
-  location.replace((choice || "zh-hans") + "/" + location.hash);
+  __CHOSEN__
+  location.replace(chosen() + "/" + location.hash);
 })();
 </script>
 <style>body{font-family:system-ui,sans-serif;max-width:30em;margin:4em auto;line-height:1.8;text-align:center}a{margin:0 1em}</style>
@@ -69,7 +60,7 @@ ROOT_PAGE = """<!doctype html>
 </main>
 </body>
 </html>
-"""
+""".replace("__CHOSEN__", shortlinks.CHOSEN_SCRIPT_JS)
 
 
 # site/404.html: the one page GitHub Pages serves for any missing address, at any depth, so nothing in it

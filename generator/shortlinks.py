@@ -69,6 +69,22 @@ def event_href(script: str, event: str, pid: str, up: str = "../") -> str:
     return f"{up}{script}/events/{html.escape(event, quote=True)}/#{pid}"
 
 
+# The reader's script: the one chosen with the 简/繁 toggle before (yanlu.js stores it), else the browser's
+# language. One function for the root page (publish.ROOT_PAGE) and the short-link page.
+CHOSEN_SCRIPT_JS = """function chosen() {
+    var script = null;
+    try { script = localStorage.getItem("yanlu-script"); } catch (e) {}
+    if (script !== "zh-hans" && script !== "zh-hant") {
+      var langs = navigator.languages || [navigator.language || ""];
+      for (var i = 0; i < langs.length && !script; i++) {
+        var lang = String(langs[i]).toLowerCase();
+        if (/^zh-(tw|hk|mo)\\b|^zh-hant/.test(lang)) script = "zh-hant";
+        else if (/^zh/.test(lang)) script = "zh-hans";
+      }
+    }
+    return script || "zh-hans";
+  }"""
+
 REDIRECT_PAGE = """<!doctype html>
 <html lang="zh">
 <head>
@@ -91,20 +107,7 @@ html.yl-js .yl-q-nojs{display:none}
   var DEPTH = __DEPTH__;
   var root = document.documentElement;
   root.classList.add("yl-js");
-  /* The reader's script: the one chosen with the 简/繁 toggle before, else the browser's language (as the root page). */
-  function chosen() {
-    var script = null;
-    try { script = localStorage.getItem("yanlu-script"); } catch (e) {}
-    if (script !== "zh-hans" && script !== "zh-hant") {
-      var langs = navigator.languages || [navigator.language || ""];
-      for (var i = 0; i < langs.length && !script; i++) {
-        var lang = String(langs[i]).toLowerCase();
-        if (/^zh-(tw|hk|mo)\\b|^zh-hant/.test(lang)) script = "zh-hant";
-        else if (/^zh/.test(lang)) script = "zh-hans";
-      }
-    }
-    return script || "zh-hans";
-  }
+  __CHOSEN__
   var script = chosen();
   root.classList.add(script === "zh-hant" ? "yl-hant" : "yl-hans");
   function unknown(id) {
@@ -155,7 +158,7 @@ html.yl-js .yl-q-nojs{display:none}
 
 
 def redirect_page(depth: int) -> str:
-    return REDIRECT_PAGE.replace("__DEPTH__", str(int(depth)))
+    return REDIRECT_PAGE.replace("__DEPTH__", str(int(depth))).replace("__CHOSEN__", CHOSEN_SCRIPT_JS)
 
 
 def _list_page(title: str, items: list[str], up: str) -> str:
