@@ -26,7 +26,13 @@ checks that it reads cleanly, then measures, each as a child process:
 (i) the rebuild ``mkdocs serve`` runs after an edit: a sentence appended,
     built again in the process that built before (unchanged sources kept in
     memory, as generator/mkdocs_hook.py keeps them), split into the
-    pipeline's stages; the fastest of --repeat edits one after another.
+    pipeline's stages; the fastest of --repeat edits one after another;
+(k) time to the first search result in headless Chromium, for SEARCH_QUERIES
+    (价格战, 大模型 and a speaker's name) typed into the header's box of each
+    script's site in its own script, each by a new reader (empty cache),
+    through an input method and pasted at once, and the bytes fetched before
+    it (see ``first_results``). ``--only search``
+    measures (a), (c) and (k) alone.
 
 Times are wall seconds on whatever machine runs it: compare the ratios
 within one run, not the absolute numbers across runs. See bench/README.md.
@@ -63,6 +69,12 @@ DEFAULT_SIZES = (5, 50, 500, 2000)
 SCRIPT_DIRS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 GZIP_LEVEL = 6  # what web servers typically use for JSON
 PAGEFIND_QUERY = "价格战"  # the query (f) types into the search box
+SEARCH_QUERIES = ("价格战", "大模型")  # (k), in each site's script, and the name of the speaker who says most
+# (k) types each query twice, each time as a new reader: through an input method, as a person types
+# Chinese (PINYIN_KEYS Latin keys per character, KEY_MS apart, the word committed at once), and
+# pasted at once right after the click (the time then includes loading Pagefind).
+PINYIN_KEYS = 3
+KEY_MS = 100
 APPENDED = "这一点我们后面还会再展开讲，今天先说到这里。"  # the incremental edit (h)
 
 # Made-up names: surnames and given-name characters chosen so that no real
@@ -396,6 +408,16 @@ def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None
     return measured
 
 
+def _first_cell(m: "Measure", folder: str, k: int, how: str) -> str:
+    timings = m.first.get((folder, how))
+    if not timings:
+        return "not measured"
+    query = m.queries[folder][k]
+    found = timings[query]
+    shown = f" ({query})" if k >= len(SEARCH_QUERIES) else ""
+    return f"{found['ms']:.0f} ms, {found['bytes'] / 1e3:.0f} kB{shown}"
+
+
 def _pagefind_cell(found: dict | None) -> str:
     if found is None:
         return "no index"
@@ -403,6 +425,97 @@ def _pagefind_cell(found: dict | None) -> str:
         return f"{found['fixed'] / 1e3:.0f} kB fixed (no browser to measure the rest)"
     return (f"{found['total'] / 1e3:.0f} kB = {found['fixed'] / 1e3:.0f} + {found['chunks'] / 1e3:.0f} + "
             f"{found['fragments'] / 1e3:.0f} ({found['pages']} pages, {found['seconds']:.1f} s)")
+
+
+# In the page before it loads: when the box last got input, and when the first result was drawn.
+FIRST_RESULT_INIT_JS = """(() => {
+    const t = window.__ylBench = {input: 0, first: 0};
+    document.addEventListener("input", (event) => {
+        if (event.target.matches && event.target.matches(".yl-search__input")) { t.input = performance.now(); t.first = 0; }
+    }, true);
+    new MutationObserver(() => {
+        if (t.input && !t.first && document.querySelector(".yl-search__results .yl-search__item")) t.first = performance.now();
+    }).observe(document, {childList: true, subtree: true});
+})();"""
+
+
+def type_query(page, query: str, how: str) -> None:
+    """Into the focused box: 'ime', composed with Latin keys as a pinyin input method shows them and
+    committed as one word (the box searches on the commit only); 'paste', the whole query at once."""
+    if how == "paste":
+        page.keyboard.insert_text(query)
+        return
+    cdp = page.context.new_cdp_session(page)
+    keys = "".join("abcdefghijklmnopqrstuvwxyz"[(i * 7) % 26] for i in range(PINYIN_KEYS * len(query)))
+    for n in range(1, len(keys) + 1):
+        cdp.send("Input.imeSetComposition", {"text": keys[:n], "selectionStart": n, "selectionEnd": n})
+        page.wait_for_timeout(KEY_MS)
+    cdp.send("Input.insertText", {"text": query})
+    cdp.detach()
+
+
+def first_results(script_dir: Path, queries: list[str], how: str = "ime") -> dict[str, dict] | None:
+    """(k) For each query, a new reader (a new browser context: nothing cached) opens the script's
+    home page, clicks the search box and types the query (``type_query``); the milliseconds from the
+    last keystroke's input event to the first result drawn in the list (measured in the page), and
+    the bytes under pagefind/ fetched from the click until then (each file's size as served;
+    Pagefind's files are compressed already). None without Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not CHROMIUM.exists() or not (script_dir / "pagefind").is_dir():
+        return None
+    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                               "--directory", str(script_dir.parent)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out: dict[str, dict] = {}
+    try:
+        port = re.search(r"port (\d+)", server.stdout.readline() or "")
+        if port is None:
+            return None
+        home = f"http://127.0.0.1:{port.group(1)}/{script_dir.name}/"
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run"])
+            try:
+                for query in queries:
+                    context = browser.new_context(viewport={"width": 1280, "height": 900})
+                    page = context.new_page()
+                    page.add_init_script(FIRST_RESULT_INIT_JS)
+                    page.goto(home, wait_until="networkidle")
+                    fetched: list[str] = []
+                    page.on("response", lambda r: fetched.append(r.url) if "/pagefind/" in r.url else None)
+                    box = page.locator("header input.yl-search__input")
+                    box.click()
+                    type_query(page, query, how)
+                    page.wait_for_function("() => window.__ylBench.first > 0", timeout=300_000)
+                    before = list(fetched)
+                    timing = page.evaluate("() => window.__ylBench")
+                    page.wait_for_function(SEARCH_SETTLED_JS, timeout=300_000)
+                    files = [script_dir.parent / url.split("://", 1)[1].split("/", 1)[1].split("?")[0] for url in before]
+                    sizes = [f.stat().st_size for f in files if f.is_file()]
+                    out[query] = {"ms": timing["first"] - timing["input"], "bytes": sum(sizes), "files": len(sizes),
+                                  "pages": page.locator(".yl-search__item").count(),
+                                  "found": page.evaluate("() => document.querySelector('.yl-search__meta').textContent")}
+                    context.close()
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+    return out
+
+
+def speaker_query(corpus: dict, lang: str) -> str:
+    """(k)'s third query: the name of the speaker with the most paragraphs (the first such by id)."""
+    counts: dict[str, int] = {}
+    for p in corpus["paragraphs"]:
+        if p["speaker"]:
+            counts[p["speaker"]] = counts.get(p["speaker"], 0) + 1
+    top = min(counts, key=lambda sid: (-counts[sid], sid))
+    return next(s["name"][lang] for s in corpus["speakers"] if s["id"] == top)
 
 
 SERVE_SCRIPT = r"""
@@ -470,7 +583,10 @@ class Measure:
     search_gz: dict[str, tuple[int, int]] = field(default_factory=dict)  # (gzip, raw)
     pagefind: dict[str, dict | None] = field(default_factory=dict)
     worker_gz: dict[str, int] = field(default_factory=dict)
+    first: dict[tuple[str, str], dict | None] = field(default_factory=dict)  # (k) (script, how) → query → timing
+    queries: dict[str, list[str]] = field(default_factory=dict)  # (k) per script, in its script
     full: bool = True
+    search_only: bool = False
     total_seconds: float = 0.0
     load: list[float] = field(default_factory=list)  # 1-minute load average before and after
     shortlink: dict[str, int] = field(default_factory=dict)  # (j) shortlinks.sizes_of the map
@@ -492,17 +608,49 @@ def repeated(step, times: int) -> Run:
     return min(runs, key=lambda r: r.seconds)
 
 
-def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, repeat: int = 1) -> Measure:
+def measure_search(m: Measure, root: Path, corpus: dict) -> None:
+    """(k) in both scripts: each site's queries in its own script."""
+    import opencc
+
+    to_hant = opencc.OpenCC("s2tw.json")
+    for folder, lang in SCRIPT_DIRS.items():
+        queries = [q if lang == "zh-Hans" else to_hant.convert(q) for q in SEARCH_QUERIES] + [speaker_query(corpus, lang)]
+        m.queries[folder] = queries
+        for how in ("ime", "paste"):
+            m.first[(folder, how)] = found = first_results(root / "site" / folder, queries, how)
+            if found:
+                log(f"N={m.n}: first search results ({folder}, {how}): " + ", ".join(
+                    f"{q} {r['ms']:.0f} ms {r['bytes'] / 1e3:.0f} kB ({r['found']})" for q, r in found.items()))
+
+
+def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, repeat: int = 1,
+            search_only: bool = False) -> Measure:
     started = time.perf_counter()
     root = workdir / f"n{n}"
     if root.exists():
         shutil.rmtree(root)
     t = time.perf_counter()
-    m = Measure(n, make_project(root, n, material, code), full=full)
+    m = Measure(n, make_project(root, n, material, code), full=full, search_only=search_only)
     m.make_seconds = time.perf_counter() - t
     log(f"N={n}: project written ({m.project.paragraphs} paragraphs, {m.project.bytes / 1e6:.1f} MB of seeds) in {root}")
 
     m.load = [os.getloadavg()[0]] if hasattr(os, "getloadavg") else []
+    if search_only:  # (a) once, (c) once, (e) and (k)
+        m.build = checked("generator build", run(generator(root, "build"), cwd=root))
+        corpus = json.loads((root / "docs" / "data" / "corpus.json").read_text(encoding="utf-8"))
+        m.paragraphs_built = len(corpus["paragraphs"])
+        log(f"N={n}: generator build {m.build.seconds:.1f} s")
+        m.publish = checked("generator site", run(generator(root, "site"), cwd=root))
+        log(f"N={n}: publish {m.publish.seconds:.1f} s")
+        for folder in SCRIPT_DIRS:
+            m.pages[folder] = html_pages(root / "site" / folder)
+            m.search_gz[folder] = (0, 0)
+            m.worker_gz[folder] = 0
+        measure_search(m, root, corpus)
+        m.total_seconds = time.perf_counter() - started
+        if hasattr(os, "getloadavg"):
+            m.load.append(os.getloadavg()[0])
+        return m
     if full:  # a generator-only size is validated by its build and the paragraph count below
         m.check = checked("generator check", run(generator(root, "check"), cwd=root))
         warnings = [line for line in m.check.stdout.splitlines() if line.startswith(("Warning:", "Check:"))]
@@ -547,6 +695,7 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
             # The theme ships its search worker either way; it is only loaded with the search plugin's index.
             m.worker_gz[folder] = sum(gzip_size(p) for p in (built / "assets" / "javascripts" / "workers").glob("search.*.js")
                                       ) if index.exists() else 0
+        measure_search(m, root, corpus)
 
     # (h) one sentence appended, as a new turn by one of the transcript's speakers
     seed = sorted((root / "seeds").glob("*.txt"))[0]
@@ -645,10 +794,10 @@ def table(results: list[Measure]) -> str:
     row("(b) mkdocs build, zh-hans only: wall s (CPU s)", lambda m: _s(m.mkdocs))
     row("(c) publish, generator + both scripts: wall s (CPU s, all processes)", lambda m: _s(m.publish))
     row("(g) publish ÷ (generator + one mkdocs), wall",
-        lambda m: f"{m.publish.seconds / (m.build.seconds + m.mkdocs.seconds):.2f}" if m.publish else "—")
+        lambda m: f"{m.publish.seconds / (m.build.seconds + m.mkdocs.seconds):.2f}" if m.publish and m.mkdocs else "—")
     row("(g) publish CPU ÷ (generator + 2 × one mkdocs) CPU",
         lambda m: f"{m.publish.cpu_seconds / (m.build.cpu_seconds + 2 * m.mkdocs.cpu_seconds):.2f}"
-        if m.publish and m.publish.cpu_seconds else "—")
+        if m.publish and m.mkdocs and m.publish.cpu_seconds else "—")
     row("(g) generator share of publish, wall a ÷ c (CPU)",
         lambda m: f"{m.build.seconds / m.publish.seconds:.0%} ({_ratio(m.build, m.publish)})" if m.publish else "—")
     row("(d) peak RSS MB: generator / mkdocs / publish",
@@ -661,15 +810,21 @@ def table(results: list[Measure]) -> str:
     row("(f) search worker script, gzip kB (fixed)",
         lambda m: _pair(m, lambda f: f"{m.worker_gz[f] / 1e3:.0f}" if m.worker_gz[f] else "none"))
     row(f"(f) Pagefind, bytes before the first results for {PAGEFIND_QUERY}: total = fixed + index chunks + fragments",
-        lambda m: _pair(m, lambda f: _pagefind_cell(m.pagefind[f])))
+        lambda m: _pair(m, lambda f: _pagefind_cell(m.pagefind[f])) if m.pagefind else "—")
     row("(j) bytes per short-link lookup, at most: q/index.html + its largest map shard (shards × ids)",
         lambda m: f"{shortlinks.lookup_bytes(m.shortlink) / 1e3:.1f} kB = {m.shortlink['page_bytes'] / 1e3:.1f} + "
                   f"{m.shortlink['largest_shard_bytes'] / 1e3:.1f} ({m.shortlink['shards']} × ~"
                   f"{m.shortlink['ids'] // max(m.shortlink['shards'], 1)})" if m.shortlink else "—")
+    for how, typed in (("ime", "typed through an input method"), ("paste", "pasted right after the click")):
+        for k in range(len(SEARCH_QUERIES) + 1):
+            label = SEARCH_QUERIES[k] if k < len(SEARCH_QUERIES) else "a speaker's name"
+            row(f"(k) first search result for {label}, {typed}: ms after the last keystroke, kB fetched before it, "
+                "zh-hans / zh-hant", lambda m, k=k, how=how: _pair(m, lambda f: _first_cell(m, f, k, how)))
     row("(h) incremental build after a 1-sentence edit: wall s (CPU s)", lambda m: _s(m.incremental))
-    row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}")
+    row("(h) files under docs/ rewritten by it", lambda m: f"{len(m.changed)} of {m.docs_files}" if m.incremental else "—")
     row("(i) rebuild after an edit in the process that built before (`mkdocs serve`): wall s (CPU s)",
-        lambda m: f"{sum(w for _, w, _ in m.stage_times):.2f} ({sum(c for _, _, c in m.stage_times):.2f})")
+        lambda m: f"{sum(w for _, w, _ in m.stage_times):.2f} ({sum(c for _, _, c in m.stage_times):.2f})"
+        if m.stage_times else "—")
     names = list(dict.fromkeys(name for m in results for name, _, _ in m.stage_times))
     for name in names:
         row(f"(i) of which {name}: wall s",
@@ -677,7 +832,8 @@ def table(results: list[Measure]) -> str:
     row("generator check: wall s (CPU s)", lambda m: _s(m.check))
     row("bench wall time for this size (s)", lambda m: f"{m.total_seconds:.0f}")
     row("load average (1 min) before / after", lambda m: " / ".join(f"{x:.1f}" for x in m.load) or "?")
-    header = "| N | " + " | ".join(f"{m.n}" + ("" if m.full else " (generator only)") for m in results) + " |"
+    header = "| N | " + " | ".join(f"{m.n}" + (" (search only)" if m.search_only else "" if m.full else " (generator only)")
+                                   for m in results) + " |"
     lines = [header, "|---|" + "---:|" * len(results)]
     lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
     return "\n".join(lines)
@@ -731,6 +887,9 @@ def main(argv: list[str] | None = None) -> int:
                              f"over {REPEAT_UNDER:.0f} s runs once (default %(default)s)")
     parser.add_argument("--generator-only", default="",
                         help="sizes to measure with the generator only (build, incremental, stages)")
+    parser.add_argument("--only", choices=("search",), default=None,
+                        help="'search': for each size only the generator build, publish and (k), the time to the first "
+                             "search result (each step once)")
     parser.add_argument("--code", default="worktree",
                         help="what to measure: 'worktree' (the files on disk now, copied once at the start) or a "
                              "git revision such as HEAD (default %(default)s)")
@@ -757,8 +916,8 @@ def main(argv: list[str] | None = None) -> int:
                              f"{over_budget[1]:.0f} s in full, over the --budget of {args.budget:.0f} s.")
             elif not full:
                 notes.append(f"- N={n} was measured with the generator only (--generator-only).")
-            results.append(measure(n, material, workdir, code, full, repeat))
-            if full and results[-1].total_seconds > args.budget:
+            results.append(measure(n, material, workdir, code, full, repeat, search_only=args.only == "search"))
+            if full and not args.only and results[-1].total_seconds > args.budget:
                 over_budget = (n, results[-1].total_seconds)
             if not args.keep:
                 shutil.rmtree(workdir / f"n{n}", ignore_errors=True)
@@ -789,6 +948,12 @@ def write_report(out: Path, results: list[Measure], measured: str, notes: list[s
         "  than wall seconds; where the two differ a lot, the machine was busy with other work.",
         "- (h) appends one line (a new turn by the transcript's last speaker) to the first seed and times",
         "  `python -m generator build` (a new process: unchanged sources come from .yanlu-cache/ on disk).",
+        "- (k) opens each script's home page in a new headless Chromium context (nothing cached), clicks the search box",
+        f"  and types the query in that site's script: through an input method ({PINYIN_KEYS} Latin keys per character,",
+        f"  {KEY_MS} ms apart, then the word committed; the box searches on the commit), or pasted at once right after the",
+        "  click (then the time includes loading Pagefind). ms from the last input event to the first result drawn",
+        "  (measured in the page), and the bytes of the files under pagefind/ fetched from the click until then. The",
+        "  third query is the name of the speaker with the most paragraphs.",
         "- (i) is what `mkdocs serve` does: one process builds, a sentence is appended, the same process builds",
         "  again with unchanged sources in memory (generator/mkdocs_hook.py), split at the pipeline's progress marks;",
         f"  the fastest of {repeat} such edits one after another (--repeat).",

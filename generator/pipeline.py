@@ -389,14 +389,35 @@ def write_export(project: Project, result: Build, session: Session | None = None
     return result
 
 
-def query_chars(result: Build, script: Script, converter: Converter) -> str:
-    """JSON map of the other script's characters to this one's, for the characters the corpus uses.
+def entity_text(corpus: Corpus) -> str:
+    """Every text of the corpus but its paragraphs: names, aliases, notes, keywords, places, titles,
+    publishers, affiliations (what a reader may type into the search box besides what was said)."""
+    texts = []
+    for s in corpus.speakers:
+        texts += [s.name, s.name_hant, *s.aliases, s.note]
+    for t in corpus.topics:
+        texts += [t.name, t.name_hant, *t.keywords]
+    for e in corpus.events:
+        texts += [e.name, e.name_hant, e.place, *(f"{p.affiliation} {p.title}" for p in e.participants)]
+    texts += [f"{s.title} {s.publisher}" for s in corpus.sources]
+    texts += [s.title for s in corpus.sections]
+    return "\n".join(t for t in texts if t)
+
+
+def query_chars(result: Build, script: Script, converter: Converter, extra: str = "") -> str:
+    """JSON map of the other script's characters to this one's, for every character the corpus uses.
 
     Search runs on this script's text; a reader who types the other script gets
-    the query converted in the browser with this small map (no OpenCC there).
+    the query converted in the browser with this small map (no OpenCC there). The
+    characters are the paragraphs' (collected per source as it is built) and those
+    of every name and title, in both scripts (a speaker named 谨 is typed 謹), and of ``extra``
+    (the page labels, templates/labels.yaml).
     """
     import json
-    other = sorted(result.chars[Script.HANT if script is Script.HANS else Script.HANS] - {"\n"})
+    other_script = Script.HANT if script is Script.HANS else Script.HANS
+    names = entity_text(result.corpus) + "\n" + extra
+    other = set(result.chars[other_script]) | set(converter.changing(script, converter.to(other_script, names)))
+    other = sorted(other - {"\n"})
     # One character per line, so OpenCC converts each alone, not as accidental phrases.
     converted = converter.to(script, "\n".join(other)).split("\n")
     pairs = {a: b for a, b in zip(other, converted) if a != b and len(b) == 1}
@@ -422,7 +443,8 @@ def write_script(project: Project, result: Build, plan: PagePlan) -> None:
     for asset in sorted((plan.renderer.templates / "assets").iterdir()):
         write_if_changed(assets / asset.name, asset.read_bytes())
         wanted.add(asset.name)
-    chars = query_chars(result, plan.renderer.script, result.converter)
+    labels = (plan.renderer.templates / "labels.yaml").read_text(encoding="utf-8")
+    chars = query_chars(result, plan.renderer.script, result.converter, labels)
     write_if_changed(assets / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
     for stale in sorted(set(os.listdir(assets)) - wanted):  # an asset no longer in templates/assets/
         (assets / stale).unlink()

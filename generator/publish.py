@@ -26,11 +26,11 @@ import subprocess
 import sys
 import tempfile
 from typing import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from xml.sax.saxutils import escape
 
-from . import citations, ids, shortlinks
+from . import citations, ids, search, shortlinks
 from .model import YanluError, YanluErrors
 from .pipeline import Build, Project, build
 from .render import CorpusIndex, Renderer, SCRIPT_DIRS, page_url
@@ -189,52 +189,51 @@ def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str) 
 # ------------------------------------------------------------------ search: one Pagefind index per script
 
 PAGEFIND_DIR = "pagefind"  # site/<script>/pagefind/: what templates/assets/yanlu-search.js loads
-# Inside the article, not what was said: each paragraph's permalink, copy button, topic chips and
-# "see in context" links.
-PAGEFIND_EXCLUDE = ".yl-tools"
 # Pagefind's ready-made search interfaces; the header's box uses its JavaScript API only.
 PAGEFIND_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_BETWEEN_HAN = re.compile(f"(?<=[{_HAN}])(?=[{_HAN}])")
-_HAN_AT_END = re.compile(f"[{_HAN}]$")
-_HAN_AT_START = re.compile(f"^[{_HAN}]")
-_TAG = re.compile(r"(<[^>]*>)")
-_BODY = re.compile(r"<(\w+)\b[^>]*\sdata-pagefind-body\b[^>]*>")
-_LANG = re.compile(r"<html\b[^>]*\slang=\"([^\"]+)\"")
 
 
-def pagefind_page(html: str) -> str | None:
-    """What Pagefind reads of a built page, or None for a page without an article to index (the 404 page).
+def write_search_pages(site_dir: Path, work: Path) -> int:
+    """Write into ``work`` what Pagefind reads of one built script (generator/search.py: event pages
+    with their paragraphs, speaker and topic pages as small entity results); the number of pages.
 
-    Only the article (``data-pagefind-body``, templates/overrides/main.html), with a space between
-    every two Chinese characters, so that the index holds each character as a word of its own. A
-    word segmenter cuts text and query differently (jieba-rs in Pagefind's extended build at index
-    time, the browser's Intl.Segmenter at search time: 大模型 is 大|模型 to one and 大模型 to the
-    other, and Traditional text falls apart into single characters in the index but not in the
-    query), and then finds nothing; a character index, searched as exact phrases by yanlu-search.js,
-    finds every page that holds the query, in either script. The pages themselves are not changed.
-    """
-    body, lang = _BODY.search(html), _LANG.search(html)
-    if body is None or lang is None:
-        return None
-    tag = body.group(1)
-    end = html.find(f"</{tag}>", body.end())  # Material's article holds no nested <article>
-    if end < 0:
-        return None
-    parts = _TAG.split(html[body.start():end + len(tag) + 3])
-    ends_han = False
-    for i in range(0, len(parts), 2):  # even items are text between tags
-        text = parts[i]
-        if not text:
+    A speaker filter value needs every event's participants (a name two speakers share is told
+    apart), so the few event pages whose speakers turn out to share a name are written again."""
+    names: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    events: dict[Path, search.EventFacts] = {}
+    pages = 0
+
+    def write(relative: Path, text: str) -> None:
+        (work / relative).parent.mkdir(parents=True, exist_ok=True)
+        (work / relative).write_text(text, encoding="utf-8")
+
+    for page in sorted(site_dir.rglob("*.html")):
+        relative = page.relative_to(site_dir)
+        kind = search.page_kind(PurePosixPath(relative.as_posix()))
+        if kind is None:
             continue
-        spaced = _BETWEEN_HAN.sub(" ", text)
-        if ends_han and _HAN_AT_START.match(spaced):  # 李大海</a>表示: two characters on either side of a tag
-            spaced = " " + spaced
-        parts[i] = spaced
-        ends_han = bool(_HAN_AT_END.search(text))
-    return (f'<!doctype html>\n<html lang="{lang.group(1)}">\n<head><meta charset="utf-8"><title></title></head>\n'
-            f'<body>{"".join(parts)}</body>\n</html>\n')
+        html = page.read_text(encoding="utf-8")
+        if kind == "event":
+            facts = search.event_facts(html)
+            text = search.event_page(html, facts, {}) if facts else None
+            if text is not None:
+                events[relative] = facts
+                names.update(facts.speakers)
+        else:
+            entity = search.entity_page(html, kind)
+            text = entity[0] if entity else None
+            if entity and kind == "speaker":
+                notes[relative.parts[1]] = entity[2]
+        if text is not None:
+            write(relative, text)
+            pages += 1
+    values = search.speaker_values(names, notes)
+    for relative, facts in events.items():
+        if any(values.get(sid, name) != name for sid, name in facts.speakers):
+            write(relative, search.event_page((site_dir / relative).read_text(encoding="utf-8"), facts, values))
+    return pages
 
 
 def pagefind_binary() -> Path:
@@ -254,25 +253,17 @@ def pagefind_binary() -> Path:
 
 
 def start_pagefind(site_dir: Path, work: Path) -> tuple[subprocess.Popen, int]:
-    """Start Pagefind on one built script: its pages as ``pagefind_page`` writes them into ``work``,
-    the bundle into ``site_dir/pagefind/``. Returns the process and the number of pages given to it."""
+    """Start Pagefind on one built script: its pages as ``write_search_pages`` writes them into
+    ``work``, the bundle into ``site_dir/pagefind/``. Returns the process and the number of pages given to it."""
     binary = pagefind_binary()
-    pages = 0
-    for page in sorted(site_dir.rglob("*.html")):
-        relative = page.relative_to(site_dir)
-        if relative.parts[0] == PAGEFIND_DIR:
-            continue
-        text = pagefind_page(page.read_text(encoding="utf-8"))
-        if text is not None:
-            (work / relative).parent.mkdir(parents=True, exist_ok=True)
-            (work / relative).write_text(text, encoding="utf-8")
-            pages += 1
+    pages = write_search_pages(site_dir, work)
     if not pages:
-        raise YanluError(str(site_dir), "no page marks its article with data-pagefind-body, so search would find nothing",
+        raise YanluError(str(site_dir), "no event, speaker or topic page marks its article with data-pagefind-body, "
+                         "so search would find nothing",
                          "templates/overrides/main.html (block container) must put data-pagefind-body on the article.")
     shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
     command = [str(binary), "--site", str(work), "--output-path", str(site_dir / PAGEFIND_DIR),
-               "--exclude-selectors", PAGEFIND_EXCLUDE, "--silent"]
+               "--exclude-selectors", search.EXCLUDE, "--silent"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
     except OSError as exc:
@@ -280,8 +271,9 @@ def start_pagefind(site_dir: Path, work: Path) -> tuple[subprocess.Popen, int]:
                          "Reinstall the pinned packages: `.venv/bin/pip install -r requirements.txt`.") from None
 
 
-def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int, lang: str) -> None:
-    """Wait for Pagefind, check that it indexed every page in the script's language, drop what is not used."""
+def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int) -> None:
+    """Wait for Pagefind, check that it indexed every page it was given (in the neutral language
+    search.INDEX_LANG), drop what is not used."""
     out, err = run.communicate()
     where = f"pagefind ({site_dir.name})"
     if run.returncode:
@@ -294,16 +286,16 @@ def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int, lang: str
         raise YanluError(where, f"Pagefind wrote no usable {bundle / 'pagefind-entry.json'} ({exc})\n{(err or out).strip()}",
                          "Run it again; if it keeps failing, reinstall requirements.txt.") from None
     indexed = {name: entry.get("page_count") for name, entry in languages.items()}
-    if indexed != {lang.lower(): pages}:
-        raise YanluError(where, f"Pagefind indexed {indexed}, expected {pages} pages in {lang.lower()}",
-                         f"Every page of {site_dir.name} must declare <html lang=\"{lang}\">.")
+    if indexed != {search.INDEX_LANG: pages}:
+        raise YanluError(where, f"Pagefind indexed {indexed}, expected {pages} pages in {search.INDEX_LANG}",
+                         "generator/search.py writes every page Pagefind reads with "
+                         f"<html lang=\"{search.INDEX_LANG}\">; check that nothing else is in its folder.")
     for name in PAGEFIND_UNUSED:
         (bundle / name).unlink(missing_ok=True)
 
 
 def index_search(site: Path) -> None:
     """Build both scripts' Pagefind indexes, side by side."""
-    langs = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
     failures: list[YanluError] = []
     with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
         runs = {}
@@ -314,7 +306,7 @@ def index_search(site: Path) -> None:
                 failures.append(exc)
         for name, (run, pages) in runs.items():
             try:
-                finish_pagefind(site / name, run, pages, langs[name])
+                finish_pagefind(site / name, run, pages)
             except YanluError as exc:
                 failures.append(exc)
     if failures:

@@ -23,7 +23,7 @@ import shutil
 from collections import Counter, defaultdict
 from functools import cached_property
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import opencc
@@ -33,7 +33,8 @@ from generator.convert import SHARED
 import yaml
 
 from generator.pipeline import Project
-from generator.publish import pagefind_page, publish
+from generator import search
+from generator.publish import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -928,7 +929,7 @@ def test_every_paragraph_names_its_speaker_and_links_to_their_page(site):
 
 def pagefind_fragments(site: Site, script: str) -> dict[str, dict]:
     """Page address (relative to the script's folder, as Pagefind stores it) → that page's fragment:
-    its indexed text (words apart by U+200B), title and anchors (elements with an id)."""
+    its indexed text (words apart by spaces, Chinese text in bigrams), meta, filters and anchors."""
     fragments = {}
     for path in sorted((site.root / script / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
@@ -938,20 +939,28 @@ def pagefind_fragments(site: Site, script: str) -> dict[str, dict]:
     return fragments
 
 
+_BIGRAM = re.compile(f"^([^{search.HAN}]*[{search.HAN}])[{search.HAN}]")
+
+
 def indexed_text(fragment: dict) -> str:
-    """A fragment's text with Pagefind's word breaks and the index's spaces between characters taken out."""
-    return "".join(fragment["content"].replace("\u200b", "").split())
+    """A fragment's text as the page wrote it: each bigram its first character, the spaces out."""
+    return "".join(_BIGRAM.sub(r"\1", word) for word in fragment["content"].split())
 
 
-def test_each_script_has_its_own_pagefind_index_of_every_page_and_no_other_search_index(site):
-    for script, lang in SCRIPTS.items():
+def test_each_script_has_its_own_pagefind_index_of_event_speaker_and_topic_pages_only(site):
+    for script in SCRIPTS:
         folder = site.root / script
-        pages = [p for p in site.pages(script) if not p.rel.endswith("404.html")]
+        pages = [p for p in site.pages(script) if search.page_kind(PurePosixPath(p.rel[len(script) + 1:]))]
+        kinds = {search.page_kind(PurePosixPath(p.rel[len(script) + 1:])) for p in pages}
+        assert kinds == {"event", "speaker", "topic"}, kinds
         entry = json.loads((folder / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        assert {k: v["page_count"] for k, v in entry["languages"].items()} == {lang.lower(): len(pages)}, (
-            f"{script}/pagefind/ should index the {len(pages)} pages of {script} (all but 404) in {lang.lower()}: {entry}")
+        assert {k: v["page_count"] for k, v in entry["languages"].items()} == {search.INDEX_LANG: len(pages)}, (
+            f"{script}/pagefind/ should index the {len(pages)} event, speaker and topic pages of {script} in the "
+            f"neutral language {search.INDEX_LANG}: {entry}")
         expected = {"/" + p.rel[len(script) + 1:].removesuffix("index.html") for p in pages}
-        assert set(pagefind_fragments(site, script)) == expected
+        fragments = pagefind_fragments(site, script)
+        assert set(fragments) == expected
+        assert "/" not in fragments and "/events/" not in fragments, "home and list pages are no search results"
         for name in ("pagefind.js", "pagefind-worker.js"):
             assert (folder / "pagefind" / name).is_file(), f"{script}/pagefind/{name} is missing"
         assert list((folder / "pagefind").glob("wasm.*.pagefind")), f"{script}/pagefind/ has no WebAssembly"
@@ -959,35 +968,73 @@ def test_each_script_has_its_own_pagefind_index_of_every_page_and_no_other_searc
     assert not list(site.project.rglob("jieba*")), "jieba files are written although search no longer uses jieba"
 
 
-def test_every_paragraph_is_indexed_under_its_own_anchor_in_both_scripts(site):
+def test_speaker_and_topic_pages_are_small_results_of_name_and_note(site):
     problems = []
     for script, key in SCRIPTS.items():
         fragments = pagefind_fragments(site, script)
+        for speaker in site.corpus["speakers"]:
+            fragment = fragments.get(f"/speakers/{speaker['id']}/")
+            if fragment is None:
+                problems.append(f"{script}/speakers/{speaker['id']}/ is not indexed")
+                continue
+            meta = fragment["meta"]
+            if meta.get("kind") != "speaker" or speaker["name"][key] not in meta.get("title", ""):
+                problems.append(f"{script}/speakers/{speaker['id']}/: meta {meta}")
+            if len(fragment["content"]) > 400:  # the name and the note, never the quotes
+                problems.append(f"{script}/speakers/{speaker['id']}/: {len(fragment['content'])} characters indexed")
+        for topic in site.corpus["topics"]:
+            fragment = fragments[f"/topics/{topic['id']}/"]
+            if fragment["meta"].get("kind") != "topic" or fragment["meta"].get("title") != topic["name"][key] \
+                    or len(fragment["content"]) > 400:
+                problems.append(f"{script}/topics/{topic['id']}/: {fragment['meta']}, {len(fragment['content'])} characters")
+    assert not problems, report(problems, "speaker and topic pages indexed otherwise than as a name and a line")
+
+
+def test_every_paragraph_is_indexed_under_its_own_anchor_with_its_speaker_and_filters(site):
+    problems = []
+    for script, key in SCRIPTS.items():
+        fragments = pagefind_fragments(site, script)
+        names = {s["id"]: s["name"][key] for s in site.corpus["speakers"]}
         for event in site.corpus["events"]:
             fragment = fragments[f"/events/{event['id']}/"]
+            where = f"{script}/events/{event['id']}/"
             text = indexed_text(fragment)
             ids = list(site.shown(script, event["id"]))  # in page order
             anchors = [a["id"] for a in fragment["anchors"] if a["id"].startswith("q-")]
             if anchors != ids:
-                problems.append(f"{script}/events/{event['id']}/: the index's paragraph anchors are {anchors[:5]}…, "
-                                f"the page's {ids[:5]}…")
+                problems.append(f"{where}: the index's paragraph anchors are {anchors[:5]}…, the page's {ids[:5]}…")
+            who = json.loads(fragment["meta"]["who"])
+            by = {a["id"].split("-", 2)[2]: who[int(a["id"].split("-")[1])] for a in fragment["anchors"]
+                  if a["id"].startswith("by-")}
             for p in (p for p in site.corpus["paragraphs"] if p["event"] == event["id"]):
                 # A garbled run (corpus "garbled") is kept out of the index; the words around it are in it.
                 pieces = re.split("|".join(map(re.escape, p["garbled"])), p[key]) if p["garbled"] else [p[key]]
                 for piece in pieces:
                     if "".join(piece.split()) not in text:
-                        problems.append(f"{script}/events/{event['id']}/#{p['id']}: not in the index: {piece[:30]!r}")
+                        problems.append(f"{where}#{p['id']}: not in the index: {piece[:30]!r}")
                 for run in p["garbled"]:
                     if len(run) > 3 and "".join(run.split()) in text:
-                        problems.append(f"{script}/events/{event['id']}/#{p['id']}: garbled run {run!r} is in the index")
-            for chrome in ("复制链接", "複製連結", "言录 Yanlu", "言錄 Yanlu"):
-                if chrome in fragment["content"]:
-                    problems.append(f"{script}/events/{event['id']}/: the index holds {chrome!r} (not the article)")
-            # Every Chinese character is a word of its own (publish.pagefind_page), whatever a segmenter makes of it.
-            words = [w.strip() for w in fragment["content"].split("\u200b")]
-            long = [w for w in words if len(w) > 1 and all("\u4e00" <= c <= "\u9fff" for c in w)]
-            if long:
-                problems.append(f"{script}/events/{event['id']}/: words of several characters in the index: {long[:5]}")
+                        problems.append(f"{where}#{p['id']}: garbled run {run!r} is in the index")
+                if p["speaker"] and p["id"] in ids and not by.get(p["id"], "").startswith(names[p["speaker"]]):
+                    problems.append(f"{where}#{p['id']}: the index names {by.get(p['id'])!r} as its speaker, "
+                                    f"not {names[p['speaker']]!r}")
+            for chrome in ("复制链接", "複製連結", "言录 Yanlu", "言錄 Yanlu", "本页目录", "本頁目錄"):
+                if chrome in text:
+                    problems.append(f"{where}: the index holds {chrome!r} (not what was said)")
+            filters = fragment["filters"]
+            spoke = {names[p["speaker"]] for p in site.corpus["paragraphs"] if p["event"] == event["id"] and p["speaker"]}
+            if filters.get("year") != [event["date"][:4]] or len(filters.get("event", [])) != 1 \
+                    or not all(any(v.startswith(n) for v in filters.get("speaker", [])) for n in spoke):
+                problems.append(f"{where}: filters {filters}, expected year {event['date'][:4]} and speakers {spoke}")
+            # Chinese text is in bigrams: each word holds at most two characters, and a word of two is
+            # followed by the word that starts with its second (publish.py → search.bigram_parts).
+            words = fragment["content"].split()
+            for n, word in enumerate(words):
+                han = [c for c in word if search.is_han(c)]
+                if len(han) > 2 or (len(han) == 2 and (n + 1 == len(words) or
+                                                       next((c for c in words[n + 1] if search.is_han(c)), "") != han[1])):
+                    problems.append(f"{where}: {word!r} before {words[n + 1:n + 2]} is no bigram of the text")
+                    break
     assert not problems, report(problems, "paragraphs search cannot find or cannot link to")
 
 
@@ -1017,19 +1064,81 @@ def test_the_search_box_is_in_every_header_and_loads_its_scripts_own_index(site)
         "yanlu-search.js must put transcript text into the page as text: Pagefind's excerpts are not escaped")
 
 
-def test_pagefind_reads_the_article_with_every_chinese_character_apart():
+def test_pagefind_reads_the_article_in_bigrams_with_filters_and_each_paragraphs_speaker():
     html = ('<html lang="zh-Hant"><head><title>不要</title></head><body><nav>導航</nav>'
             '<article class="md-content__inner" data-pagefind-body><h1 id="x">價格戰</h1>'
-            '<div class="yl-p" id="q-1" title="屬性不變"><a>李大海</a>表示，AI 時代 Scaling Law</div></article>'
-            '<footer>頁腳</footer></body></html>')
-    page = pagefind_page(html)
-    assert '<html lang="zh-Hant">' in page
-    assert "導航" not in page and "頁腳" not in page and "不要" not in page
-    assert '<h1 id="x">價 格 戰</h1>' in page
+            '<dl class="yl-facts"><dt>日期</dt><dd>2024-06-14</dd></dl>'
+            '<nav class="yl-toc" aria-label="本頁目錄"><a href="#q-1">目錄</a></nav>'
+            '<ul class="yl-participants"><li><a href="../../speakers/li-dahai/">李大海</a>　嘉賓</li></ul>'
+            '<div class="yl-p" id="q-1" title="屬性不變">\n<div class="yl-meta"><a class="yl-who" '
+            'href="../../speakers/li-dahai/">李大海</a></div><p><a>李大海</a>表示，AI 時代 Scaling Law</p></div>'
+            '</article><footer>頁腳</footer></body></html>')
+    facts = search.event_facts(html)
+    assert facts == search.EventFacts("價格戰", "2024", [("li-dahai", "李大海")])
+    page = search.event_page(html, facts, {"li-dahai": "李大海 · 面壁"})
+    assert f'<html lang="{search.INDEX_LANG}"' in page
+    assert "導航" not in page and "頁腳" not in page and "不要" not in page and "目錄" not in page
+    assert '<div data-yl-h="1" id="x"> 價格  格戰  戰 </div>' in page  # a heading is a plain block to Pagefind
     assert 'title="屬性不變"' in page
-    # characters that meet across a tag are spaced too (a space after a tag is no harm)
-    assert "<a> 李 大 海</a> 表 示，AI 時 代 Scaling Law" in page
-    assert pagefind_page('<html lang="zh-Hans"><body><article class="md-content__inner">404</article></body></html>') is None
+    # a run goes on through an inline tag (海表), not through a block one
+    assert "<a> 李大  大海  海表 </a> 表示  示 ，AI  時代  代  Scaling Law" in page
+    assert '<a id="by-0-q-1" class="yl-who"' in page
+    for meta in ('data-pagefind-filter="year[content]" content="2024"', 'data-pagefind-filter="event[content]" content="價格戰"',
+                 'data-pagefind-filter="speaker[content]" content="李大海 · 面壁"',
+                 'data-pagefind-meta="who[content]" content="[&quot;李大海 · 面壁&quot;]"'):
+        assert meta in page, meta
+    entity = search.entity_page('<html lang="zh-Hans"><body><article data-pagefind-body><h1 id="a">李大海</h1>\n'
+                                "<p>面壁智能 CEO</p><h2>各活动中的身份</h2><blockquote>引语</blockquote></article></body></html>",
+                                "speaker")
+    assert entity[1:] == ("李大海", "面壁智能 CEO") and "引语" not in entity[0] and "身份" not in entity[0]
+    assert search.page_kind(PurePosixPath("speakers/li-dahai/index.html")) == "speaker"
+    assert search.page_kind(PurePosixPath("speakers/li-dahai/2024/index.html")) is None  # a further part
+    assert search.page_kind(PurePosixPath("events/index.html")) is None
+    assert search.event_page('<html lang="zh-Hans"><body><article class="md-content__inner">404</article></body></html>',
+                             facts, {}) is None
+
+
+def query_map(site: Site, script: str) -> dict[str, str]:
+    text = (site.root / script / "assets" / "yanlu-chars.js").read_text(encoding="utf-8")
+    return json.loads(text.split("=", 1)[1].strip().rstrip(";"))
+
+
+def test_the_query_map_converts_every_character_the_other_scripts_site_shows(site):
+    """A reader types what the other script's site shows; every character of its pages' text that
+    OpenCC writes otherwise in this script (character by character) is in this script's map."""
+    configs = {"zh-hans": ("zh-hant", "t2s.json"), "zh-hant": ("zh-hans", "s2tw.json")}
+    problems = []
+    for script, (other, config) in configs.items():
+        mapping = query_map(site, script)
+        to_this = opencc.OpenCC(config)
+        shown = set()
+        for page in site.pages(other):
+            if page.article is not None:
+                shown |= {c for c in page.article.text() if search.is_han(c)}
+        changing = {c for c in shown if len(to_this.convert(c)) == 1 and to_this.convert(c) != c}
+        missing = sorted(changing - set(mapping))
+        if missing:
+            problems.append(f"{script}/assets/yanlu-chars.js lacks {len(missing)} characters {other} shows: {''.join(missing[:40])}")
+    assert not problems, report(problems, "characters a reader of the other script types that search would not convert")
+
+
+def test_the_query_map_covers_names_not_only_paragraphs(built):
+    from dataclasses import replace
+
+    from generator.model import Script
+    from generator.pipeline import query_chars
+
+    speakers = (replace(built.corpus.speakers[0], name="谨言", name_hant="謹言"),) + built.corpus.speakers[1:]
+    result = replace(built, corpus=replace(built.corpus, speakers=speakers))
+    assert json.loads(query_chars(result, Script.HANS, built.converter)).get("謹") == "谨"
+    assert json.loads(query_chars(result, Script.HANT, built.converter)).get("谨") == "謹"
+
+
+def test_a_name_two_speakers_share_is_told_apart_in_the_speaker_filter():
+    values = search.speaker_values({"zhang-peng-zhipu": "张鹏", "zhang-peng-geekpark": "张鹏", "li-dahai": "李大海"},
+                                   {"zhang-peng-zhipu": "智谱 AI CEO"})
+    assert values == {"zhang-peng-zhipu": "张鹏 · 智谱 AI CEO", "zhang-peng-geekpark": "张鹏 · zhang-peng-geekpark",
+                      "li-dahai": "李大海"}
 
 
 def test_publishing_the_same_input_twice_gives_byte_identical_sites(injection_site, tmp_path):

@@ -1,19 +1,25 @@
-/* Yanlu search: the header's box, answered by this script's Pagefind index (pagefind/ beside the
+/* Yanlu search: the header box, answered by this script's Pagefind index (pagefind/ beside the
    pages, built by `python -m generator site`; `mkdocs serve` has none and the box says so).
+   The index is described in generator/search.py and the README ("Search").
 
    - Lazy: Pagefind (pagefind/pagefind.js, its WebAssembly and the index's metadata) is loaded on the
      first focus of the box; a query then fetches only the index chunks of its words and the page
-     fragments of the results shown.
-   - Character by character: publish.py writes every Chinese character into the index as a word of
-     its own, so 价格战 is searched as the characters 价 格 战 — ranked by Pagefind's score — and kept
-     only where they stand together (an exact-phrase search of the same characters). Whatever a
-     word segmenter would cut, a query finds what the page says.
+     fragments of the results shown (the first few first, so the first result comes early).
+   - Bigrams: the index holds every Chinese character with the one after it (价格战 → 价格 格战 战),
+     so 价格战 is searched as 价格 格战 — ranked by Pagefind's score — and kept only where they stand
+     together (an exact-phrase search of the same words, which reads no extra bytes). A single
+     character finds every bigram it starts (Pagefind matches words by prefix). The index's
+     language is "und", and Pagefind is started with that language so that it leaves the query's
+     words as they are (for zh it would cut them again with Intl.Segmenter).
    - Both scripts: a query typed in the other script is converted with window.YANLU_CHARS (a map
      of the characters the corpus uses, generator/pipeline.py query_chars), not while an input
      method is still composing.
-   - Paragraphs: the hits on a page are grouped by the element with an id they fall in (each
-     paragraph's div#q-…, else the heading above them) and link there, with the words around the
-     first hit. Transcript text only ever goes into the page as text, never as HTML. */
+   - Results: event pages list the paragraphs that hold the query, each with its speaker and the
+     heading above it, linking to the paragraph's #q-… anchor; speaker and topic pages are short
+     results of their own (name, note or keywords).
+   - Filters: speaker, event and year (Pagefind filters); the query and the filters are kept in the
+     address (?q=…&speaker=…&event=…&year=…), so a search is a link. A speaker filter shows that
+     speaker's paragraphs only. Transcript text only ever goes into the page as text, never as HTML. */
 (function () {
   "use strict";
   const CONFIG = (window.YANLU || {}).search;
@@ -29,12 +35,15 @@
 
   const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
   const TOKEN = new RegExp(`[${HAN}]|[^${HAN}]+`, "gu");  // one Chinese character, or a run of anything else
-  const HAN_AT_END = new RegExp(`[${HAN}]$`, "u");
-  const HAN_AT_START = new RegExp(`^[${HAN}]`, "u");
-  const INDEX_SPACE = new RegExp(`([${HAN}])\\s+(?=[${HAN}])`, "gu");
+  const IS_HAN = new RegExp(`^[${HAN}]$`, "u");
+  const BIGRAM = new RegExp(`^([^${HAN}]*[${HAN}])[${HAN}]`, "u");  // an index word: its character and the next
+  // Next to these a space is the index's, not the writer's: Chinese text and its punctuation.
+  const CLOSE = new RegExp(`[${HAN}\\u3000-\\u303f\\uff00-\\uffef\\u2018-\\u201f\\u2026\\u2014]`, "u");
+  const INDEX_LANG = "und";  // generator/search.py INDEX_LANG
+  const FILTERS = ["speaker", "event", "year"];
+  const PAGES_FIRST = 3;     // pages whose fragments are fetched before the first results show
   const PAGES_AT_ONCE = 10;  // pages whose fragments are fetched per batch ("more results" for the next)
   const HITS_SHOWN = 3;      // paragraphs shown per page before "N more on this page"
-  const HITS_KEPT = 50;
   const BEFORE = 12;         // index words (a Chinese character is one) shown before the first hit
   const EXCERPT = 72;        // index words per excerpt
   const WAIT_MS = 120;       // typing pause before searching
@@ -43,7 +52,8 @@
   let timer = 0;
   let generation = 0;        // the latest search; older ones drop their answers
   let current = null;        // {parts, results, shown} of the latest search
-  let searched = null;       // the query the list shows
+  let searched = null;       // the query (and filters) the list shows
+  const chosen = {};         // filter → value the reader chose ("" or missing: any)
 
   box.hidden = false;
 
@@ -52,7 +62,15 @@
   function load() {
     if (!pagefind) {
       pagefind = import(new URL(CONFIG.pagefind, location.href).href).then(async function (module) {
-        await module.init();
+        // Pagefind takes its language from <html lang> when it starts (synchronously, in init):
+        // the index's neutral one, so that it does not re-segment the query; the page's comes back at once.
+        const root = document.documentElement, lang = root.getAttribute("lang");
+        root.setAttribute("lang", INDEX_LANG);
+        // On the page's own thread: a worker costs its start and another 41 kB before the first search.
+        await module.options({noWorker: true});
+        let started;
+        try { started = module.init(); } finally { root.setAttribute("lang", lang); }
+        await started;
         return module;
       });
       pagefind.catch(function () { pagefind = null; });  // try again next time
@@ -82,15 +100,51 @@
     return word.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
   }
 
-  /* Parts of a query: what stands between spaces and punctuation. Each is a list of tokens, one per
-     Chinese character and one per run of other letters and digits: 价格战 Scaling → [[价,格,战],[Scaling]]. */
+  /* The index's words for a run of tokens: each Chinese character with the next (the last one's
+     partner is the character after the query, whatever it is: the previous bigram covers it), a
+     lone character as itself, and every other run as it is: 价格战 → 价格 格战, o1模型 → o1 模型. */
+  function indexWords(tokens) {
+    const words = [];
+    let run = [];
+    const flush = function () {
+      if (run.length === 1) words.push(run[0]);
+      for (let i = 0; i + 1 < run.length; i++) words.push(run[i] + run[i + 1]);
+      run = [];
+    };
+    for (const token of tokens) {
+      if (IS_HAN.test(token)) run.push(token);
+      else { flush(); words.push(token); }
+    }
+    flush();
+    return words;
+  }
+
+  /* Parts of a query: what stands between spaces and punctuation, each as the index's words:
+     价格战 Scaling → [[价格,格战],[scaling]]. */
   function parse(query) {
     const parts = [];
     for (const run of query.split(/[^\p{L}\p{N}]+/u)) {
       const tokens = run.match(TOKEN);
-      if (tokens) parts.push(tokens);
+      if (tokens) parts.push(indexWords(tokens).map(normal).filter(Boolean));
     }
-    return parts;
+    return parts.filter(function (p) { return p.length; });
+  }
+
+  function activeFilters() {
+    const filters = {};
+    for (const name of FILTERS) if (chosen[name]) filters[name] = chosen[name];
+    return filters;
+  }
+
+  /* The address carries the search: ?q=…&speaker=…&event=…&year=… (the #anchor stays). */
+  function remember(query) {
+    const params = new URLSearchParams(location.search);
+    for (const name of ["q"].concat(FILTERS)) params.delete(name);
+    if (query) params.set("q", query);
+    for (const name of FILTERS) if (chosen[name]) params.set(name, chosen[name]);
+    const search = params.toString();
+    const url = location.pathname + (search ? "?" + search : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
   }
 
   // ---------------------------------------------------------------- searching
@@ -111,40 +165,39 @@
     generation += 1;
     searched = query;
     current = null;
-    output.dataset.query = query;
+    output.dataset.query = query.split("\n")[0];
     list.textContent = "";
     moreButton.hidden = true;
   }
 
   async function search() {
     const query = input.value.trim();
-    if (query === searched && output.dataset.state !== "error") {
+    const key = query + "\n" + JSON.stringify(activeFilters());
+    if (key === searched && output.dataset.state !== "error") {
       if (query) output.hidden = false;
       return;
     }
-    reset(query);
+    reset(key);
     const mine = generation;
-    if (!query) return close();
+    // The address keeps the search once it is answered (a new address makes Chromium fetch the
+    // page's icon again: not before the first results).
+    if (!query) return remember(query), close();
     if (!CONFIG.indexed) return show("unavailable", CONFIG.unavailable);
     const parts = parse(query);
-    if (!parts.length) return show("none", CONFIG.none);
+    if (!parts.length) return remember(query), show("none", CONFIG.none);
     show("loading", CONFIG.loading);
     try {
-      const pf = await load();
-      const terms = parts.map(function (p) { return p.join(" "); }).join(" ");
-      const phrases = parts.filter(function (p) { return p.length > 1; })
-        .map(function (p) { return '"' + p.join(" ") + '"'; });
-      // The same characters load the same index chunks: the phrase searches cost no extra bytes.
-      const answers = await Promise.all([terms].concat(phrases).map(function (q) { return pf.search(q); }));
+      const results = await pages(parts, activeFilters());
       if (mine !== generation) return;
-      const together = answers.slice(1).map(function (a) { return new Set(a.results.map(function (r) { return r.id; })); });
-      const results = answers[0].results.filter(function (r) {
-        return together.every(function (ids) { return ids.has(r.id); });
-      });
-      if (!results.length) return show("none", CONFIG.none);
-      current = {parts: parts.map(function (p) { return p.map(normal); }), results: results, shown: 0};
+      if (!results.length) return remember(query), show("none", CONFIG.none);
+      current = {parts: parts, results: results, shown: 0, speaker: chosen.speaker || ""};
       status.textContent = CONFIG.count.replace("{n}", results.length);
-      await more();
+      // The first few pages show as soon as their fragments are in, then the rest of the first batch.
+      await more(PAGES_FIRST, results.length > PAGES_FIRST);
+      if (current && current.results === results && current.shown < results.length) {
+        await more(PAGES_AT_ONCE - current.shown);
+      }
+      if (current && current.results === results) remember(query);
     } catch (error) {
       if (mine !== generation) return;
       searched = null;
@@ -153,27 +206,51 @@
     }
   }
 
-  async function more() {
+  /* The pages that hold every part of the query, each part's words side by side, by Pagefind's score. */
+  async function pages(parts, filters) {
+    const pf = await load();
+    const options = {filters: filters};
+    const terms = parts.map(function (p) { return p.join(" "); }).join(" ");
+    const phrases = parts.filter(function (p) { return p.length > 1; })
+      .map(function (p) { return '"' + p.join(" ") + '"'; });
+    // The same words load the same index chunks: the phrase searches cost no extra bytes.
+    const answers = await Promise.all([terms].concat(phrases).map(function (q) { return pf.search(q, options); }));
+    const together = answers.slice(1).map(function (a) { return new Set(a.results.map(function (r) { return r.id; })); });
+    return answers[0].results.filter(function (r) {
+      return together.every(function (ids) { return ids.has(r.id); });
+    });
+  }
+
+  /* The next ``count`` pages of results; ``partial``: more of this batch follow at once. */
+  async function more(count, partial) {
     const run = current;
-    const batch = run.results.slice(run.shown, run.shown + PAGES_AT_ONCE);
+    const batch = run.results.slice(run.shown, run.shown + (count || PAGES_AT_ONCE));
     run.shown += batch.length;
     const pages = await Promise.all(batch.map(function (r) { return r.data(); }));
     if (run !== current) return;
-    for (const page of pages) list.append(item(page, run.parts));
+    for (const page of pages) {
+      const entry = item(page, run);
+      if (entry) list.append(entry);
+    }
+    if (partial) return;
     moreButton.hidden = run.shown >= run.results.length;
     output.dataset.state = "done";
   }
 
   // ---------------------------------------------------------------- one page of results
 
-  /* Where the parts of the query stand in a page's words: [{at, length, part}], by position. */
-  function find(words, parts) {
+  /* Where the parts of the query stand in a page's words: [{at, length, part}], by position. Only
+     where Pagefind found a word of the query (its locations) can a part start. A part ending in a
+     bigram marks one word more: the next word shows the bigram's second character. */
+  function find(words, parts, locations) {
     const hits = [];
+    const starts = locations && locations.length ? Array.from(new Set(locations)) : words.map(function (_, i) { return i; });
     parts.forEach(function (tokens, part) {
-      for (let i = 0; i + tokens.length <= words.length; i++) {
+      const extra = BIGRAM.test(tokens[tokens.length - 1]) ? 1 : 0;
+      for (const i of starts) {
         let k = 0;
-        while (k < tokens.length && words[i + k] && words[i + k].startsWith(tokens[k])) k++;
-        if (k === tokens.length) hits.push({at: i, length: k, part: part});
+        while (k < tokens.length && i + k < words.length && normal(words[i + k]).startsWith(tokens[k])) k++;
+        if (k === tokens.length) hits.push({at: i, length: Math.min(k + extra, words.length - i), part: part});
       }
     });
     return hits.sort(function (a, b) { return a.at - b.at; });
@@ -193,67 +270,111 @@
     return String(text || "").replace(/&(lt|gt|amp|quot|apos|#39|#x27);/g, function (_, name) { return ENTITIES[name]; });
   }
 
-  /* A heading's or title's text without the spaces publish.py put between characters for the index. */
-  function unspace(text) {
-    return unescaped(text).replace(INDEX_SPACE, "$1").replace(/\s+/g, " ").trim();
+  /* An index word as the page wrote it: a bigram is its first character (the next word holds the second). */
+  function shown(word) {
+    return word.replace(BIGRAM, "$1");
   }
 
-  function item(page, parts) {
-    const words = page.raw_content.split("\u200b").map(unescaped);  // Pagefind's words, as the locations count them
+  /* Words back into text: a space only where neither side is Chinese text or its punctuation. */
+  function joined(words) {
+    let out = "";
+    for (const word of words) {
+      if (!word) continue;
+      if (out && !CLOSE.test(out[out.length - 1]) && !CLOSE.test(word[0])) out += " ";
+      out += word;
+    }
+    return out;
+  }
+
+  /* A heading's text in the index's words (Pagefind's anchors), as the page wrote it. */
+  function readable(text) {
+    return joined(unescaped(text).split(/\s+/).map(shown));
+  }
+
+  /* A page's words and the places (paragraphs, headings) where the query stands, best first;
+     with a speaker chosen, that speaker's paragraphs only. */
+  function regionsOf(page, run) {
+    const meta = page.meta || {};
+    const words = unescaped(page.raw_content).trimStart().split(/\s+/);  // Pagefind's words, as its locations count them
     const anchors = page.anchors.filter(function (a) { return a.id; })
       .sort(function (a, b) { return a.location - b.location; });
-    let hits = find(words.map(normal), parts);
+    // Paragraphs (div#q-…) and headings (any other id but a speaker's: generator/search.py writes
+    // headings as plain blocks for Pagefind).
+    const places = anchors.filter(function (a) { return !a.id.startsWith("by-"); });
+    const isHeading = function (a) { return !!a && !a.id.startsWith("q-"); };
+    const speakers = anchors.filter(function (a) { return a.id.startsWith("by-"); });
+    let who = [];
+    try { who = JSON.parse(meta.who || "[]"); } catch (e) { who = []; }
+    let hits = find(words, run.parts, page.locations);
     if (!hits.length) hits = page.locations.map(function (at) { return {at: at, length: 1, part: 0}; });
     const marked = new Set();
     hits.forEach(function (h) { for (let i = 0; i < h.length; i++) marked.add(h.at + i); });
 
-    // Group the hits by the last element with an id before them: a paragraph (div#q-…) or a heading.
+    // Group the hits by the paragraph (div#q-…) or heading they fall in, the last such element before them.
     const regions = [];
     let a = -1, region = null;
     for (const hit of hits) {
-      while (a + 1 < anchors.length && anchors[a + 1].location <= hit.at) a++;
+      while (a + 1 < places.length && places[a + 1].location <= hit.at) a++;
       if (!region || region.index !== a) {
         let heading = "";
-        for (let h = a; h >= 0 && !heading; h--) if (/^h\d$/i.test(anchors[h].element)) heading = anchors[h].text;
-        region = {index: a, anchor: anchors[a], heading: heading, hits: [], parts: new Set(),
-                  start: a >= 0 ? anchors[a].location : 0,
-                  end: a + 1 < anchors.length ? anchors[a + 1].location : words.length};
+        for (let h = a; h >= 0 && !heading; h--) if (isHeading(places[h])) heading = places[h].text;
+        const start = a >= 0 ? places[a].location : 0;
+        const end = a + 1 < places.length ? places[a + 1].location : words.length;
+        const by = places[a] && places[a].id.startsWith("q-") ? speakers.find(function (s) {
+          return s.location >= start && s.location < end;
+        }) : null;
+        // The paragraph's text starts after its speaker's name, which the result shows on its own.
+        const text = by ? Math.max(start, by.location + String(by.text || "").trim().split(/\s+/).filter(Boolean).length) : start;
+        region = {index: a, anchor: places[a], heading: heading, hits: [], parts: new Set(), start: start, end: end,
+                  text: text, speaker: by ? who[Number(by.id.split("-")[1])] || "" : ""};
         regions.push(region);
       }
       region.hits.push(hit);
       region.parts.add(hit.part);
     }
+    // A speaker chosen: that speaker's paragraphs only.
+    const kept = run.speaker ? regions.filter(function (r) { return r.speaker === run.speaker; }) : regions;
     // The most of the query's parts first, then the most hits, then page order.
-    regions.sort(function (x, y) {
+    kept.sort(function (x, y) {
       return y.parts.size - x.parts.size || y.hits.length - x.hits.length || x.start - y.start;
     });
+    return {words: words, marked: marked, regions: kept, isHeading: isHeading};
+  }
+
+  function item(page, run) {
+    const meta = page.meta || {};
+    if (meta.kind === "speaker" || meta.kind === "topic") return entity(page, meta);
+    const found = regionsOf(page, run), words = found.words, marked = found.marked, kept = found.regions;
+    const isHeading = found.isHeading;
+    if (!kept.length) return null;
 
     const entry = el("li", "yl-search__item");
-    const title = el("a", "yl-search__page", unspace(page.meta && page.meta.title) || page.url);
+    const title = el("a", "yl-search__page", meta.title || page.url);
     title.href = page.url;
     entry.append(title);
     const hitList = el("ol", "yl-search__hits");
-    regions.slice(0, HITS_KEPT).forEach(function (r, n) {
+    const hitItem = function (r) {
       const link = el("a", "yl-search__hit");
       link.href = r.anchor ? page.url.split("#")[0] + "#" + encodeURIComponent(r.anchor.id) : page.url;
-      const shown = excerpt(words, r, marked);
+      const text = excerpt(words, r, marked);
       // Where the paragraph stands (the heading above it), unless the excerpt starts with that heading.
-      if (r.heading && !(r.anchor && /^h\d$/i.test(r.anchor.element) && shown.dataset.start === String(r.start))) {
-        link.append(el("span", "yl-search__where", unspace(r.heading)));
+      if (r.heading && !(isHeading(r.anchor) && text.dataset.start === String(r.start))) {
+        link.append(el("span", "yl-search__where", readable(r.heading)));
       }
-      link.append(shown);
+      if (r.speaker) link.append(el("span", "yl-search__who", r.speaker));
+      link.append(text);
       const li = el("li");
-      li.hidden = n >= HITS_SHOWN;
       li.append(link);
-      hitList.append(li);
-    });
+      return li;
+    };
+    kept.slice(0, HITS_SHOWN).forEach(function (r) { hitList.append(hitItem(r)); });
     entry.append(hitList);
-    const hidden = Math.min(regions.length, HITS_KEPT) - HITS_SHOWN;
-    if (hidden > 0) {
+    const hidden = kept.length - HITS_SHOWN;
+    if (hidden > 0) {  // the rest are drawn when asked for
       const button = el("button", "yl-search__more-here", CONFIG.more_here.replace("{n}", hidden));
       button.type = "button";
       button.addEventListener("click", function () {
-        hitList.querySelectorAll("li[hidden]").forEach(function (li) { li.hidden = false; });
+        kept.slice(HITS_SHOWN).forEach(function (r) { hitList.append(hitItem(r)); });
         const next = hitList.children[HITS_SHOWN];
         button.remove();
         if (next) next.querySelector("a").focus();
@@ -263,38 +384,107 @@
     return entry;
   }
 
+  /* A speaker's or topic's page: its name and the line under it. */
+  function entity(page, meta) {
+    const entry = el("li", "yl-search__item yl-search__item--entity");
+    const title = el("a", "yl-search__page", meta.title || page.url);
+    title.href = page.url;
+    const kind = el("span", "yl-search__kind", meta.kind === "speaker" ? CONFIG.speaker : CONFIG.topic);
+    title.prepend(kind);
+    entry.append(title);
+    if (meta.description) entry.append(el("span", "yl-search__excerpt", meta.description));
+    return entry;
+  }
+
   /* The words around a region's first hit, the hits marked, as text nodes and <mark>s. */
   function excerpt(words, region, marked) {
     const first = region.hits[0].at;
-    let start = Math.max(region.start, first - BEFORE);
+    const from = first >= region.text ? region.text : region.start;  // the name only when the hit is in it
+    let start = Math.max(from, first - BEFORE);
     const end = Math.min(region.end, start + EXCERPT);
-    start = Math.max(region.start, Math.min(start, end - EXCERPT));
-    const pieces = [];  // [text, marked]; spaces apart, as " "
+    start = Math.max(from, Math.min(start, end - EXCERPT));
+    const pieces = [];  // [text, marked], spaces only where the writer's text had room for one
+    let last = "", previous = -1;
     for (let i = start; i < end; i++) {
-      const parts = /^(\s*)([\s\S]*?)(\s*)$/.exec(words[i]);
-      if (parts[1]) pieces.push([" ", false]);
-      if (parts[2]) pieces.push([parts[2].replace(/\s+/g, " "), marked.has(i)]);
-      if (parts[3]) pieces.push([" ", false]);
+      const word = shown(words[i] || "");
+      if (!word) continue;
+      if (last && !CLOSE.test(last[last.length - 1]) && !CLOSE.test(word[0])) {
+        pieces.push([" ", marked.has(i) && marked.has(previous)]);
+      }
+      pieces.push([word, marked.has(i)]);
+      last = word;
+      previous = i;
     }
     const span = el("span", "yl-search__excerpt");
     span.dataset.start = String(start);
-    if (start > region.start) span.append("…");
-    let last = "";
-    for (let k = 0; k < pieces.length; k++) {
-      const text = pieces[k][0];
-      if (text === " ") {
-        let n = k + 1;
-        while (n < pieces.length && pieces[n][0] === " ") n++;
-        const after = n < pieces.length ? pieces[n][0] : "";
-        // No space at the start, none twice, none between two Chinese characters (the index's own).
-        if (!last || last.endsWith(" ") || !after || (HAN_AT_END.test(last) && HAN_AT_START.test(after))) continue;
-      }
-      span.append(pieces[k][1] ? el("mark", "", text) : text);
-      last = text;
+    if (start > from) span.append("…");
+    for (let k = 0; k < pieces.length;) {
+      let text = "";
+      const on = pieces[k][1];
+      while (k < pieces.length && pieces[k][1] === on) text += pieces[k++][0];
+      span.append(on ? el("mark", "", text) : text);
     }
     if (end < region.end) span.append("…");
     return span;
   }
+
+  // ---------------------------------------------------------------- filters
+
+  const filterBox = el("details", "yl-search__filters");
+  const filterSummary = el("summary", "yl-search__filters-title", CONFIG.filters);
+  filterBox.append(filterSummary);
+  const filterRow = el("div", "yl-search__filter-row");
+  const selects = {};
+  for (const name of FILTERS) {
+    const label = el("label", "yl-search__filter");
+    label.append(el("span", "", CONFIG[name]));
+    const select = el("select", "yl-search__select");
+    select.name = name;
+    select.append(new Option(CONFIG.any, ""));
+    label.append(select);
+    filterRow.append(label);
+    selects[name] = select;
+    select.addEventListener("change", function () {
+      chosen[name] = select.value;
+      summarise();
+      search();
+    });
+  }
+  filterBox.append(filterRow);
+  output.insertBefore(filterBox, output.firstChild);
+
+  function summarise() {
+    const values = FILTERS.map(function (n) { return chosen[n]; }).filter(Boolean);
+    filterSummary.textContent = CONFIG.filters + (values.length ? "：" + values.join(" · ") : "");
+  }
+
+  /* A select shows a chosen value even before the lists are loaded. */
+  function offer(name, value) {
+    const select = selects[name];
+    if (value && !Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+      select.append(new Option(value, value));
+    }
+    select.value = value || "";
+  }
+
+  let filtersLoaded = null;
+  filterBox.addEventListener("toggle", function () {
+    if (!filterBox.open || filtersLoaded) return;
+    // Loaded when the reader opens the filters, not before a first result.
+    filtersLoaded = load().then(function (pf) { return pf.filters(); }).then(function (all) {
+      for (const name of FILTERS) {
+        const counts = all[name] || {};
+        const values = Object.keys(counts).sort(name === "year"
+          ? function (x, y) { return y.localeCompare(x); }
+          : name === "speaker" ? function (x, y) { return counts[y] - counts[x] || x.localeCompare(y, "zh"); }
+          : function (x, y) { return x.localeCompare(y, "zh"); });
+        const select = selects[name];
+        while (select.options.length > 1) select.remove(1);
+        for (const value of values) select.append(new Option(value, value));
+        offer(name, chosen[name]);
+      }
+    }).catch(function (error) { filtersLoaded = null; console.warn("Yanlu search:", error); });
+  });
 
   // ---------------------------------------------------------------- the reader
 
@@ -302,7 +492,10 @@
     if (event.isComposing) return;  // an input method is still composing: wait for compositionend
     convertBox();
     clearTimeout(timer);
-    timer = setTimeout(search, WAIT_MS);
+    // A word committed by an input method or pasted is the query: at once. Keys one by one: a pause.
+    const word = event.type === "compositionend" || (event.data && Array.from(event.data).length > 1)
+      || event.inputType === "insertFromPaste";
+    timer = setTimeout(search, word ? 0 : WAIT_MS);
   }
 
   function links() {
@@ -333,6 +526,7 @@
       return;
     }
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    if (event.target.tagName === "SELECT") return;  // a filter's own keys choose its value
     const all = links();
     if (!all.length) return;
     event.preventDefault();
@@ -342,7 +536,7 @@
     else all[Math.min(all.length - 1, at + (event.key === "ArrowDown" ? 1 : -1))].focus();
   });
   moreButton.addEventListener("click", function () {
-    if (current) more().catch(function (error) { show("error", CONFIG.failed); console.warn("Yanlu search:", error); });
+    if (current) more(PAGES_AT_ONCE).catch(function (error) { show("error", CONFIG.failed); console.warn("Yanlu search:", error); });
   });
   output.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("a")) close();
@@ -361,4 +555,36 @@
     input.focus();
     input.select();
   });
+  /* A search link (?q=…&speaker=…): the box, the filters and the results as they were, in this
+     page's script (a link made on the other script's site is converted). */
+  (function fromAddress() {
+    const params = new URLSearchParams(location.search);
+    const query = convert(params.get("q") || "");
+    for (const name of FILTERS) {
+      chosen[name] = convert(params.get(name) || "");
+      offer(name, chosen[name]);
+    }
+    summarise();
+    if (FILTERS.some(function (n) { return chosen[n]; })) filterBox.open = true;
+    if (!query) return;
+    input.value = query;
+    search();
+  })();
+  /* What the box would list for a query, every page and paragraph, without drawing it: the
+     converted query and [{url, id, speaker}] (tests/test_browser.py checks recall with it). */
+  window.yanluSearch = {
+    find: async function (query, filters) {
+      const converted = convert(query), parts = parse(converted), run = {parts: parts, speaker: (filters || {}).speaker || ""};
+      if (!parts.length) return {query: converted, hits: []};
+      const results = await pages(parts, filters || {});
+      const data = await Promise.all(results.map(function (r) { return r.data(); }));
+      const hits = [];
+      for (const page of data) {
+        const meta = page.meta || {};
+        if (meta.kind === "speaker" || meta.kind === "topic") { hits.push({url: page.url, id: "", speaker: ""}); continue; }
+        for (const r of regionsOf(page, run).regions) hits.push({url: page.url, id: r.anchor ? r.anchor.id : "", speaker: r.speaker});
+      }
+      return {query: converted, hits: hits};
+    },
+  };
 })();
