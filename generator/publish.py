@@ -230,9 +230,19 @@ def write_search_pages(site_dir: Path, work: Path) -> int:
             write(relative, text)
             pages += 1
     values = search.speaker_values(names, notes)
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in search.FILTER_LETTERS}
     for relative, facts in events.items():
         if any(values.get(sid, name) != name for sid, name in facts.speakers):
             write(relative, search.event_page((site_dir / relative).read_text(encoding="utf-8"), facts, values))
+        who = [values.get(sid, name) for sid, name in facts.speakers]
+        for kind, value in search.filter_values(facts, who):
+            counts[kind][value] = counts[kind].get(value, 0) + 1
+    # The filter controls' choices: speakers by pages, most first; events by name; years newest first.
+    ordered = {"speaker": sorted(counts["speaker"], key=lambda v: (-counts["speaker"][v], v)),
+               "event": sorted(counts["event"]), "year": sorted(counts["year"], reverse=True)}
+    choices = {kind: [[v, counts[kind][v]] for v in values] for kind, values in ordered.items()}
+    (work / search.FILTERS_FILE).write_text(json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                                            encoding="utf-8")
     return pages
 
 
@@ -307,6 +317,7 @@ def index_search(site: Path) -> None:
         for name, (run, pages) in runs.items():
             try:
                 finish_pagefind(site / name, run, pages)
+                shutil.copyfile(Path(work) / name / search.FILTERS_FILE, site / name / PAGEFIND_DIR / search.FILTERS_FILE)
             except YanluError as exc:
                 failures.append(exc)
     if failures:

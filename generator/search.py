@@ -18,8 +18,11 @@ at 2,000 transcripts:
   a single character's. Pages are given the neutral language ``und``: Pagefind then splits words
   at spaces only (for ``zh`` it re-segments the text with jieba and the query with
   Intl.Segmenter, which cut differently and lose results).
-- **Filters**: event pages carry Pagefind filters ``speaker`` (each participant), ``event`` (the
-  event's name) and ``year``; headings are plain blocks to Pagefind (no sub-results, which cost an
+- **Filters**: speaker (each participant), event (its name) and year, as words of the index
+  (``filter_token``: "ylf", the filter's letter and a hash of the value, which yanlu-search.js
+  computes the same way), searched with the query: Pagefind's own filters write their index files
+  in a different order on every run, and the site must be the same for the same input. The values
+  for the filter controls are ``pagefind/yanlu-filters.json``; headings are plain blocks to Pagefind (no sub-results, which cost an
   excerpt of the whole page each); each paragraph's speaker is an anchor (``by-<k>-q-…``) naming the k-th
   of the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs. A name two
   speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
@@ -151,6 +154,23 @@ def _document(head: list[str], body: str, lang: str) -> str:
             f'<title></title>\n{"".join(head)}</head>\n<body>{body}</body>\n</html>\n')
 
 
+FILTER_LETTERS = {"speaker": "s", "event": "e", "year": "y"}
+FILTERS_FILE = "yanlu-filters.json"  # in the Pagefind bundle: each filter's values, with their pages
+
+
+def filter_token(kind: str, value: str) -> str:
+    """The index word that stands for a filter value: 'ylf', the filter's letter and two FNV-1a
+    hashes of the value's UTF-16 code units (yanlu-search.js ``filterToken`` is the same function)."""
+    units = value.encode("utf-16-le")
+    hashes = []
+    for basis in (0x811C9DC5, 0x050C5D1F):
+        h = basis
+        for i in range(0, len(units), 2):
+            h = ((h ^ (units[i] | units[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+        hashes.append(h)
+    return f"ylf{FILTER_LETTERS[kind]}{hashes[0]:08x}{hashes[1]:08x}"
+
+
 def _meta(kind: str, name: str, value: str) -> str:
     return f'<meta data-pagefind-{kind}="{name}[content]" content="{_attr(value)}">\n'
 
@@ -222,13 +242,21 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
     body = _HEADING.sub(r'<div data-yl-h="\1"\2>\3</div>', body)
     head = [_meta("meta", "kind", "event"), _meta("meta", "title", facts.title),
             _meta("meta", "who", json.dumps(who, ensure_ascii=False))]
-    if facts.title:
-        head.append(_meta("filter", "event", facts.title))
     if facts.year:
-        head.append(_meta("filter", "year", facts.year))
         head.append(_meta("meta", "year", facts.year))
-    head += [_meta("filter", "speaker", value) for value in dict.fromkeys(who)]
-    return _document(head, "".join(bigram_parts(_TAG.split(body))), lang)
+    tokens = " ".join(filter_token(kind, value) for kind, value in filter_values(facts, who))
+    body = "".join(bigram_parts(_TAG.split(body)))
+    end = body.rindex("</")  # the article's own end tag: the filter words after everything said
+    body = f'{body[:end]}<div id="yl-filters">{tokens}</div>{body[end:]}'
+    return _document(head, body, lang)
+
+
+def filter_values(facts: EventFacts, who: list[str]) -> list[tuple[str, str]]:
+    """An event page's (filter, value) pairs."""
+    pairs = [("event", facts.title)] if facts.title else []
+    if facts.year:
+        pairs.append(("year", facts.year))
+    return pairs + [("speaker", value) for value in dict.fromkeys(who)]
 
 
 def speaker_values(names: dict[str, str], notes: dict[str, str]) -> dict[str, str]:

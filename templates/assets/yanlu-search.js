@@ -17,7 +17,7 @@
    - Results: event pages list the paragraphs that hold the query, each with its speaker and the
      heading above it, linking to the paragraph's #q-… anchor; speaker and topic pages are short
      results of their own (name, note or keywords).
-   - Filters: speaker, event and year (Pagefind filters); the query and the filters are kept in the
+   - Filters: speaker, event and year (words of the index, filterToken); the query and the filters are kept in the
      address (?q=…&speaker=…&event=…&year=…), so a search is a link. A speaker filter shows that
      speaker's paragraphs only. Transcript text only ever goes into the page as text, never as HTML. */
 (function () {
@@ -136,6 +136,19 @@
     return filters;
   }
 
+  /* The index word of a filter value (generator/search.py filter_token: the same function). Filters
+     are words searched with the query, not Pagefind filters, whose index files differ run to run. */
+  const LETTERS = {speaker: "s", event: "e", year: "y"};
+  function filterToken(name, value) {
+    let token = "ylf" + LETTERS[name];
+    for (const basis of [0x811c9dc5, 0x050c5d1f]) {
+      let h = basis;
+      for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193) >>> 0;
+      token += h.toString(16).padStart(8, "0");
+    }
+    return token;
+  }
+
   /* The address carries the search: ?q=…&speaker=…&event=…&year=… (the #anchor stays). */
   function remember(query) {
     const params = new URLSearchParams(location.search);
@@ -209,8 +222,9 @@
   /* The pages that hold every part of the query, each part's words side by side, by Pagefind's score. */
   async function pages(parts, filters) {
     const pf = await load();
-    const options = {filters: filters};
-    const terms = parts.map(function (p) { return p.join(" "); }).join(" ");
+    const options = {};
+    const tokens = Object.keys(filters).map(function (name) { return filterToken(name, filters[name]); });
+    const terms = parts.map(function (p) { return p.join(" "); }).concat(tokens).join(" ");
     const phrases = parts.filter(function (p) { return p.length > 1; })
       .map(function (p) { return '"' + p.join(" ") + '"'; });
     // The same words load the same index chunks: the phrase searches cost no extra bytes.
@@ -301,7 +315,8 @@
     // Paragraphs (div#q-…) and headings (any other id but a speaker's: generator/search.py writes
     // headings as plain blocks for Pagefind).
     const places = anchors.filter(function (a) { return !a.id.startsWith("by-"); });
-    const isHeading = function (a) { return !!a && !a.id.startsWith("q-"); };
+    // The filter words stand last, in div#yl-filters: the end of the page's last paragraph, never a place.
+    const isHeading = function (a) { return !!a && !a.id.startsWith("q-") && a.id !== "yl-filters"; };
     const speakers = anchors.filter(function (a) { return a.id.startsWith("by-"); });
     let who = [];
     try { who = JSON.parse(meta.who || "[]"); } catch (e) { who = []; }
@@ -333,7 +348,8 @@
       region.parts.add(hit.part);
     }
     // A speaker chosen: that speaker's paragraphs only.
-    const kept = run.speaker ? regions.filter(function (r) { return r.speaker === run.speaker; }) : regions;
+    const said = regions.filter(function (r) { return !(r.anchor && r.anchor.id === "yl-filters"); });
+    const kept = run.speaker ? said.filter(function (r) { return r.speaker === run.speaker; }) : said;
     // The most of the query's parts first, then the most hits, then page order.
     kept.sort(function (x, y) {
       return y.parts.size - x.parts.size || y.hits.length - x.hits.length || x.start - y.start;
@@ -471,16 +487,15 @@
   filterBox.addEventListener("toggle", function () {
     if (!filterBox.open || filtersLoaded) return;
     // Loaded when the reader opens the filters, not before a first result.
-    filtersLoaded = load().then(function (pf) { return pf.filters(); }).then(function (all) {
+    // pagefind/yanlu-filters.json (generator/publish.py): each filter's values, in the order to offer them.
+    filtersLoaded = fetch(new URL("yanlu-filters.json", new URL(CONFIG.pagefind, location.href)).href).then(function (r) {
+      if (!r.ok) throw new Error("yanlu-filters.json: " + r.status);
+      return r.json();
+    }).then(function (all) {
       for (const name of FILTERS) {
-        const counts = all[name] || {};
-        const values = Object.keys(counts).sort(name === "year"
-          ? function (x, y) { return y.localeCompare(x); }
-          : name === "speaker" ? function (x, y) { return counts[y] - counts[x] || x.localeCompare(y, "zh"); }
-          : function (x, y) { return x.localeCompare(y, "zh"); });
         const select = selects[name];
         while (select.options.length > 1) select.remove(1);
-        for (const value of values) select.append(new Option(value, value));
+        for (const pair of all[name] || []) select.append(new Option(pair[0], pair[0]));
         offer(name, chosen[name]);
       }
     }).catch(function (error) { filtersLoaded = null; console.warn("Yanlu search:", error); });
