@@ -43,6 +43,12 @@ EXCLUDE = ".yl-tools"  # inside the article but not what was said: permalink, co
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
+# Chinese text and its punctuation: yanlu-search.js shows no space next to these (its CLOSE), so a
+# space the writer put there is kept in the index as a word of its own, SPACE ("有 <script>").
+CLOSE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
+SPACE = "\u2423"  # ␣: not a letter, so Pagefind indexes the word without it; a space to the search box
+_WRITERS_SPACE = re.compile(f"(?<=[{CLOSE}])\\s+(?=\\S)|(?<=\\S)\\s+(?=[{CLOSE}])")
+_KIND = re.compile(r'<span class="yl-kind">[^<]*</span>')  # 提问/回答: a label beside the name, not what was said
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 # Tags a sentence runs through: characters on both sides of them are one run (李大海</a>表示).
@@ -108,12 +114,21 @@ def bigram_parts(parts: list[str]) -> list[str]:
 
 
 def bigram_text(text: str, after: str = "") -> str:
-    """One text's index form; ``after`` is the character that follows it (across an inline tag)."""
+    """One text's index form; ``after`` is the character that follows it (across an inline tag).
+
+    A space the writer put next to Chinese text becomes SPACE at the end of the word before it:
+    Pagefind drops it from the indexed word, so the word keeps its place in a phrase.
+    """
+    text = _WRITERS_SPACE.sub(SPACE, text)
     pieces = []
     for k, char in enumerate(text):
-        if is_han(char):
-            following = text[k + 1] if k + 1 < len(text) else after
-            pieces.append(f" {char}{following} " if is_han(following) else f" {char} ")
+        following = text[k + 1] if k + 1 < len(text) else after
+        if char == SPACE:
+            pieces.append(f"{SPACE} ")
+        elif is_han(char):
+            pieces.append(f" {char}{following}" if is_han(following) else f" {char}")
+            if following != SPACE:
+                pieces.append(" ")
         else:
             pieces.append(char)
     return "".join(pieces)
@@ -225,7 +240,7 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
     if found is None:
         return None
     body, lang = found
-    body = _TOC.sub("", body)
+    body = _KIND.sub("", _TOC.sub("", body))
     who = [names.get(sid, name) for sid, name in facts.speakers]
     order = {sid: k for k, (sid, _name) in enumerate(facts.speakers)}
 

@@ -551,9 +551,14 @@ def test_search_excerpts_show_angle_brackets_as_written(browser, served):
         marked = page.evaluate("() => document.querySelector('.yl-search__results').innerHTML")
         assert any("<script>alert(1)</script> 和 <img src=x onerror=alert(1)>，还有 a < b > c" in text for text in shown), shown
         assert not any("&lt;script" in text or "&gt;，" in text for text in shown), shown
-        # what the transcript wrote as an entity stays as written (decoded once, not twice)
-        assert any("&lt;b&gt" in text for text in shown), shown
         assert "<img" not in marked and "<script" not in marked
+        # what the transcript wrote as an entity stays as written (never decoded)
+        box.fill("")
+        box.press_sequentially("实体", delay=20)
+        page.wait_for_function("() => [...document.querySelectorAll('.yl-search__excerpt')]"
+                               ".some(e => e.textContent.includes('实体'))", timeout=10_000)
+        shown = page.evaluate("() => [...document.querySelectorAll('.yl-search__excerpt')].map(e => e.textContent)")
+        assert any("最后一句 &lt;b&gt； 写成实体的样子" in text for text in shown), shown
         assert not page.js_errors, page.js_errors
 
 

@@ -277,39 +277,45 @@
     return node;
   }
 
-  /* Pagefind keeps a page's text with < > & " ' as HTML entities: the words as written, for a text
-     node (never parsed as HTML), so a transcript's "<b>" shows as <b>, not as &lt;b&gt;. */
-  const ENTITIES = {lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", "#39": "'", "#x27": "'"};
-  function unescaped(text) {
-    return String(text || "").replace(/&(lt|gt|amp|quot|apos|#39|#x27);/g, function (_, name) { return ENTITIES[name]; });
-  }
+  /* A page's text as Pagefind gives it (``content``: the words as written, never parsed as HTML, so a
+     transcript's "<b>" and "&lt;b&gt;" show as written; ``raw_content`` escapes < and > but not &,
+     which cannot be read back). SPACE ends a word the writer put a space after, next to Chinese text
+     (generator/search.py bigram_text). */
+  const SPACE = "\u2423";
 
   /* An index word as the page wrote it: a bigram is its first character (the next word holds the second). */
   function shown(word) {
-    return word.replace(BIGRAM, "$1");
+    return word.replace(BIGRAM, "$1").replace(SPACE, " ");
   }
 
-  /* Words back into text: a space only where neither side is Chinese text or its punctuation. */
+  /* Whether shown words ``last`` then ``next`` had a space between them: the writer's, or one Pagefind
+     split at (never next to Chinese text or its punctuation). */
+  function spaced(last, next) {
+    return last.endsWith(" ") || (!CLOSE.test(last[last.length - 1]) && !CLOSE.test(next[0]));
+  }
+
+  /* Words back into text. */
   function joined(words) {
-    let out = "";
+    let out = "", last = "";
     for (const word of words) {
       if (!word) continue;
-      if (out && !CLOSE.test(out[out.length - 1]) && !CLOSE.test(word[0])) out += " ";
-      out += word;
+      if (last && spaced(last, word)) out += " ";
+      out += word.trimEnd();
+      last = word;
     }
     return out;
   }
 
   /* A heading's text in the index's words (Pagefind's anchors), as the page wrote it. */
   function readable(text) {
-    return joined(unescaped(text).split(/\s+/).map(shown));
+    return joined(String(text || "").split(/\s+/).map(shown));
   }
 
   /* A page's words and the places (paragraphs, headings) where the query stands, best first;
      with a speaker chosen, that speaker's paragraphs only. */
   function regionsOf(page, run) {
     const meta = page.meta || {};
-    const words = unescaped(page.raw_content).trimStart().split(/\s+/);  // Pagefind's words, as its locations count them
+    const words = String(page.content || "").trimStart().split(/\s+/);  // Pagefind's words, as its locations count them
     const anchors = page.anchors.filter(function (a) { return a.id; })
       .sort(function (a, b) { return a.location - b.location; });
     // Paragraphs (div#q-…) and headings (any other id but a speaker's: generator/search.py writes
@@ -424,10 +430,8 @@
     for (let i = start; i < end; i++) {
       const word = shown(words[i] || "");
       if (!word) continue;
-      if (last && !CLOSE.test(last[last.length - 1]) && !CLOSE.test(word[0])) {
-        pieces.push([" ", marked.has(i) && marked.has(previous)]);
-      }
-      pieces.push([word, marked.has(i)]);
+      if (last && spaced(last, word)) pieces.push([" ", marked.has(i) && marked.has(previous)]);
+      pieces.push([word.trimEnd(), marked.has(i)]);
       last = word;
       previous = i;
     }
