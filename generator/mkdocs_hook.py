@@ -68,7 +68,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Publish docs/data/*.json beside the pages, so each script links to data/corpus.json."""
+    """Under ``mkdocs serve`` (and a plain ``mkdocs build``), serve docs/data/*.json at data/, which the
+    home page's ../data/corpus.json reaches from the server's root. ``python -m generator site``
+    publishes docs/data/ once, beside both scripts (site/data/), not once in each."""
+    if os.environ.get("YANLU_PREBUILT"):
+        return files
     data = _project(config).data
     for path in sorted(data.glob("*.json")):
         files.append(File(f"data/{path.name}", str(data.parent), config.site_dir, config.use_directory_urls))

@@ -169,6 +169,14 @@ def sitemap(project: Project, base_url: str) -> str:
             + "\n".join(entries) + "\n</urlset>\n")
 
 
+def publish_data(project: Project, site: Path) -> None:
+    """docs/data/*.json (corpus.json …) into ``site/data/``, once for both scripts: each script's home
+    page links to ../data/corpus.json (at 2,000 transcripts corpus.json is over 100 MB)."""
+    (site / "data").mkdir()
+    for path in sorted(project.data.glob("*.json")):
+        shutil.copyfile(path, site / "data" / path.name)
+
+
 def build_epoch(result: Build) -> str:
     """SOURCE_DATE_EPOCH from the inputs, not the clock: midnight UTC of the newest event."""
     dates = sorted((e.date + "-01-01")[:10] for e in result.corpus.events if e.date)
@@ -502,6 +510,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
                              "or templates/; a theme file from templates/overrides/), then run it again.")
         say("Indexing both scripts for search with Pagefind …")
         index_search(staging)
+        publish_data(project, staging)
         (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
         site_url = os.environ.get("YANLU_SITE_URL", "")
         (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
