@@ -665,8 +665,8 @@ class Renderer:
         lists = [
             ("index.md", (len(self.corpus.paragraphs), said, on), self.home),
             ("events/index.md", (), self.events_index),
-            ("speakers/index.md", said, lambda: self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers", years=[], newest=False)),
-            ("topics/index.md", on, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics", years=[], newest=False)),
+            ("speakers/index.md", said, lambda: self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers")),
+            ("topics/index.md", on, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")),
         ]
         plan = list(lists)
         # The events by year, and each speaker's and topic's parts: an overview shows how many
