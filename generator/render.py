@@ -208,6 +208,20 @@ class CorpusIndex:
                          for s, parts in self.speaker_parts.items() for part, said in parts.items()},
                       **{f"topics/{t}/{part}.md": self._shown(on)
                          for t, parts in self.topic_parts.items() for part, on in parts.items()}}
+        # An overview shows how many paragraphs each speaker said at each event; a part, besides its
+        # quotes, the names of its page's parts (its links to its neighbours). Digests, made once for
+        # both scripts' keys.
+        self.overview_keys = {}
+        self.part_names = {}
+        for kind, all_parts in (("speakers", self.speaker_parts), ("topics", self.topic_parts)):
+            for subject, parts in all_parts.items():
+                said: dict[tuple[str, str], int] = defaultdict(int)
+                for ps in parts.values():
+                    for p in ps:
+                        said[(p.event, p.speaker)] += 1
+                self.overview_keys[f"{kind}/{subject}.md"] = caches.digest_bytes(
+                    " ".join(f"{e}:{s}:{n}" for (e, s), n in sorted(said.items())).encode("utf-8"))
+                self.part_names[f"{kind}/{subject}.md"] = " ".join(parts)
         # The events, sources, speakers, topics and aliases: what every page may show of them.
         self.entities = entities or entities_fingerprint(corpus)
 
@@ -679,14 +693,10 @@ class Renderer:
         for kind, all_parts, overview, part_page in (("speakers", self.index.speaker_parts, self.speaker_page, self.speaker_part),
                                                      ("topics", self.index.topic_parts, self.topic_page, self.topic_part)):
             for subject in sorted(all_parts):
-                parts = all_parts[subject]
-                per_event = defaultdict(int)
-                for ps in parts.values():
-                    for p in ps:
-                        per_event[(p.event, p.speaker)] += 1
-                plan.append((f"{kind}/{subject}.md", tuple(sorted(per_event.items())), functools.partial(overview, subject)))
-                names = tuple(parts)
-                for part in names:
+                page = f"{kind}/{subject}.md"
+                plan.append((page, self.index.overview_keys[page], functools.partial(overview, subject)))
+                names = self.index.part_names[page]
+                for part in all_parts[subject]:
                     page = f"{kind}/{subject}/{part}.md"
                     plan.append((page, (self.index.shown[page], names), functools.partial(part_page, subject, part)))
         base = fingerprint(self.script, caches.environment(), self.templates_digest, self.labels, self.index.entities,
