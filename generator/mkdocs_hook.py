@@ -168,8 +168,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Under ``mkdocs serve`` (and a plain ``mkdocs build``), serve docs/data/*.json at data/, which the
-    home page's ../data/corpus.json reaches from the server's root. ``python -m generator site``
-    publishes docs/data/ once, beside both scripts (site/data/), not once in each."""
+    home page's ../data/corpus.json reaches from the server's root. ``python -m generator site`` and
+    ``serve`` publish docs/data/ once, beside both scripts (site/data/), not once in each."""
     if os.environ.get("YANLU_PREBUILT"):
         return files
     data = _project(config).data

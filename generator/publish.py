@@ -174,9 +174,11 @@ def sitemap(project: Project, base_url: str) -> str:
 def publish_data(project: Project, site: Path) -> None:
     """docs/data/*.json (corpus.json …) into ``site/data/``, once for both scripts: each script's home
     page links to ../data/corpus.json (at 2,000 transcripts corpus.json is over 100 MB)."""
-    (site / "data").mkdir()
+    (site / "data").mkdir(exist_ok=True)
     for path in sorted(project.data.glob("*.json")):
-        shutil.copyfile(path, site / "data" / path.name)
+        copy = site / "data" / path.name
+        if not copy.exists() or copy.stat().st_size != path.stat().st_size or copy.stat().st_mtime_ns < path.stat().st_mtime_ns:
+            shutil.copyfile(path, copy)  # the preview (serve.py) calls this on every save
 
 
 def build_epoch(result: Build) -> str:
