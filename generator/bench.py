@@ -54,7 +54,9 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import statistics
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -291,13 +293,67 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    tree_peak_mb: float | None = None  # the most the child and all its descendants held at once (sampled)
+
+
+def _tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants now, from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # fields[1]: the parent's pid
+        rss[pid] = int(fields[21])  # pages
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+class TreeMemory:
+    """Samples a process tree's resident memory every ``every`` seconds, keeping the peak: what
+    the machine needs for a step that runs several processes at once (publish: two MkDocs, two
+    Pagefind), which the largest single process (``os.wait4``) does not tell."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every, self.peak = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        if os.path.isdir("/proc"):
+            self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, _tree_rss_mb(self.pid))
+            except OSError:
+                pass
+            self._stop.wait(self.every)
+
+    def stop(self) -> float | None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+            return self.peak
+        return None
 
 
 def run(command: list[str], cwd: Path, env: dict | None = None) -> Run:
-    """Run a child to completion; wall time and peak RSS (of it and the children it waited for)."""
+    """Run a child to completion; wall time, peak RSS (of it and the children it waited for) and
+    the peak of the whole process tree at once (sampled)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
+        memory = TreeMemory(proc.pid)
         rss = cpu = None
         if hasattr(os, "wait4"):
             _pid, status, usage = os.wait4(proc.pid, 0)
@@ -308,10 +364,11 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> Run:
         else:
             proc.wait()
         seconds = time.perf_counter() - started
+        tree = memory.stop()
         out.seek(0)
         err.seek(0)
         return Run(seconds, cpu, rss, proc.returncode, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"))
+                   err.read().decode("utf-8", "replace"), tree)
 
 
 def checked(step: str, result: Run) -> Run:
@@ -333,6 +390,43 @@ def html_pages(folder: Path) -> tuple[int, int]:
     """(HTML files, bytes of every file) under a built script."""
     files = [p for p in folder.rglob("*") if p.is_file()]
     return sum(p.suffix == ".html" for p in files), sum(p.stat().st_size for p in files)
+
+
+PAGE_BUDGET = 300_000  # bytes: no HTML page a reader opens should be larger (issue 17)
+
+
+def page_sizes(folder: Path) -> dict:
+    """The HTML pages' sizes under a built script (Pagefind's files left out): median, largest, how many over PAGE_BUDGET."""
+    sizes = sorted((p.stat().st_size, p.relative_to(folder).as_posix()) for p in folder.rglob("*.html")
+                   if "pagefind" not in p.relative_to(folder).parts)
+    if not sizes:
+        return {}
+    return {"median": statistics.median(size for size, _ in sizes), "max": sizes[-1][0], "largest": sizes[-1][1],
+            "over": sum(size > PAGE_BUDGET for size, _ in sizes)}
+
+
+# mkdocs-material on the same docs/ without Yanlu's hook, overrides, CSS or JavaScript: the anchor
+# that one script's build is compared with. The same theme features, navigation and Markdown extensions;
+# no plugins (Yanlu's mkdocs.yml has none either: material's search plugin would add its own cost).
+BARE_CONFIG = """site_name: bare
+docs_dir: docs/zh-hans
+use_directory_urls: true
+theme:
+  name: material
+  language: zh
+  font: false
+  features: [navigation.tabs, navigation.prune, navigation.top]
+plugins: []
+markdown_extensions:
+  - attr_list
+  - toc:
+      permalink: false
+nav:
+  - 首页: index.md
+  - 活动: events/index.md
+  - 讲者: speakers/index.md
+  - 话题: topics/index.md
+"""
 
 
 def gzip_size(path: Path) -> int:
@@ -580,6 +674,8 @@ class Measure:
     docs_files: int = 0
     stage_times: list[tuple[str, float, float]] = field(default_factory=list)
     pages: dict[str, tuple[int, int]] = field(default_factory=dict)
+    sizes: dict[str, dict] = field(default_factory=dict)  # page_sizes() per script
+    bare: Run | None = None  # (b0) bare mkdocs-material on the same docs/zh-hans
     search_gz: dict[str, tuple[int, int]] = field(default_factory=dict)  # (gzip, raw)
     pagefind: dict[str, dict | None] = field(default_factory=dict)
     worker_gz: dict[str, int] = field(default_factory=dict)
@@ -684,11 +780,21 @@ def measure(n: int, material: Material, workdir: Path, code: Path, full: bool, r
 
         m.mkdocs = repeated(mkdocs_one, repeat)
         log(f"N={n}: mkdocs build (zh-hans) {m.mkdocs.seconds:.1f} s")
+        (root / "bench-bare.yml").write_text(BARE_CONFIG, encoding="utf-8")
+
+        def mkdocs_bare() -> Run:  # (b0)
+            with tempfile.TemporaryDirectory(prefix="yanlu-bench-bare-") as out:
+                return checked("bare mkdocs build", run(
+                    [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "bench-bare.yml", "-d", out], cwd=root))
+
+        m.bare = repeated(mkdocs_bare, repeat)
+        log(f"N={n}: bare mkdocs-material build (zh-hans) {m.bare.seconds:.1f} s")
         m.publish = repeated(lambda: checked("generator site", run(generator(root, "site"), cwd=root)), repeat)  # (c)
         log(f"N={n}: publish {m.publish.seconds:.1f} s")
         for folder in SCRIPT_DIRS:  # (e), (f)
             built = root / "site" / folder
             m.pages[folder] = html_pages(built)
+            m.sizes[folder] = page_sizes(built)
             index = built / "search" / "search_index.json"
             m.search_gz[folder] = (gzip_size(index), index.stat().st_size) if index.exists() else (0, 0)
             m.pagefind[folder] = pagefind_bytes(built)
@@ -792,7 +898,13 @@ def table(results: list[Measure]) -> str:
     row("seeds (MB)", lambda m: f"{m.project.bytes / 1e6:.1f}")
     row("(a) generator build, cold: wall s (CPU s)", lambda m: _s(m.build))
     row("(b) mkdocs build, zh-hans only: wall s (CPU s)", lambda m: _s(m.mkdocs))
+    row("(b0) bare mkdocs-material, same docs/zh-hans, no hook or overrides: wall s (CPU s)", lambda m: _s(m.bare))
+    row("(b) ÷ (b0): one script's build ÷ bare mkdocs-material, wall (CPU)",
+        lambda m: f"{m.mkdocs.seconds / m.bare.seconds:.2f} ({m.mkdocs.cpu_seconds / m.bare.cpu_seconds:.2f})"
+        if m.bare and m.mkdocs and m.bare.cpu_seconds else "—")
     row("(c) publish, generator + both scripts: wall s (CPU s, all processes)", lambda m: _s(m.publish))
+    row("(c) ÷ (b): publish ÷ one script's mkdocs build, wall",
+        lambda m: f"{m.publish.seconds / m.mkdocs.seconds:.2f}" if m.publish and m.mkdocs else "—")
     row("(g) publish ÷ (generator + one mkdocs), wall",
         lambda m: f"{m.publish.seconds / (m.build.seconds + m.mkdocs.seconds):.2f}" if m.publish and m.mkdocs else "—")
     row("(g) publish CPU ÷ (generator + 2 × one mkdocs) CPU",
@@ -802,8 +914,17 @@ def table(results: list[Measure]) -> str:
         lambda m: f"{m.build.seconds / m.publish.seconds:.0%} ({_ratio(m.build, m.publish)})" if m.publish else "—")
     row("(d) peak RSS MB: generator / mkdocs / publish",
         lambda m: f"{_mb(m.build)} / {_mb(m.mkdocs)} / {_mb(m.publish)}")
+    row("(d) publish peak memory, all its processes at once (sampled /proc), MB",
+        lambda m: f"{m.publish.tree_peak_mb:.0f}" if m.publish and m.publish.tree_peak_mb else "—")
     row("(e) HTML pages, zh-hans / zh-hant", lambda m: _pair(m, lambda f: str(m.pages[f][0])))
     row("(e) output MB, zh-hans / zh-hant", lambda m: _pair(m, lambda f: f"{m.pages[f][1] / 1e6:.1f}"))
+    row("(e) output kB per transcript, zh-hans / zh-hant", lambda m: _pair(m, lambda f: f"{m.pages[f][1] / 1e3 / m.n:.0f}"))
+    row(f"(e) HTML page kB: median / largest (pages over {PAGE_BUDGET // 1000} kB), zh-hans",
+        lambda m: (lambda z: f"{z['median'] / 1e3:.0f} / {z['max'] / 1e3:.0f} ({z['over']})" if z else "—")(m.sizes.get("zh-hans")))
+    row(f"(e) HTML page kB: median / largest (pages over {PAGE_BUDGET // 1000} kB), zh-hant",
+        lambda m: (lambda z: f"{z['median'] / 1e3:.0f} / {z['max'] / 1e3:.0f} ({z['over']})" if z else "—")(m.sizes.get("zh-hant")))
+    row("(e) the largest HTML page, zh-hans",
+        lambda m: f"`{m.sizes['zh-hans']['largest']}`" if m.sizes.get("zh-hans") else "—")
     row("(f) search index, gzip MB (raw MB), zh-hans / zh-hant",
         lambda m: _pair(m, lambda f: f"{m.search_gz[f][0] / 1e6:.2f} ({m.search_gz[f][1] / 1e6:.1f})"
                                      if m.search_gz[f][1] else "none"))
@@ -939,8 +1060,11 @@ def write_report(out: Path, results: list[Measure], measured: str, notes: list[s
         "  the generator again (everything cached, nothing rewritten), then both scripts' `mkdocs build --strict` side by",
         "  side and whatever indexing publish.py does after them (Pagefind), so (g)'s wall ratio is 1.0 only when the",
         "  two builds get a core each and publish adds nothing else.",
-        "- (d) is the largest single process of each step (`os.wait4` max RSS); publish runs two processes at once,",
-        "  so the machine needs about twice that figure at that moment.",
+        "- (b0) is mkdocs-material alone on the same docs/zh-hans (bench-bare.yml: the same theme features, navigation",
+        "  and Markdown extensions, no hook, no overrides, no plugins), the anchor for (b).",
+        "- (d) is the largest single process of each step (`os.wait4` max RSS); publish runs several processes at once:",
+        "  its sampled peak adds up every process of its tree every 0.2 s (/proc), what the machine needs at that moment.",
+        f"- (e) page sizes count the HTML pages a reader opens (not Pagefind's files); the budget is {PAGE_BUDGET // 1000} kB a page.",
         f"- (f) mkdocs-material's `search/search_index.json` (gzip level {GZIP_LEVEL}) is loaded whole before the first",
         "  result; for Pagefind, `pagefind_bytes()` counts what the search box fetched for the query in headless Chromium.",
         f"- (a), (b) and (c) show the fastest of up to {repeat} run(s) (--repeat; a step slower than {REPEAT_UNDER:.0f} s",

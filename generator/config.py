@@ -681,7 +681,9 @@ def _load_list(root: Path, key: str, errors: list) -> tuple[Entry, ...]:
                 errors.append(YanluError(where, f"id '{ident}' is used twice (first on line {seen[ident]})",
                                          "Give each entry its own id.", line))
             seen[ident] = line
-            if ident in reserved or key == "sources" and re.fullmatch(r"[qs]-[0-9a-f]+", ident):
+            # A year is the address of that year's list of events (events/2024/).
+            if (ident in reserved or key == "sources" and re.fullmatch(r"[qs]-[0-9a-f]+", ident)
+                    or key == "events" and re.fullmatch(r"\d{4}", ident)):
                 errors.append(YanluError(where, f"id '{ident}' is a name the site uses for a page, folder or anchor of its own",
                                          f"Choose another id, e.g. '{ident}-{key[:-1]}' (reserved: "
                                          + ", ".join(sorted(reserved)) + ").", line))

@@ -20,17 +20,19 @@ import datetime
 import errno
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from typing import Callable
+import threading
+from typing import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from xml.sax.saxutils import escape
 
-from . import citations, ids, search, shortlinks
+from . import citations, export, ids, search, shortlinks
 from .model import YanluError, YanluErrors
 from .pipeline import Build, Project, build
 from .render import CorpusIndex, Renderer, SCRIPT_DIRS, page_url
@@ -158,6 +160,17 @@ def sitemap(project: Project, base_url: str) -> str:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
             + "\n".join(entries) + "\n</urlset>\n")
+
+
+def publish_data(project: Project, site: Path) -> None:
+    """docs/data/ (export.FILES: corpus.json, paragraphs.jsonl …) into ``site/data/``, once for both
+    scripts: each script's home page links to ../data/corpus.json (at 2,000 transcripts corpus.json is
+    over 100 MB)."""
+    (site / "data").mkdir(exist_ok=True)
+    for path in (project.data / name for name in export.FILES if (project.data / name).exists()):
+        copy = site / "data" / path.name
+        if not copy.exists() or copy.stat().st_size != path.stat().st_size or copy.stat().st_mtime_ns < path.stat().st_mtime_ns:
+            shutil.copyfile(path, copy)  # the preview (serve.py) calls this on every save
 
 
 def build_epoch(result: Build) -> str:
@@ -304,16 +317,24 @@ def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int) -> None:
         (bundle / name).unlink(missing_ok=True)
 
 
-def index_search(site: Path) -> None:
-    """Build both scripts' Pagefind indexes, side by side."""
+def index_search(site: Path, ready: Iterable[str] = CONFIGS) -> None:
+    """Build both scripts' Pagefind indexes, side by side, each as soon as ``ready`` names it (its
+    MkDocs build done: ``mkdocs_finished``). An error from ``ready`` stops the indexing under way."""
     failures: list[YanluError] = []
     with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
         runs = {}
-        for name in CONFIGS:  # the second script's pages are written while Pagefind reads the first's
-            try:
-                runs[name] = start_pagefind(site / name, Path(work) / name)
-            except YanluError as exc:
-                failures.append(exc)
+        try:
+            for name in ready:  # the second script's pages are written while Pagefind reads the first's
+                try:
+                    runs[name] = start_pagefind(site / name, Path(work) / name)
+                except YanluError as exc:
+                    failures.append(exc)
+        except BaseException:
+            for run, _pages in runs.values():
+                if run.poll() is None:
+                    run.kill()
+                    run.wait()
+            raise
         for name, (run, pages) in runs.items():
             try:
                 finish_pagefind(site / name, run, pages)
@@ -457,16 +478,39 @@ def write_citable(project: Project, result: Build, site: Path, site_url: str) ->
 PROGRESS_EVERY = 30  # seconds: a long stage says it is still at work
 
 
-def _wait(run: subprocess.Popen, doing: str, say: Callable[[str], None]) -> str:
-    """Wait for a process, saying every PROGRESS_EVERY seconds that it is still at work; its stderr."""
-    waited = 0
-    while True:
-        try:
-            _out, err = run.communicate(timeout=PROGRESS_EVERY)
-            return err
-        except subprocess.TimeoutExpired:
-            waited += PROGRESS_EVERY
-            say(f"{doing} ({waited:g} s) …")
+def mkdocs_finished(project: Project, runs: dict[str, subprocess.Popen], say: Callable[[str], None]) -> Iterator[str]:
+    """The scripts whose MkDocs build succeeded, in the order they finish; once every build has
+    ended, any that failed are reported together (MkDocs' own messages)."""
+    ended: queue.Queue = queue.Queue()
+    for name, run in runs.items():  # a thread each reads its output, so neither pipe fills up
+        threading.Thread(target=lambda name=name, run=run: ended.put((name, run.communicate()[1])), daemon=True).start()
+    failures, waited = [], 0
+    for _ in runs:
+        while True:
+            try:
+                name, err = ended.get(timeout=PROGRESS_EVERY)
+                break
+            except queue.Empty:
+                waited += PROGRESS_EVERY
+                for building in [CONFIGS[n] for n, r in runs.items() if r.poll() is None]:
+                    say(f"MkDocs is still building {building} ({waited:g} s) …")
+        run = runs[name]
+        problems = mkdocs_problems(err, project.root)
+        if run.returncode and not problems:  # no WARNING or ERROR line: its last words
+            problems = [line.strip() for line in err.splitlines() if line.strip()][-10:]
+        if run.returncode or problems:
+            shown = "\n".join(f"    {line}" for line in problems) or "    (it printed nothing)"
+            failures.append(f"{CONFIGS[name]}: MkDocs --strict stopped (exit status {run.returncode}):\n{shown}")
+        elif not failures:
+            yield name
+    if failures:
+        full = any(f"[Errno {errno.ENOSPC}]" in failure for failure in failures)
+        raise YanluError("mkdocs build", "failed; site/ is unchanged:\n" + "\n".join(failures),
+                         "The disk is full: free some space (`df -h .` shows how much is left; publishing needs "
+                         "room for a second site beside site/) and run it again." if full else
+                         "Fix the problems MkDocs names above (a page in docs/ comes from site_config/, seeds/ "
+                         "or templates/; a theme file from templates/overrides/), then run it again.")
+    say("Indexing for search with Pagefind …")
 
 
 def publish(project: Project, site: Path | None = None, jobs: int = 1,
@@ -488,24 +532,10 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         epoch = build_epoch(result)
         say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) …")
         runs = {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS}
-        failures = []
-        for name, run in runs.items():
-            err = _wait(run, f"MkDocs is still building {CONFIGS[name]}", say)
-            problems = mkdocs_problems(err, project.root)
-            if run.returncode and not problems:  # no WARNING or ERROR line: its last words
-                problems = [line.strip() for line in err.splitlines() if line.strip()][-10:]
-            if run.returncode or problems:
-                shown = "\n".join(f"    {line}" for line in problems) or "    (it printed nothing)"
-                failures.append(f"{CONFIGS[name]}: MkDocs --strict stopped (exit status {run.returncode}):\n{shown}")
-        if failures:
-            full = any(f"[Errno {errno.ENOSPC}]" in failure for failure in failures)
-            raise YanluError("mkdocs build", "failed; site/ is unchanged:\n" + "\n".join(failures),
-                             "The disk is full: free some space (`df -h .` shows how much is left; publishing needs "
-                             "room for a second site beside site/) and run it again." if full else
-                             "Fix the problems MkDocs names above (a page in docs/ comes from site_config/, seeds/ "
-                             "or templates/; a theme file from templates/overrides/), then run it again.")
-        say("Indexing both scripts for search with Pagefind …")
-        index_search(staging)
+        # Each script is indexed as soon as its own MkDocs build is done, while the other still builds:
+        # the two cores stay busy, and no more than two big processes run at any moment.
+        index_search(staging, ready=mkdocs_finished(project, runs, say))
+        publish_data(project, staging)
         (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
         site_url = os.environ.get("YANLU_SITE_URL", "")
         (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")

@@ -33,9 +33,11 @@ from .model import Corpus, Event, Kind, Paragraph, Participation, Script
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCRIPT_DIRS = {Script.HANS: "zh-hans", Script.HANT: "zh-hant"}
-# Every page that shows paragraphs is two folders down (events/x/, speakers/x/, topics/x/), so
-# their links are made once, from a page that deep in a folder of its own: "../../speakers/y/".
+# Event pages are two folders down (events/x/) and the parts of speaker and topic pages three
+# (speakers/x/2024/, topics/x/2024-03/), so a paragraph's links are made once for each depth, from a
+# page that deep in a folder of its own: "../../speakers/y/" and "../../../speakers/y/".
 QUOTING_PAGE = "_/_.md"
+PART_PAGE = "_/_/_.md"
 # The home page lists this many of the newest events and of the speakers who said most;
 # the events and speakers pages list them all (an archive of thousands would bury the home page).
 HOME_LISTS = 30
@@ -159,6 +161,29 @@ def entities_fingerprint(corpus: Corpus) -> str:
                        corpus.corrections)
 
 
+def year_part(event: Event) -> str:
+    """The part of a speaker's page (and of the events list) an event's quotes are on: its year.
+
+    Parts are named by the calendar, never by position or count, so a part's address
+    (speakers/x/2024/) holds the same events whatever else is added to the archive."""
+    return event.date[:4]
+
+
+def month_part(event: Event) -> str:
+    """The part of a topic's page an event's quotes are on: its month ("2024-03"), or its year
+    when only the year is known ("2024"). Topics gather quotes fastest: at 2,000 transcripts over
+    three years the largest topic holds 4.4 MB of quotes, so a year would be far too long a page."""
+    return event.date[:7] if len(event.date) >= 7 else event.date[:4]
+
+
+def _by_part(paragraphs: list[Paragraph], part_of: dict[str, str]) -> dict[str, list[Paragraph]]:
+    """Paragraphs grouped by their event's part, oldest part first (each group in the given order)."""
+    parts: dict[str, list[Paragraph]] = defaultdict(list)
+    for p in paragraphs:
+        parts[part_of[p.event]].append(p)
+    return dict(sorted(parts.items()))
+
+
 class CorpusIndex:
     """The corpus looked up by event, speaker, topic and source: the same for both
     scripts, so made once per build and shared by their renderers."""
@@ -184,11 +209,32 @@ class CorpusIndex:
         self.sections_of: dict[str, list] = defaultdict(list)
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
-        # Speaker and topic pages → a digest of everything they show of their paragraphs (``shown_digest``).
+        # Speaker and topic pages come in parts (year_part, month_part), each part a page of its own.
+        years = {e.id: year_part(e) for e in corpus.events}
+        months = {e.id: month_part(e) for e in corpus.events}
+        self.speaker_parts = {s: _by_part(said, years) for s, said in self.by_speaker.items()}
+        self.topic_parts = {t: _by_part(self.quoted_on_topic(t), months) for t in self.by_topic}
+        # Each part → a digest of everything it shows of its paragraphs (``shown_digest``).
         self._shown_of = shown if shown is not None else {
             p.id: shown_digest(p, self.sections[p.section]) for p in corpus.paragraphs}
-        self.shown = {**{f"speakers/{s}.md": self._shown(said) for s, said in self.by_speaker.items()},
-                      **{f"topics/{t}.md": self._shown(self.quoted_on_topic(t)) for t in self.by_topic}}
+        self.shown = {**{f"speakers/{s}/{part}.md": self._shown(said)
+                         for s, parts in self.speaker_parts.items() for part, said in parts.items()},
+                      **{f"topics/{t}/{part}.md": self._shown(on)
+                         for t, parts in self.topic_parts.items() for part, on in parts.items()}}
+        # An overview shows how many paragraphs each speaker said at each event; a part, besides its
+        # quotes, the names of its page's parts (its links to its neighbours). Digests, made once for
+        # both scripts' keys.
+        self.overview_keys = {}
+        self.part_names = {}
+        for kind, all_parts in (("speakers", self.speaker_parts), ("topics", self.topic_parts)):
+            for subject, parts in all_parts.items():
+                said: dict[tuple[str, str], int] = defaultdict(int)
+                for ps in parts.values():
+                    for p in ps:
+                        said[(p.event, p.speaker)] += 1
+                self.overview_keys[f"{kind}/{subject}.md"] = caches.digest_bytes(
+                    " ".join(f"{e}:{s}:{n}" for (e, s), n in sorted(said.items())).encode("utf-8"))
+                self.part_names[f"{kind}/{subject}.md"] = " ".join(parts)
         # The events, sources, speakers, topics and aliases: what every page may show of them.
         self.entities = entities or entities_fingerprint(corpus)
 
@@ -272,9 +318,10 @@ class Renderer:
         self.sections, self.sections_of = index.sections, index.sections_of
         self.by_event, self.by_speaker, self.by_topic = index.by_event, index.by_speaker, index.by_topic
         self._name_forms: dict[str, dict[str, str]] = {}
-        self._views: dict[str, SimpleNamespace] = {}
+        self._views: dict[str, dict[str, SimpleNamespace]] = {}  # depth (QUOTING_PAGE, PART_PAGE) → id → view
         self._converted: dict[str, str] = {}
-        self._quotes: dict[str, str] = {}
+        self._quotes: dict[tuple[str, str], str] = {}
+        self._link_views: dict[tuple[str, str], dict] = {}
 
     # ---------------------------------------------------------- text in this script
 
@@ -316,7 +363,7 @@ class Renderer:
             self._name_forms[event_id] = forms
         return self._name_forms[event_id]
 
-    def paragraph_html(self, paragraph: Paragraph) -> str:
+    def paragraph_html(self, paragraph: Paragraph, from_page: str = QUOTING_PAGE) -> str:
         """The paragraph's text, escaped (HTML, for _macros.j2), with participants' names linked to their pages."""
         escaped = html.escape(self.text_of(paragraph), quote=False)
         if paragraph.garbled:
@@ -326,7 +373,7 @@ class Renderer:
             return escaped
 
         def link(match: re.Match) -> str:
-            target = href(QUOTING_PAGE, f"speakers/{lookup[match.group()]}.md")
+            target = href(from_page, f"speakers/{lookup[match.group()]}.md")
             return f'<a class="yl-name" href="{target}">{match.group()}</a>'
 
         return _longest_first(tuple(lookup)).sub(link, escaped)
@@ -346,27 +393,29 @@ class Renderer:
     def section_title(self, paragraph: Paragraph) -> str:
         return self.convert_title(self.sections[paragraph.section].title, self.sources[paragraph.source].script)
 
-    def paragraph_view(self, paragraph: Paragraph) -> SimpleNamespace:
-        """What templates/_macros.j2 shows of a paragraph, made once per paragraph: every page
-        that shows paragraphs is two folders down (events/x/, speakers/x/, topics/x/), so the
-        same relative links work on all of them.
+    def paragraph_view(self, paragraph: Paragraph, from_page: str = QUOTING_PAGE) -> SimpleNamespace:
+        """What templates/_macros.j2 shows of a paragraph, made once per paragraph and depth: event
+        pages are two folders down (events/x/), the parts of speaker and topic pages three
+        (``PART_PAGE``), so the same relative links work on every page of one depth.
 
         Every value is escaped here: the macros run without autoescaping, which makes them
         three times faster, and they run for every paragraph twice.
         """
-        view = self._views.get(paragraph.id)
+        views = self._views.setdefault(from_page, {})
+        view = views.get(paragraph.id)
         if view is None:
             # Namespaces, not dicts: Jinja looks up attributes first.
-            speaker, speaker_href = self._speaker_views[paragraph.speaker]
-            view = self._views[paragraph.id] = SimpleNamespace(
+            speaker, speaker_href = self._speaker_views(from_page)[paragraph.speaker]
+            topics = self._topic_views(from_page)
+            view = views[paragraph.id] = SimpleNamespace(
                 id=_attr(paragraph.id),
                 kind=paragraph.kind.value,  # an enum's value, never markup
                 kind_label=self._kind_labels[paragraph.kind],
                 speaker=speaker,
                 speaker_href=speaker_href,
-                html=self.paragraph_html(paragraph),
-                topics=[self._topic_views[t] for t in paragraph.topics],
-                context_href=_attr(href(QUOTING_PAGE, f"events/{paragraph.event}.md", paragraph.id)),
+                html=self.paragraph_html(paragraph, from_page),
+                topics=[topics[t] for t in paragraph.topics],
+                context_href=_attr(href(from_page, f"events/{paragraph.event}.md", paragraph.id)),
                 source=_attr(paragraph.source),
                 summarises_href="",
                 lang=self._languages[paragraph.source],
@@ -414,24 +463,31 @@ class Renderer:
     def _kind_labels(self) -> dict[Kind, str]:
         return {kind: _attr(self.labels[f"kind_{kind.value}"]) for kind in Kind}
 
-    @functools.cached_property
-    def _speaker_views(self) -> dict[str | None, tuple[str, str]]:
-        """Each speaker's name and link, escaped, as paragraphs show them."""
-        views = {s.id: (_attr(self.name(s.id)), _attr(href(QUOTING_PAGE, f"speakers/{s.id}.md")))
-                 for s in self.corpus.speakers}
-        return {None: ("", ""), **views}
+    def _speaker_views(self, from_page: str) -> dict[str | None, tuple[str, str]]:
+        """Each speaker's name and link, escaped, as paragraphs show them on pages as deep as ``from_page``."""
+        key = ("speakers", from_page)
+        if key not in self._link_views:
+            views = {s.id: (_attr(self.name(s.id)), _attr(href(from_page, f"speakers/{s.id}.md")))
+                     for s in self.corpus.speakers}
+            self._link_views[key] = {None: ("", ""), **views}
+        return self._link_views[key]
 
-    @functools.cached_property
-    def _topic_views(self) -> dict[str, SimpleNamespace]:
-        return {t.id: SimpleNamespace(name=_attr(self.topic_name(t.id)), href=_attr(href(QUOTING_PAGE, f"topics/{t.id}.md")))
+    def _topic_views(self, from_page: str) -> dict[str, SimpleNamespace]:
+        key = ("topics", from_page)
+        if key not in self._link_views:
+            self._link_views[key] = {
+                t.id: SimpleNamespace(name=_attr(self.topic_name(t.id)), href=_attr(href(from_page, f"topics/{t.id}.md")))
                 for t in self.corpus.topics}
+        return self._link_views[key]
 
-    def quote(self, paragraph: Paragraph) -> str:
-        """The paragraph quoted on speaker and topic pages (templates/_macros.j2), rendered once:
-        HTML, which reaches a page through ``_joined``."""
-        quoted = self._quotes.get(paragraph.id)
+    def quote(self, paragraph: Paragraph, from_page: str = PART_PAGE) -> str:
+        """The paragraph quoted on the parts of speaker and topic pages (templates/_macros.j2), or on a
+        featured quote's page (``QUOTING_PAGE``: two folders down), rendered once per depth: HTML,
+        which reaches a page through ``_joined``."""
+        key = (from_page, paragraph.id)
+        quoted = self._quotes.get(key)
         if quoted is None:
-            quoted = self._quotes[paragraph.id] = self._macros.quote(self.paragraph_view(paragraph))
+            quoted = self._quotes[key] = self._macros.quote(self.paragraph_view(paragraph, from_page))
         return quoted
 
     def block(self, paragraph: Paragraph, view: SimpleNamespace | None = None) -> str:
@@ -478,12 +534,12 @@ class Renderer:
                            speakers=self.speaker_list("index.md", HOME_LISTS), topics=self.topic_list("index.md"),
                            all_events=len(self.corpus.events), all_speakers=len(self.by_speaker))
 
-    def event_list(self, page: str, most: int | None = None) -> list[dict]:
-        """Events, newest first (the first ``most`` of them)."""
+    def event_list(self, page: str, most: int | None = None, events: list[Event] | None = None) -> list[dict]:
+        """Events (all of them unless ``events`` are given), newest first (the first ``most`` of them)."""
         return [
             {"name": self.event_name(e), "href": href(page, f"events/{e.id}.md"), "date": e.date, "place": self.t(e.place),
              "who": "、".join(self.name(p.speaker) for p in e.participants)}
-            for e in self.index.events_newest_first[:most]
+            for e in (self.index.events_newest_first if events is None else events)[:most]
         ]
 
     def speaker_list(self, page: str, most: int | None = None) -> list[dict]:
@@ -603,42 +659,111 @@ class Renderer:
             return title
         return self.t(title)
 
+    # ---------------------------------------------------------- parts of speaker and topic pages
+
+    def year_label(self, part: str) -> str:
+        return self.labels["year_label"].format(year=part)
+
+    def month_label(self, part: str) -> str:
+        if len(part) < 7:
+            return self.labels["month_unknown"].format(year=part)
+        return self.labels["month_label"].format(year=part[:4], month=int(part[5:7]))
+
+    def parts_nav(self, path: str, overview: str, overview_name: str, parts: list[str], part: str,
+                  label: Callable[[str], str]) -> dict:
+        """The links of a part to its overview and to the parts before and after it (oldest first)."""
+        folder = overview[: -len(".md")]
+        at = parts.index(part)
+
+        def link(other: str) -> dict:
+            return {"href": href(path, f"{folder}/{other}.md"), "label": label(other)}
+
+        return {"up": {"href": href(path, overview), "label": overview_name},
+                "prev": link(parts[at - 1]) if at > 0 else None,
+                "next": link(parts[at + 1]) if at + 1 < len(parts) else None}
+
     def speaker_page(self, speaker_id: str) -> Page:
+        """The overview of a speaker: who they are, their parts by year and every event they took part in."""
         path = f"speakers/{speaker_id}.md"
         speaker = self.speakers[speaker_id]
         said = self.by_speaker[speaker_id]
-        by_event = defaultdict(list)
+        counts = defaultdict(int)
         for p in said:
-            by_event[p.event].append(p)
+            counts[p.event] += 1
         taken = self.index.participations.get(speaker_id, {})
         events = []
-        for event_id in sorted(taken.keys() | by_event.keys(), key=self.index.newest_first_rank.__getitem__):
+        for event_id in sorted(taken.keys() | counts.keys(), key=self.index.newest_first_rank.__getitem__):
             event = self.events[event_id]
-            participation, mine = taken.get(event_id), by_event.get(event_id, ())
-            groups = defaultdict(list)
-            for p in mine:
-                groups[(p.source, self.sections[p.section].seq)].append(p)
+            participation = taken.get(event_id)
             events.append({
                 "name": self.event_name(event), "href": href(path, f"events/{event.id}.md"), "date": event.date,
                 "role": self.labels[f"role_{participation.role}"] if participation else "",
                 "affiliation": self.t(participation.affiliation) if participation else "",
                 "title": self.t(participation.title) if participation else "",
+                "count": counts[event_id],
+                "quotes_href": href(path, f"speakers/{speaker_id}/{year_part(event)}.md", f"event-{event.id}"),
+            })
+        parts = [{"href": href(path, f"speakers/{speaker_id}/{part}.md"), "label": self.year_label(part), "count": len(ps)}
+                 for part, ps in reversed(self.index.speaker_parts.get(speaker_id, {}).items())]
+        other = speaker.name_hant if self.script is Script.HANS else speaker.name
+        return self.render("speaker.md.j2", path, speaker=speaker, name=self.name(speaker_id), other_name=other,
+                           note=self.t(speaker.note), events=events, count=len(said), parts=parts)
+
+    def speaker_part(self, speaker_id: str, part: str) -> Page:
+        """What a speaker said in one year, grouped by event (newest first) and section."""
+        path = f"speakers/{speaker_id}/{part}.md"
+        parts = self.index.speaker_parts[speaker_id]
+        by_event = defaultdict(list)
+        for p in parts[part]:
+            by_event[p.event].append(p)
+        taken = self.index.participations.get(speaker_id, {})
+        events = []
+        for event_id in sorted(by_event, key=self.index.newest_first_rank.__getitem__):
+            event, participation, mine = self.events[event_id], taken.get(event_id), by_event[event_id]
+            groups = defaultdict(list)
+            for p in mine:
+                groups[(p.source, self.sections[p.section].seq)].append(p)
+            events.append({
+                "id": event.id, "name": self.event_name(event), "href": href(path, f"events/{event.id}.md"),
+                "date": event.date,
+                "role": self.labels[f"role_{participation.role}"] if participation else "",
+                "affiliation": self.t(participation.affiliation) if participation else "",
                 "groups": [{"section": self.section_title(group[0]), "quotes": _joined(self.quote(p) for p in group)}
                            for _, group in sorted(groups.items())],
                 "count": len(mine),
             })
-        other = speaker.name_hant if self.script is Script.HANS else speaker.name
-        return self.render("speaker.md.j2", path, speaker=speaker, name=self.name(speaker_id), other_name=other,
-                           note=self.t(speaker.note), events=events, count=len(said),
-                           cite=self.cite_data(sorted({p.source for p in said})))
+        name = self.name(speaker_id)
+        return self.render("speaker_part.md.j2", path, name=name, part=self.year_label(part), events=events,
+                           count=len(parts[part]),
+                           nav=self.parts_nav(path, f"speakers/{speaker_id}.md", name, list(parts), part, self.year_label),
+                           cite=self.cite_data(sorted({p.source for p in parts[part]})))
 
     def topic_page(self, topic_id: str) -> Page:
+        """The overview of a topic: its parts by month and who spoke on it."""
         path = f"topics/{topic_id}.md"
         topic = self.topics[topic_id]
         on = self.index.quoted_on_topic(topic_id)
-        order = {e.id: (e.date, e.id) for e in self.corpus.events}
-        by_speaker = defaultdict(list)
+        said = defaultdict(int)
         for p in on:
+            said[p.speaker] += 1
+        years: dict[str, list] = {}
+        for part, ps in reversed(self.index.topic_parts.get(topic_id, {}).items()):
+            label = self.labels["month_short"].format(month=int(part[5:7])) if len(part) >= 7 else self.month_label(part)
+            years.setdefault(part[:4], []).append({"href": href(path, f"topics/{topic_id}/{part}.md"),
+                                                   "label": label, "count": len(ps)})
+        speakers = [{"name": self.name(s), "href": href(path, f"speakers/{s}.md"), "count": n}
+                    for s, n in sorted(said.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
+                           years=[{"label": self.year_label(y), "months": months} for y, months in years.items()],
+                           count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
+
+    def topic_part(self, topic_id: str, part: str) -> Page:
+        """A topic's quotes of one month, grouped by speaker (who said most first), then by event in date order."""
+        path = f"topics/{topic_id}/{part}.md"
+        parts = self.index.topic_parts[topic_id]
+        order = self.index.newest_first_rank
+        by_speaker = defaultdict(list)
+        for p in parts[part]:
             by_speaker[p.speaker].append(p)
         speakers = []
         for speaker_id, paragraphs in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
@@ -646,14 +771,39 @@ class Renderer:
             for p in paragraphs:
                 by_event[p.event].append(self.quote(p))
             speakers.append({
-                "name": self.name(speaker_id), "href": href(path, f"speakers/{speaker_id}.md"), "count": len(paragraphs),
+                "id": speaker_id, "name": self.name(speaker_id), "href": href(path, f"speakers/{speaker_id}.md"),
+                "count": len(paragraphs),
                 "events": [{"name": self.event_name(self.events[e]), "date": self.events[e].date,
                             "href": href(path, f"events/{e}.md"), "quotes": _joined(quotes)}
-                           for e, quotes in sorted(by_event.items(), key=lambda kv: order[kv[0]])],
+                           for e, quotes in sorted(by_event.items(), key=lambda kv: -order[kv[0]])],
             })
-        return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
-                           count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)),
-                           cite=self.cite_data(sorted({p.source for p in on})))
+        name = self.topic_name(topic_id)
+        return self.render("topic_part.md.j2", path, name=name, part=self.month_label(part), speakers=speakers,
+                           count=len(parts[part]),
+                           nav=self.parts_nav(path, f"topics/{topic_id}.md", name, list(parts), part, self.month_label),
+                           cite=self.cite_data(sorted({p.source for p in parts[part]})))
+
+    # ---------------------------------------------------------- the events list, by year
+
+    def event_years(self, page: str) -> list[dict]:
+        years: dict[str, int] = defaultdict(int)
+        for e in self.corpus.events:
+            years[year_part(e)] += 1
+        return [{"href": href(page, f"events/{y}.md"), "label": self.year_label(y), "count": n}
+                for y, n in sorted(years.items(), reverse=True)]
+
+    def events_index(self) -> Page:
+        """All events: the years, each a page of its own, and the newest events."""
+        path = "events/index.md"
+        return self.render("list.md.j2", path, title=self.labels["all_events"], items=self.event_list(path, HOME_LISTS),
+                           kind="events", years=self.event_years(path), newest=len(self.corpus.events) > HOME_LISTS)
+
+    def events_of_year(self, year: str) -> Page:
+        path = f"events/{year}.md"
+        events = [e for e in self.index.events_newest_first if year_part(e) == year]
+        return self.render("list.md.j2", path, title=self.labels["events_of_year"].format(year=year),
+                           items=self.event_list(path, events=events), kind="events", years=self.event_years(path),
+                           newest=False)
 
     def cite_facts(self, source_id: str) -> dict:
         """What a citation of a paragraph of this source says besides its words and speaker, in this script:
@@ -681,8 +831,9 @@ class Renderer:
         short = words if len(words) <= 24 else words[:24] + "…"
         title = f"{who}：“{short}”" if who else f"“{short}”"
         return self.render("quote.md.j2", path, title=title, description=words, who=who, words=words,
-                           quote=Markup(self.quote(p)), before=Markup(self.quote(before)) if before else "",
-                           after=Markup(self.quote(after)) if after else "",
+                           quote=Markup(self.quote(p, QUOTING_PAGE)),
+                           before=Markup(self.quote(before, QUOTING_PAGE)) if before else "",
+                           after=Markup(self.quote(after, QUOTING_PAGE)) if after else "",
                            event_name=self.event_name(event), event_href=href(path, f"events/{event.id}.md", p.id),
                            speaker_href=href(path, f"speakers/{p.speaker}.md") if p.speaker else "",
                            date=event.date, place=self.t(event.place), source=source,
@@ -707,11 +858,15 @@ class Renderer:
         on = tuple(sorted((t, len(ps)) for t, ps in self.by_topic.items()))
         lists = [
             ("index.md", (len(self.corpus.paragraphs), said, on), self.home),
-            ("events/index.md", (), lambda: self.render("list.md.j2", "events/index.md", title=self.labels["all_events"], items=self.event_list("events/index.md"), kind="events")),
+            ("events/index.md", (), self.events_index),
             ("speakers/index.md", said, lambda: self.render("list.md.j2", "speakers/index.md", title=self.labels["all_speakers"], items=self.speaker_list("speakers/index.md"), kind="speakers")),
             ("topics/index.md", on, lambda: self.render("list.md.j2", "topics/index.md", title=self.labels["all_topics"], items=self.topic_list("topics/index.md"), kind="topics")),
         ]
         plan = list(lists)
+        # The events by year, and each speaker's and topic's parts: an overview shows how many
+        # paragraphs each event or part has; a part shows its paragraphs and names its neighbours.
+        plan += [(f"events/{y}.md", (), functools.partial(self.events_of_year, y))
+                 for y in sorted({year_part(e) for e in self.corpus.events})]
         matched = defaultdict(list)  # event id → its paragraphs' matches (match.py), which its sources alone do not fix
         for pid, others in self.corpus.also_reported:
             matched[self.index.paragraphs[pid].event].append((pid, others))
@@ -722,12 +877,15 @@ class Renderer:
         plan.append(("changes.md", (), self.changes_page))
         plan.append((f"{FEEDS}/events.xml", (), self.events_feed))
         plan.append((f"{FEEDS}/corrections.xml", (), self.corrections_feed))
-        for speaker_id in sorted(self.by_speaker):
-            plan.append((f"speakers/{speaker_id}.md", self.index.shown[f"speakers/{speaker_id}.md"],
-                         functools.partial(self.speaker_page, speaker_id)))
-        for topic_id in sorted(self.by_topic):
-            plan.append((f"topics/{topic_id}.md", self.index.shown[f"topics/{topic_id}.md"],
-                         functools.partial(self.topic_page, topic_id)))
+        for kind, all_parts, overview, part_page in (("speakers", self.index.speaker_parts, self.speaker_page, self.speaker_part),
+                                                     ("topics", self.index.topic_parts, self.topic_page, self.topic_part)):
+            for subject in sorted(all_parts):
+                page = f"{kind}/{subject}.md"
+                plan.append((page, self.index.overview_keys[page], functools.partial(overview, subject)))
+                names = self.index.part_names[page]
+                for part in all_parts[subject]:
+                    page = f"{kind}/{subject}/{part}.md"
+                    plan.append((page, (self.index.shown[page], names), functools.partial(part_page, subject, part)))
         for paragraph_id in self.index.featured:  # a quote page shows its source's paragraphs: its sources' keys
             event = self.events[self._event_of[paragraph_id]]
             plan.append((f"quotes/{paragraph_id}.md", tuple(source_keys.get(s) for s in event.sources),

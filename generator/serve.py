@@ -41,7 +41,7 @@ from mkdocs.livereload import LiveReloadServer
 from . import mkdocs_hook
 from .model import YanluError
 from .pipeline import Project
-from .publish import CONFIGS, ROOT_PAGE, not_found_page, write_citable
+from .publish import CONFIGS, ROOT_PAGE, not_found_page, publish_data, write_citable
 
 
 def _show_mkdocs_warnings() -> None:
@@ -94,6 +94,7 @@ class Preview:
         self._pages, self._theme = pages, theme
         (self.folder / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
         (self.folder / "404.html").write_text(not_found_page(""), encoding="utf-8")
+        publish_data(self.project, self.folder)  # data/corpus.json beside both scripts, as in site/
         self.say(f"Preview {'updated' if dirty else 'built'}: both scripts.")
         return True
 

@@ -756,9 +756,11 @@ def test_screenshots_for_the_readme(browser, base, corpus, tmp_path):
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 390, "height": 844}
-# Every page kind, in both scripts: home, the lists, an event, a speaker, a topic, the 404 page.
-PAGE_KINDS = ("", "events/", f"events/{EVENT}/", "speakers/", "speakers/li-dahai/", "topics/",
-              "topics/price-war/", "404.html", "events/baai-2024-peak-dialogue/", "changes/")
+# Every page kind, in both scripts: home, the lists (and a year of events), an event, a speaker and one
+# of its parts, a topic and one of its parts, the 404 page, an event of two sources, the changes page.
+PAGE_KINDS = ("", "events/", "events/2024/", f"events/{EVENT}/", "speakers/", "speakers/li-dahai/",
+              "speakers/li-dahai/2024/", "topics/", "topics/price-war/", "topics/price-war/2024-06/", "404.html",
+              "events/baai-2024-peak-dialogue/", "changes/")
 
 
 def axe_violations(page) -> list[dict]:

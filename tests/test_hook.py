@@ -54,7 +54,9 @@ def test_an_edit_between_two_builds_in_one_process_equals_a_fresh_build(tmp_path
     fresh = inputs_of(project, tmp_path / "fresh")
     pipeline.build(fresh)
     assert differences(tree(project.docs), tree(fresh.docs)) == []
-    page = (project.root / "site" / "zh-hans" / "speakers" / "wang-xiaoming" / "index.html").read_text(encoding="utf-8")
+    parts = sorted((project.root / "site" / "zh-hans" / "speakers" / "wang-xiaoming").glob("*/index.html"))
+    assert parts, "the speaker's quotes are on parts of the page, one a year"
+    page = "".join(part.read_text(encoding="utf-8") for part in parts)
     assert "AGI是一种信念" in page and "agi是一种信念" not in page
 
 
@@ -95,3 +97,47 @@ def test_the_hook_never_forks_though_a_build_of_that_size_would(tmp_path, monkey
     assert [int(p.name) for p in workers.iterdir()] == [os.getpid()]
     pipeline.build(inputs_of(project, tmp_path / "command"), jobs=2)  # the command line does fork
     assert len(list(workers.iterdir())) == 3
+
+
+# ------------------------------------------------------------------ the generator's HTML blocks, parsed once
+
+def rendered(markdown_text: str, stash: bool) -> tuple[str, set[str]]:
+    """A page's Markdown as MkDocs converts it (Yanlu's Markdown extensions), with or without the hook's stash."""
+    import markdown
+
+    from generator import mkdocs_hook
+
+    extensions = ["attr_list", "toc", *([mkdocs_hook._BLOCKS] if stash else [])]
+    mkdocs_hook._BLOCKS.ids.clear()
+    html = markdown.Markdown(extensions=extensions).convert(markdown_text)
+    return html, set(mkdocs_hook._BLOCKS.ids)
+
+
+def test_generated_html_blocks_come_out_as_python_markdown_writes_them_and_their_ids_are_anchors(built):
+    from generator.convert import converter_for
+    from generator.model import Script
+    from generator.render import Renderer
+
+    pages = {p.path: p.content for p in Renderer(built.corpus, Script.HANT, converter_for(built.config)).pages()}
+    shown = ["index.md", "events/index.md", "events/baai-2024-peak-dialogue.md", "speakers/li-dahai.md", "topics/price-war.md",
+             *sorted(p for p in pages if p.startswith(("speakers/li-dahai/", "topics/price-war/")))]
+    for path in shown:
+        body = pages[path].split("\n---\n", 1)[1]  # MkDocs takes the front matter off first
+        plain, _ = rendered(body, stash=False)
+        stashed, ids = rendered(body, stash=True)
+        assert stashed == plain, path
+        if path.startswith("events/") and path != "events/index.md":
+            paragraphs = {p.id for p in built.corpus.paragraphs if p.event == "baai-2024-peak-dialogue"}
+            assert paragraphs <= ids, f"{path}: the paragraphs' ids must reach MkDocs' anchor check"
+
+
+def test_markdown_an_editor_writes_and_html_not_shaped_as_the_generators_are_still_parsed():
+    text = ("# Title\n\n[a link](other.md#there) and *emphasis*\n\n"
+            "<div class=\"x\">\n\nan unclosed div, a blank line inside\n\n</div>\n\n"
+            "<p>closed</p>\n<p>twice on one block</p>\n\n"
+            "<div id=\"kept\">generated <b>&lt;b&gt;</b></div>\n")
+    stashed, ids = rendered(text, stash=True)
+    plain, _ = rendered(text, stash=False)
+    assert stashed == plain
+    assert '<a href="other.md#there">a link</a>' in stashed and "<em>emphasis</em>" in stashed
+    assert ids == {"kept"}  # only the block it took: the others went to Python-Markdown (and MkDocs' scan)

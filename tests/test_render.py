@@ -61,18 +61,90 @@ def test_highlights_link_to_the_paragraph_they_summarise(built, pages):
     assert all(link in spoken for link in links)
 
 
+def parts_of(pages: dict[str, str], overview: str) -> dict[str, str]:
+    """The parts of a speaker's or topic's page (speakers/x/2024.md …), by path."""
+    folder = overview[: -len(".md")] + "/"
+    return {path: page for path, page in pages.items() if path.startswith(folder)}
+
+
 def test_speaker_page_lists_every_paragraph_of_the_speaker_linking_to_its_place(built, pages):
-    page = pages[Script.HANS]["speakers/li-dahai.md"]
+    parts = parts_of(pages[Script.HANS], "speakers/li-dahai.md")
+    events = {e.id: e for e in built.corpus.events}
     mine = [p for p in built.corpus.paragraphs if p.speaker == "li-dahai"]
-    for p in mine:
-        assert f"#{p.id}" in page
-    assert 'id="q-' not in page  # anchors live on event pages only
+    assert set(parts) == {f"speakers/li-dahai/{events[p.event].date[:4]}.md" for p in mine}
+    for p in mine:  # on the part of its event's year, linking to its place on the event page
+        part = parts[f"speakers/li-dahai/{events[p.event].date[:4]}.md"]
+        assert f'href="../../../events/{p.event}/#{p.id}"' in part
+    assert not any('id="q-' in page for page in parts.values())  # anchors live on event pages only
 
 
-def test_topic_page_groups_quotes_by_speaker(pages):
-    page = pages[Script.HANS]["topics/scaling-law.md"]
-    speakers = re.findall(r"^## (.+?) \{: #speaker-", page, re.M)
+def test_speaker_overview_links_each_event_to_the_part_with_its_quotes(built, pages):
+    overview = pages[Script.HANS]["speakers/li-dahai.md"]
+    spoke = sorted({p.event for p in built.corpus.paragraphs if p.speaker == "li-dahai"})
+    events = {e.id: e for e in built.corpus.events}
+    for event in spoke:
+        year = events[event].date[:4]
+        assert f'href="{year}/#event-{event}"' in overview
+        assert f"{{: #event-{event} }}" in pages[Script.HANS][f"speakers/li-dahai/{year}.md"]
+    assert "yl-quote" not in overview  # the quotes are on the parts
+
+
+def test_topic_parts_are_months_and_group_quotes_by_speaker(built, pages):
+    parts = parts_of(pages[Script.HANS], "topics/scaling-law.md")
+    events = {e.id: e for e in built.corpus.events}
+    on = [p for p in built.corpus.paragraphs if "scaling-law" in p.topics and p.speaker and p.kind is not Kind.HIGHLIGHT]
+    assert set(parts) == {f"topics/scaling-law/{events[p.event].date[:7]}.md" for p in on}
+    speakers = {name for page in parts.values() for name in re.findall(r"^## (.+?) \{: #speaker-", page, re.M)}
     assert "李大海" in speakers and "杨植麟" in speakers
+    overview = pages[Script.HANS]["topics/scaling-law.md"]
+    assert all(f'href="{path.rsplit("/", 1)[1][:-3]}/"' in overview for path in parts)
+
+
+def test_parts_link_to_their_overview_and_neighbours_in_date_order(pages):
+    parts = sorted(parts_of(pages[Script.HANS], "speakers/li-dahai.md"))
+    assert len(parts) >= 2, "the fixture should have li-dahai in two years"
+    first, second = (pages[Script.HANS][p] for p in parts[:2])
+    year2 = parts[1].rsplit("/", 1)[1][:-3]
+    assert 'class="yl-parts-nav__up" href="../">↑ 李大海</a>' in first
+    assert f'rel="next" href="../{year2}/"' in first and 'rel="prev"' not in first.split("</nav>")[0]
+    assert f'rel="prev" href="../{parts[0].rsplit("/", 1)[1][:-3]}/"' in second
+
+
+def test_a_parts_address_does_not_change_when_another_event_is_added(built):
+    """Parts are named by the calendar: an event added in another year (or the same) moves no quote."""
+    import dataclasses
+    converter = converter_for(built.config)
+
+    def placement(corpus) -> dict[str, set[str]]:
+        found = {}
+        for page in Renderer(corpus, Script.HANS, converter).pages():
+            for pid in re.findall(r'href="[./]*events/[^/"]+/#(q-[0-9a-f]+)"', page.content):
+                if page.path.count("/") == 2:
+                    found.setdefault(pid, set()).add(page.path)
+        return found
+
+    before = placement(built.corpus)
+    corpus = built.corpus
+    # The same event again, a year earlier than any other, with its paragraphs under new ids.
+    oldest = min(corpus.events, key=lambda e: e.date)
+    copy = dataclasses.replace(oldest, id="added-event", date="2001-01-01")
+    added = [dataclasses.replace(p, id="q-" + format(i, "010x"), event="added-event")
+             for i, p in enumerate(q for q in corpus.paragraphs if q.event == oldest.id)]
+    after = placement(dataclasses.replace(corpus, events=corpus.events + (copy,), paragraphs=corpus.paragraphs + tuple(added)))
+    assert before and all(after[pid] == parts for pid, parts in before.items())
+    assert any(path.endswith("/2001.md") for pid in after for path in after[pid] if pid not in before)
+
+
+def test_the_events_list_comes_in_years_each_listing_its_events_newest_first(built, pages):
+    years = sorted({e.date[:4] for e in built.corpus.events})
+    index = pages[Script.HANS]["events/index.md"]
+    for year in years:
+        assert f'href="{year}/"' in index
+        page = pages[Script.HANS][f"events/{year}.md"]
+        listed = re.findall(r'^- <a href="\.\./([^/"]+)/"', page, re.M)
+        mine = sorted((e for e in built.corpus.events if e.date[:4] == year), key=lambda e: (e.date, e.id), reverse=True)
+        assert listed == [e.id for e in mine]
+        assert 'href="./" aria-current="page"' in page
 
 
 def test_traditional_pages_use_their_own_interface_text(pages):

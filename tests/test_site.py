@@ -33,7 +33,7 @@ from generator.convert import SHARED
 import yaml
 
 from generator.pipeline import Project
-from generator import search
+from generator import export, search
 from generator.publish import publish
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -398,8 +398,8 @@ def test_quotes_on_speaker_and_topic_pages_are_that_speakers_words_as_on_the_eve
     for script, key in SCRIPTS.items():
         quoted_on_speaker_pages = defaultdict(list)
         for page in site.pages(script):
-            parts = page.rel.split("/")
-            if len(parts) != 4 or parts[1] not in ("speakers", "topics"):
+            parts = page.rel.split("/")  # zh-hans/speakers/x/2024/index.html: a part; …/x/index.html its overview
+            if len(parts) != 5 or parts[1] not in ("speakers", "topics"):
                 continue
             kind, subject = parts[1], parts[2]
             for quote in page.article.find_all("blockquote", "yl-quote"):
@@ -725,6 +725,16 @@ def event_order(site: Site, page: Page) -> list[str]:
     return order
 
 
+def test_corpus_json_is_published_once_beside_both_scripts(site):
+    for name in export.FILES:  # corpus.json, paragraphs.jsonl …: once, in data/
+        published = site.root / "data" / name
+        assert published.read_bytes() == (site.project / "docs" / "data" / name).read_bytes(), name
+        for script in SCRIPTS:
+            assert not (site.root / script / "data" / name).exists(), f"{script}/data/{name}: published once, in data/"
+    for script in SCRIPTS:  # what each script's data/ holds: its own citations (CSL-JSON, in its script)
+        assert {p.name for p in (site.root / script / "data").iterdir()} == {"csl"}, script
+
+
 def test_home_page_offers_corpus_json_and_lists_events_newest_first(site):
     dates = {e["id"]: tuple(int(x) for x in e["date"].split("-")) for e in site.corpus["events"]}
     for script in SCRIPTS:
@@ -736,6 +746,9 @@ def test_home_page_offers_corpus_json_and_lists_events_newest_first(site):
             assert resolved.target is not None, f"{home.rel}: the corpus.json link is broken ({resolved.problem})"
             published = json.loads(resolved.target.read_text(encoding="utf-8"))
             assert published == site.corpus, f"{resolved.target} is not docs/data/corpus.json"
+        years = sorted({e["date"][:4] for e in site.corpus["events"]}, reverse=True)
+        by_year = [event for year in years for event in event_order(site, site.page(f"{script}/events/{year}/index.html"))]
+        assert by_year == event_order(site, home), f"{script}/events/<year>/ list {by_year}, the home page another order"
         for page in (home, site.page(f"{script}/events/index.html")):
             order = event_order(site, page)
             assert sorted(order) == sorted(dates), f"{page.rel} lists {order}, not every event"
