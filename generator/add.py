@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import FILES, SiteConfig, load_config, yaml_value
+from .config import FILES, SiteConfig, is_reserved, load_config, yaml_value
 from .convert import converter_for
 from .discover import Reading, Voice, read_seed_itself
 from .model import YanluError
@@ -37,14 +37,15 @@ class Added:
 def _slug(text: str, prefix: str) -> str:
     """An id from text: its Latin letters and digits, or a short digest when it has none (Chinese names)."""
     latin = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
-    if len(latin) >= 3:
+    if len(latin) >= 3 and re.search(r"[a-z]", latin):  # digits alone ("2026") say nothing of the text
         return latin
     return f"{prefix}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}"
 
 
-def _unique(wanted: str, taken: set[str]) -> str:
+def _unique(wanted: str, taken: set[str], key: str) -> str:
+    """``wanted``, or with a number after it, so that it is no id ``taken`` nor one the site reserves."""
     candidate, n = wanted, 2
-    while candidate in taken:
+    while candidate in taken or is_reserved(key, candidate):
         candidate, n = f"{wanted}-{n}", n + 1
     taken.add(candidate)
     return candidate
@@ -130,7 +131,7 @@ def add(root: Path, file: Path, event: str | None = None) -> Added:
     converter = converter_for(config)
     reading: Reading = read_seed_itself(raw, converter.hans)
     taken = {e.id for e in config.sources} | {e.id for e in config.events} | {s.id for s in config.speakers}
-    source_id = _unique(_slug(seed.stem, "source"), taken)
+    source_id = _unique(_slug(seed.stem, "source"), taken, "sources")
     guessed = list(reading.guessed)
 
     participants, new_speakers, reused = [], [], []
@@ -142,7 +143,7 @@ def add(root: Path, file: Path, event: str | None = None) -> Added:
             ids[voice] = existing
             reused.append(existing)
         else:
-            ids[voice] = _unique(_slug(voice.label, "speaker"), taken)
+            ids[voice] = _unique(_slug(voice.label, "speaker"), taken, "speakers")
             new_speakers.append(ids[voice])
             speaker_lines.append(f"  - id: {ids[voice]}  # guessed from the label '{voice.label}'\n"
                                  f"    name: {_value(voice.label)}\n"
@@ -161,7 +162,7 @@ def add(root: Path, file: Path, event: str | None = None) -> Added:
     if event and event in {e.id for e in config.events}:
         event_id = event
     else:
-        event_id = event or _unique(_slug(f"{seed.stem}-{date[:4]}", "event"), taken)
+        event_id = event or _unique(_slug(f"{seed.stem}-{date[:4]}", "event"), taken, "events")
     source_lines += [f"    event: {event_id}",
                      f"    title: {_value(reading.title)}" + ("  # guessed: the first line" if "title" in guessed else ""),
                      f"    script: {reading.script}  # guessed from the characters"]

@@ -513,6 +513,16 @@ RESERVED_IDS = {
     "sources": frozenset({"participants", "sources"}),
 }
 
+
+
+def is_reserved(key: str, ident: str) -> bool:
+    """Whether an id of an entry of ``key`` (events, sources …) is a name the site uses itself."""
+    return (ident in RESERVED_IDS.get(key, frozenset())
+            or key == "sources" and re.fullmatch(r"[qs]-[0-9a-f]+", ident) is not None
+            # A year is the address of that year's list of events (events/2024/).
+            or key == "events" and re.fullmatch(r"\d{4}", ident) is not None)
+
+
 FILES = {
     "events": "events.yaml",
     "sources": "sources.yaml",
@@ -681,12 +691,11 @@ def _load_list(root: Path, key: str, errors: list) -> tuple[Entry, ...]:
                 errors.append(YanluError(where, f"id '{ident}' is used twice (first on line {seen[ident]})",
                                          "Give each entry its own id.", line))
             seen[ident] = line
-            # A year is the address of that year's list of events (events/2024/).
-            if (ident in reserved or key == "sources" and re.fullmatch(r"[qs]-[0-9a-f]+", ident)
-                    or key == "events" and re.fullmatch(r"\d{4}", ident)):
+            if is_reserved(key, ident):
                 errors.append(YanluError(where, f"id '{ident}' is a name the site uses for a page, folder or anchor of its own",
                                          f"Choose another id, e.g. '{ident}-{key[:-1]}' (reserved: "
-                                         + ", ".join(sorted(reserved)) + ").", line))
+                                         + ", ".join(sorted(reserved)) + (", and years such as 2024" if key == "events" else "")
+                                         + ").", line))
         entries.append(Entry(values, where, line))
     return tuple(entries)
 

@@ -1097,12 +1097,12 @@ EXPECTED_CITATIONS = {
 
 
 def open_cited(page, base: str, script: str, where: str):
-    """The featured paragraph's tools: on its event page (#id) or as a quote on 杨植麟's speaker page."""
+    """The featured paragraph's tools: on its event page (#id) or as a quote on 杨植麟's speaker page (its 2024 part)."""
     page.clock.set_fixed_time(TODAY)
     if where == "event":
         page.goto(f"{base}{script}/events/baai-2024-peak-dialogue/#{FEATURED}")
         return page.locator(f"#{FEATURED}")
-    page.goto(f"{base}{script}/speakers/yang-zhilin/")
+    page.goto(f"{base}{script}/speakers/yang-zhilin/2024/")
     return page.locator(f"blockquote[data-yl-q='{FEATURED}']")
 
 
