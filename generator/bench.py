@@ -41,6 +41,7 @@ within one run, not the absolute numbers across runs. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import gzip
 import importlib.metadata
@@ -442,6 +443,39 @@ SEARCH_SETTLED_JS = """() => {
 }"""
 
 
+@contextlib.contextmanager
+def served_chromium(script_dir: Path):
+    """(headless Chromium, the script's home address) with the built site served by ``python -m
+    http.server`` on 127.0.0.1; (None, "") without Playwright or Chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        yield None, ""
+        return
+    if not CHROMIUM.exists():
+        yield None, ""
+        return
+    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                               "--directory", str(script_dir.parent)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        port = re.search(r"port (\d+)", server.stdout.readline() or "")
+        if port is None:
+            yield None, ""
+            return
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--no-first-run"])
+            try:
+                yield browser, f"http://127.0.0.1:{port.group(1)}/{script_dir.name}/"
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None:
     """What a reader downloads for one Pagefind search, or None while there is no Pagefind index.
 
@@ -461,40 +495,20 @@ def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None
         p.name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json") or p.suffix in (".pf_meta", ".pagefind"))]
     measured = {"query": query, "fixed": sum(p.stat().st_size for p in fixed_files), "chunks": None,
                 "fragments": None, "total": None, "pages": None, "seconds": None}
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return measured
-    if not CHROMIUM.exists():
-        return measured
-    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-                               "--directory", str(script_dir.parent)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     fetched: dict[str, int] = {}
-    try:
-        port = re.search(r"port (\d+)", server.stdout.readline() or "")
-        if port is None:
+    with served_chromium(script_dir) as (browser, home):
+        if browser is None:
             return measured
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run"])
-            try:
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{port.group(1)}/{script_dir.name}/", wait_until="networkidle")
-                page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())) if "/pagefind/" in r.url else None)
-                started = time.perf_counter()
-                box = page.locator("header input.yl-search__input")
-                box.click()
-                box.press_sequentially(query, delay=20)
-                page.wait_for_function(SEARCH_SETTLED_JS, timeout=300_000)
-                measured["seconds"] = time.perf_counter() - started
-                measured["pages"] = page.locator(".yl-search__item").count()
-            finally:
-                browser.close()
-    finally:
-        server.terminate()
-        server.wait()
+        page = browser.new_page()
+        page.goto(home, wait_until="networkidle")
+        page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())) if "/pagefind/" in r.url else None)
+        started = time.perf_counter()
+        box = page.locator("header input.yl-search__input")
+        box.click()
+        box.press_sequentially(query, delay=20)
+        page.wait_for_function(SEARCH_SETTLED_JS, timeout=300_000)
+        measured["seconds"] = time.perf_counter() - started
+        measured["pages"] = page.locator(".yl-search__item").count()
     by_kind = lambda suffix: sum(size for url, size in fetched.items() if url.split("?")[0].endswith(suffix))
     measured["chunks"], measured["fragments"] = by_kind(".pf_index"), by_kind(".pf_fragment")
     measured["fixed"] = sum(fetched.values()) - measured["chunks"] - measured["fragments"]
@@ -554,51 +568,32 @@ def first_results(script_dir: Path, queries: list[str], how: str = "ime") -> dic
     last keystroke's input event to the first result drawn in the list (measured in the page), and
     the bytes under pagefind/ fetched from the click until then (each file's size as served;
     Pagefind's files are compressed already). None without Chromium."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+    if not (script_dir / "pagefind").is_dir():
         return None
-    if not CHROMIUM.exists() or not (script_dir / "pagefind").is_dir():
-        return None
-    server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-                               "--directory", str(script_dir.parent)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out: dict[str, dict] = {}
-    try:
-        port = re.search(r"port (\d+)", server.stdout.readline() or "")
-        if port is None:
+    with served_chromium(script_dir) as (browser, home):
+        if browser is None:
             return None
-        home = f"http://127.0.0.1:{port.group(1)}/{script_dir.name}/"
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--no-first-run"])
-            try:
-                for query in queries:
-                    context = browser.new_context(viewport={"width": 1280, "height": 900})
-                    page = context.new_page()
-                    page.add_init_script(FIRST_RESULT_INIT_JS)
-                    page.goto(home, wait_until="networkidle")
-                    fetched: list[str] = []
-                    page.on("response", lambda r: fetched.append(r.url) if "/pagefind/" in r.url else None)
-                    box = page.locator("header input.yl-search__input")
-                    box.click()
-                    type_query(page, query, how)
-                    page.wait_for_function("() => window.__ylBench.first > 0", timeout=300_000)
-                    before = list(fetched)
-                    timing = page.evaluate("() => window.__ylBench")
-                    page.wait_for_function(SEARCH_SETTLED_JS, timeout=300_000)
-                    files = [script_dir.parent / url.split("://", 1)[1].split("/", 1)[1].split("?")[0] for url in before]
-                    sizes = [f.stat().st_size for f in files if f.is_file()]
-                    out[query] = {"ms": timing["first"] - timing["input"], "bytes": sum(sizes), "files": len(sizes),
-                                  "pages": page.locator(".yl-search__item").count(),
-                                  "found": page.evaluate("() => document.querySelector('.yl-search__meta').textContent")}
-                    context.close()
-            finally:
-                browser.close()
-    finally:
-        server.terminate()
-        server.wait()
+        for query in queries:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.add_init_script(FIRST_RESULT_INIT_JS)
+            page.goto(home, wait_until="networkidle")
+            fetched: list[str] = []
+            page.on("response", lambda r: fetched.append(r.url) if "/pagefind/" in r.url else None)
+            box = page.locator("header input.yl-search__input")
+            box.click()
+            type_query(page, query, how)
+            page.wait_for_function("() => window.__ylBench.first > 0", timeout=300_000)
+            before = list(fetched)
+            timing = page.evaluate("() => window.__ylBench")
+            page.wait_for_function(SEARCH_SETTLED_JS, timeout=300_000)
+            files = [script_dir.parent / url.split("://", 1)[1].split("/", 1)[1].split("?")[0] for url in before]
+            sizes = [f.stat().st_size for f in files if f.is_file()]
+            out[query] = {"ms": timing["first"] - timing["input"], "bytes": sum(sizes), "files": len(sizes),
+                          "pages": page.locator(".yl-search__item").count(),
+                          "found": page.evaluate("() => document.querySelector('.yl-search__meta').textContent")}
+            context.close()
     return out
 
 
