@@ -27,6 +27,10 @@ at 2,000 transcripts:
   of the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs. A name two
   speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
 
+- **Citing a result**: the event page's copy carries its sources' citation facts (meta ``cite``: event,
+  date, place, title, publisher, language per source id), so a result's copy-quote and cite buttons
+  give what the paragraph's own buttons give, from the fragment the box loads anyway.
+
 The pages themselves are not changed; these copies are written to a temporary folder for Pagefind.
 """
 
@@ -47,6 +51,12 @@ _HAN_CHAR = re.compile(f"[{HAN}]")
 # space the writer put there is kept in the index as a word of its own, SPACE ("有 <script>").
 CLOSE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
 SPACE = "\u2423"  # ␣: not a letter, so Pagefind indexes the word without it; a space to the search box
+# A garbled run (render.py _mark_garbled) is no words to search, but a result's copy quote carries it as the page
+# does: the copy for Pagefind holds GARBLED in its place, a word of its own that is no letter (so not indexed),
+# and the page's meta "garbled" lists the runs' text in page order.
+GARBLED = "\u2327"  # ⌧
+# The writer's spaces beside the run go with it (the meta's text starts or ends with one), not to the words around.
+_GARBLED_RUN = re.compile(r'(\s*)<mark class="yl-garbled"[^>]*>(.*?)</mark>(\s*)', re.S)
 _WRITERS_SPACE = re.compile(f"(?<=[{CLOSE}])\\s+(?=\\S)|(?<=\\S)\\s+(?=[{CLOSE}])")
 _KIND = re.compile(r'<span class="yl-kind">[^<]*</span>')  # 提问/回答: a label beside the name, not what was said
 _TAG = re.compile(r"(<[^>]*>)")
@@ -64,6 +74,9 @@ _YEAR = re.compile(r"<dd>\s*(\d{4})(?:-\d\d){0,2}\s*</dd>")
 _PARTICIPANTS = re.compile(r"<ul\b[^>]*\bclass=\"yl-participants\"[^>]*>(.*?)</ul>", re.S)
 _SPEAKER_LINK = re.compile(r"<a\b[^>]*\bhref=\"[^\"]*speakers/([^/\"]+)/\"[^>]*>(.*?)</a>", re.S)
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
+_PAGE_CONFIG = re.compile(r"<script>window\.YANLU = (\{.*?\});</script>")  # templates/overrides/main.html
+# What a search result's copy-quote and cite buttons need of a source (render.py cite_facts, as the page's script has it).
+CITE_FIELDS = ("event", "date", "place", "title", "publisher", "lang")
 _PARAGRAPH = re.compile(r"(<div\b[^>]*\bid=\"(q-[^\"]+)\"[^>]*>\s*<div\b[^>]*\bclass=\"yl-meta\"[^>]*>\s*<a\b)"
                         r"([^>]*\bclass=\"yl-who\"[^>]*\bhref=\"[^\"]*speakers/([^/\"]+)/\"[^>]*>)")
 
@@ -125,6 +138,8 @@ def bigram_text(text: str, after: str = "") -> str:
         following = text[k + 1] if k + 1 < len(text) else after
         if char == SPACE:
             pieces.append(f"{SPACE} ")
+        elif char == GARBLED:
+            pieces.append(f" {GARBLED} ")
         elif is_han(char):
             pieces.append(f" {char}{following}" if is_han(following) else f" {char}")
             if following != SPACE:
@@ -252,11 +267,23 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
         return f'{match.group(1)} id="by-{order[sid]}-{qid}"{match.group(3)}'
 
     body = _PARAGRAPH.sub(mark, body)
+    garbled = []
+
+    def keep_garbled(match: re.Match) -> str:
+        garbled.append((" " if match.group(1) else "") + text_of(match.group(2)) + (" " if match.group(3) else ""))
+        return GARBLED
+
+    body = _GARBLED_RUN.sub(keep_garbled, body)
     # Headings as plain blocks (their ids kept, for the box to name and link them): Pagefind builds an
     # excerpt of the whole page text again for each heading with a hit under it, and the box builds its own.
     body = _HEADING.sub(r'<div data-yl-h="\1"\2>\3</div>', body)
     head = [_meta("meta", "kind", "event"), _meta("meta", "title", facts.title),
             _meta("meta", "who", json.dumps(who, ensure_ascii=False))]
+    sources = cite_sources(page)
+    if sources:
+        head.append(_meta("meta", "cite", json.dumps(sources, ensure_ascii=False, sort_keys=True, separators=(",", ":"))))
+    if garbled:
+        head.append(_meta("meta", "garbled", json.dumps(garbled, ensure_ascii=False)))
     if facts.year:
         head.append(_meta("meta", "year", facts.year))
     tokens = " ".join(filter_token(kind, value) for kind, value in filter_values(facts, who))
@@ -264,6 +291,20 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
     end = body.rindex("</")  # the article's own end tag: the filter words after everything said
     body = f'{body[:end]}<div id="yl-filters">{tokens}</div>{body[end:]}'
     return _document(head, body, lang)
+
+
+def cite_sources(page: str) -> dict[str, dict[str, str]]:
+    """The citation facts of each source of a built event page, from its own script (window.YANLU.cite),
+    for the search box's copy-quote and cite buttons. Each source's paragraphs follow its heading, whose id is
+    the source's id, so a result finds its paragraph's source by the heading before it: no data per paragraph."""
+    found = _PAGE_CONFIG.search(page)
+    if found is None:
+        return {}
+    try:
+        sources = json.loads(found.group(1)).get("cite", {}).get("sources", {})
+    except (ValueError, AttributeError):
+        return {}
+    return {sid: {k: str(facts.get(k, "")) for k in CITE_FIELDS if facts.get(k)} for sid, facts in sorted(sources.items())}
 
 
 def filter_values(facts: EventFacts, who: list[str]) -> list[tuple[str, str]]:

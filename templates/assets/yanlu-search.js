@@ -17,6 +17,9 @@
    - Results: event pages list the paragraphs that hold the query, each with its speaker and the
      heading above it, linking to the paragraph's #q-… anchor; speaker and topic pages are short
      results of their own (name, note or keywords).
+   - Citing: each paragraph's result carries the tools it has on its event page (permalink, copy link, copy
+     quote, cite), given by yanlu.js (window.YanluCite) the paragraph's whole text, rebuilt from the page's words,
+     its speaker, and its source's facts (the page's meta "cite", by the source heading before the paragraph).
    - Filters: speaker, event and year (words of the index, filterToken); the query and the filters are kept in the
      address (?q=…&speaker=…&event=…&year=…), so a search is a link. A speaker filter shows that
      speaker's paragraphs only. Transcript text only ever goes into the page as text, never as HTML. */
@@ -282,10 +285,13 @@
      which cannot be read back). SPACE ends a word the writer put a space after, next to Chinese text
      (generator/search.py bigram_text). */
   const SPACE = "\u2423";
+  /* GARBLED stands where a garbled run is (generator/search.py): no word to show in an excerpt; the run itself,
+     for a copy quote, is the page's meta "garbled" (the runs in page order). */
+  const GARBLED = "\u2327";
 
   /* An index word as the page wrote it: a bigram is its first character (the next word holds the second). */
   function shown(word) {
-    return word.replace(BIGRAM, "$1").replace(SPACE, " ");
+    return word === GARBLED ? "" : word.replace(BIGRAM, "$1").replace(SPACE, " ");
   }
 
   /* Whether shown words ``last`` then ``next`` had a space between them: the writer's, or one Pagefind
@@ -326,6 +332,7 @@
     const speakers = anchors.filter(function (a) { return a.id.startsWith("by-"); });
     let who = [];
     try { who = JSON.parse(meta.who || "[]"); } catch (e) { who = []; }
+    const cites = sourcesOf(meta);
     let hits = find(words, run.parts, page.locations);
     if (!hits.length) hits = page.locations.map(function (at) { return {at: at, length: 1, part: 0}; });
     const marked = new Set();
@@ -347,7 +354,8 @@
         // The paragraph's text starts after its speaker's name, which the result shows on its own.
         const text = by ? Math.max(start, by.location + String(by.text || "").trim().split(/\s+/).filter(Boolean).length) : start;
         region = {index: a, anchor: places[a], heading: heading, hits: [], parts: new Set(), start: start, end: end,
-                  text: text, speaker: by ? who[Number(by.id.split("-")[1])] || "" : ""};
+                  text: text, speaker: by ? who[Number(by.id.split("-")[1])] || "" : "",
+                  name: by ? readable(by.text) : "", source: sourceOf(places, a, cites)};
         regions.push(region);
       }
       region.hits.push(hit);
@@ -361,6 +369,83 @@
       return y.parts.size - x.parts.size || y.hits.length - x.hits.length || x.start - y.start;
     });
     return {words: words, marked: marked, regions: kept, isHeading: isHeading};
+  }
+
+  /* The citation facts of an event page's sources (generator/search.py cite_sources): {source id: facts}. */
+  function sourcesOf(meta) {
+    try { return JSON.parse(meta.cite || "{}") || {}; } catch (e) { return {}; }
+  }
+
+  /* The facts of the source a place of the page belongs to: the source whose heading (its id) comes last
+     before it; a page of one source, that one. */
+  function sourceOf(places, a, cites) {
+    for (let h = a; h >= 0; h--) if (places[h] && Object.prototype.hasOwnProperty.call(cites, places[h].id)) return cites[places[h].id];
+    const ids = Object.keys(cites);
+    return ids.length === 1 ? cites[ids[0]] : null;
+  }
+
+  /* A paragraph's whole text, rebuilt from the page's words between its speaker's name and the next place,
+     its garbled runs (``runs``: the page's, in order) where they stand, as the page shows them. */
+  function wordsOf(words, region, runs) {
+    let k = 0;
+    for (let i = 0; i < region.text; i++) if (words[i] === GARBLED) k++;
+    let out = "", last = "", force = null;  // force: the space (or none) after a garbled run, as the page had it
+    for (const word of words.slice(region.text, region.end)) {
+      let text, before = null, after = null;
+      if (word === GARBLED) {
+        const run = String((runs || [])[k++] || "");
+        text = run.trim();
+        before = /^\s/.test(run);
+        after = /\s$/.test(run);
+      } else {
+        text = shown(word);
+      }
+      if (!text) continue;
+      if (out && (force !== null ? force : before !== null ? before : spaced(last, text))) out += " ";
+      out += text.trimEnd();
+      last = text;
+      force = after;
+    }
+    return out;
+  }
+
+  function garbledOf(meta) {
+    if (!meta.garbled) return [];
+    try { return JSON.parse(meta.garbled) || []; } catch (e) { return []; }
+  }
+
+  /* Under a paragraph's result, the tools it has on its event page (yanlu.js: window.YanluCite): its permalink,
+     copy link (the short link), copy quote and cite, with the same words and citations. */
+  function tools(li, url, region, words, runs) {
+    const cite = window.YanluCite, L = cite ? cite.labels() : {};
+    const id = region.anchor && region.anchor.id;
+    if (!cite || !L.copy_link || !id || !id.startsWith("q-")) return;
+    cite.register(li, {id: id, who: region.name, words: wordsOf(words, region, runs), source: region.source || {}});
+    li.classList.add("yl-cited");
+    li.setAttribute("data-yl-cite-prefix", "yl-search-cite-");
+    const row = el("div", "yl-tools yl-search__tools");
+    const link = el("a", "yl-link", "#" + id);
+    link.href = url;
+    link.title = L.permalink;
+    link.setAttribute("aria-label", L.permalink + " " + id);
+    const button = function (className, label, act) {
+      const b = el("button", className, label);
+      b.type = "button";
+      if (act) b.setAttribute("data-yl-act", act);
+      return b;
+    };
+    const copyLink = button("yl-copy", L.copy_link);
+    copyLink.setAttribute("data-yl-copy", id);
+    copyLink.setAttribute("data-yl-copied", L.copied || "");
+    const quote = button("yl-act", L.copy_quote, "quote");
+    quote.setAttribute("data-yl-copied", L.copied || "");
+    const citeButton = button("yl-act", L.cite, "cite");
+    citeButton.setAttribute("aria-expanded", "false");
+    [link, copyLink, quote, citeButton].forEach(function (node, k) {
+      if (k) row.append(" ");
+      row.append(node);
+    });
+    li.append(row);
   }
 
   function item(page, run) {
@@ -387,6 +472,7 @@
       link.append(text);
       const li = el("li");
       li.append(link);
+      tools(li, link.href, r, words, garbledOf(meta));
       return li;
     };
     kept.slice(0, HITS_SHOWN).forEach(function (r) { hitList.append(hitItem(r)); });
@@ -558,7 +644,8 @@
     if (current) more(PAGES_AT_ONCE).catch(function (error) { show("error", CONFIG.failed); console.warn("Yanlu search:", error); });
   });
   output.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("a")) close();
+    // A link leaves the results; a cite panel's files (CSL-JSON, BibTeX) are downloads, not a way out.
+    if (event.target.closest && event.target.closest("a:not(.yl-cite-file)")) close();
   });
   document.addEventListener("click", function (event) {
     // composedPath, not contains: a "more on this page" button is gone from the page by now
@@ -590,7 +677,8 @@
     search();
   })();
   /* What the box would list for a query, every page and paragraph, without drawing it: the
-     converted query and [{url, id, speaker}] (tests/test_browser.py checks recall with it). */
+     converted query and [{url, id, speaker, name, words, source}] (tests/test_browser.py checks recall with it,
+     tests/test_citable_search.py the words and source each result's tools cite). */
   window.yanluSearch = {
     find: async function (query, filters) {
       const converted = convert(query), parts = parse(converted), run = {parts: parts, speaker: (filters || {}).speaker || ""};
@@ -601,7 +689,11 @@
       for (const page of data) {
         const meta = page.meta || {};
         if (meta.kind === "speaker" || meta.kind === "topic") { hits.push({url: page.url, id: "", speaker: ""}); continue; }
-        for (const r of regionsOf(page, run).regions) hits.push({url: page.url, id: r.anchor ? r.anchor.id : "", speaker: r.speaker});
+        const found = regionsOf(page, run);
+        for (const r of found.regions) {
+          hits.push({url: page.url, id: r.anchor ? r.anchor.id : "", speaker: r.speaker, name: r.name,
+                     words: wordsOf(found.words, r, garbledOf(meta)), source: r.source});
+        }
       }
       return {query: converted, hits: hits};
     },
