@@ -27,9 +27,11 @@ at 2,000 transcripts:
   of the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs. A name two
   speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
 
-- **Citing a result**: the event page's copy carries its sources' citation facts (meta ``cite``: event,
-  date, place, title, publisher, language per source id), so a result's copy-quote and cite buttons
-  give what the paragraph's own buttons give, from the fragment the box loads anyway.
+- **Citing a result**: the event page's copy carries each source's citation facts (event, date, place,
+  title, publisher, language) in the id of an empty anchor after the source's heading (``ylc-…``), and
+  each garbled run's text in the id of the anchor that stands in its place (``ylg-…``): ids are in the
+  fragment the box loads anyway and, unlike Pagefind meta, never words of the index. So a result's
+  copy-quote and cite buttons give what the paragraph's own buttons give.
 
 The pages themselves are not changed; these copies are written to a temporary folder for Pagefind.
 """
@@ -41,6 +43,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time
 EXCLUDE = ".yl-tools"  # inside the article but not what was said: permalink, copy button, topic chips
@@ -53,8 +56,10 @@ CLOSE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
 SPACE = "\u2423"  # ␣: not a letter, so Pagefind indexes the word without it; a space to the search box
 # A garbled run (render.py _mark_garbled) is no words to search, but a result's copy quote carries it as the page
 # does: the copy for Pagefind holds GARBLED in its place, a word of its own that is no letter (so not indexed),
-# and the page's meta "garbled" lists the runs' text in page order.
+# inside an anchor whose id carries the run's text (``ylg-`` and the text percent-encoded). Not Pagefind meta:
+# Pagefind indexes meta values as words, so a search would find the garbled letters (and JSON's keys) there.
 GARBLED = "\u2327"  # ⌧
+CITE_ANCHOR, GARBLED_ANCHOR = "ylc-", "ylg-"
 # The writer's spaces beside the run go with it (the meta's text starts or ends with one), not to the words around.
 _GARBLED_RUN = re.compile(r'(\s*)<mark class="yl-garbled"[^>]*>(.*?)</mark>(\s*)', re.S)
 _WRITERS_SPACE = re.compile(f"(?<=[{CLOSE}])\\s+(?=\\S)|(?<=\\S)\\s+(?=[{CLOSE}])")
@@ -267,23 +272,18 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
         return f'{match.group(1)} id="by-{order[sid]}-{qid}"{match.group(3)}'
 
     body = _PARAGRAPH.sub(mark, body)
-    garbled = []
 
     def keep_garbled(match: re.Match) -> str:
-        garbled.append((" " if match.group(1) else "") + text_of(match.group(2)) + (" " if match.group(3) else ""))
-        return GARBLED
+        run = (" " if match.group(1) else "") + text_of(match.group(2)) + (" " if match.group(3) else "")
+        return f'<span id="{GARBLED_ANCHOR}{anchor_text(run)}">{GARBLED}</span>'
 
     body = _GARBLED_RUN.sub(keep_garbled, body)
     # Headings as plain blocks (their ids kept, for the box to name and link them): Pagefind builds an
     # excerpt of the whole page text again for each heading with a hit under it, and the box builds its own.
     body = _HEADING.sub(r'<div data-yl-h="\1"\2>\3</div>', body)
+    body = _cite_anchors(body, cite_sources(page))
     head = [_meta("meta", "kind", "event"), _meta("meta", "title", facts.title),
             _meta("meta", "who", json.dumps(who, ensure_ascii=False))]
-    sources = cite_sources(page)
-    if sources:
-        head.append(_meta("meta", "cite", json.dumps(sources, ensure_ascii=False, sort_keys=True, separators=(",", ":"))))
-    if garbled:
-        head.append(_meta("meta", "garbled", json.dumps(garbled, ensure_ascii=False)))
     if facts.year:
         head.append(_meta("meta", "year", facts.year))
     tokens = " ".join(filter_token(kind, value) for kind, value in filter_values(facts, who))
@@ -293,10 +293,29 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
     return _document(head, body, lang)
 
 
+def anchor_text(text: str) -> str:
+    """Text as an id can carry it (no spaces; yanlu-search.js reads it with decodeURIComponent)."""
+    return quote(text, safe="")
+
+
+_SOURCE_HEADING = re.compile(r'(<div data-yl-h="2"[^>]*\bid="([^"]+)"[^>]*>.*?</div>)', re.S)
+
+
+def _cite_anchors(body: str, sources: dict[str, dict[str, str]]) -> str:
+    """After each source's heading, an empty anchor whose id carries the source's citation facts (``ylc-`` and
+    the JSON, percent-encoded): a result's paragraph is of the source whose anchor comes last before it."""
+    def add(match: re.Match) -> str:
+        facts = sources.get(html_lib.unescape(match.group(2)))
+        if facts is None:
+            return match.group(1)
+        encoded = anchor_text(json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        return f'{match.group(1)}<span id="{CITE_ANCHOR}{encoded}"></span>'
+    return _SOURCE_HEADING.sub(add, body)
+
+
 def cite_sources(page: str) -> dict[str, dict[str, str]]:
     """The citation facts of each source of a built event page, from its own script (window.YANLU.cite),
-    for the search box's copy-quote and cite buttons. Each source's paragraphs follow its heading, whose id is
-    the source's id, so a result finds its paragraph's source by the heading before it: no data per paragraph."""
+    for the search box's copy-quote and cite buttons (``_cite_anchors``)."""
     found = _PAGE_CONFIG.search(page)
     if found is None:
         return {}

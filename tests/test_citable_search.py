@@ -8,7 +8,6 @@ The published site is the session's (tests/conftest.py: published_project, publi
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from html.parser import HTMLParser
@@ -261,23 +260,24 @@ def test_every_page_names_both_feeds_in_its_head_and_the_links_reach_them(publis
 # ------------------------------------------------------------------ what the index carries for the tools
 
 
-def test_the_index_copy_of_an_event_page_carries_its_sources_facts_and_garbled_runs(published_project):
+def test_the_index_copy_of_an_event_page_carries_its_sources_facts_and_garbled_runs_in_anchor_ids(published_project):
     site = published_project / "www" / "yanlu"
     page = (site / "zh-hant" / "events" / GARBLED_EVENT / "index.html").read_text(encoding="utf-8")
     config = json.loads(re.search(r"<script>window\.YANLU = (\{.*?\});</script>", page).group(1))
-    facts = search_stage.event_facts(page)
-    copy = search_stage.event_page(page, facts, {})
-    metas = dict(re.findall(r'<meta data-pagefind-meta="(\w+)\[content\]" content="([^"]*)">', copy))
-    cite = json.loads(html.unescape(metas["cite"]))
-    assert cite == {sid: {k: v for k, v in s.items() if k in search_stage.CITE_FIELDS and v}
-                    for sid, s in config["cite"]["sources"].items()}
-    runs = json.loads(html.unescape(metas["garbled"]))
-    assert len(runs) == page.count('<mark class="yl-garbled"') and all(r.strip().startswith("〔亂碼") for r in runs)
-    # Garbled letters are no words of the index: each run stands as one mark, which is no letter.
-    body = copy.split("<body>", 1)[1]
-    assert "煽啃" not in body and body.count(search_stage.GARBLED) == len(runs)
+    copy = search_stage.event_page(page, search_stage.event_facts(page), {})
+    head, body = copy.split("<body>", 1)
+    ids = re.findall(r'<span id="(yl[cg]-[^"]*)">', body)
+    cites = [json.loads(unquote(i[4:])) for i in ids if i.startswith(search_stage.CITE_ANCHOR)]
+    assert cites == [{k: v for k, v in s.items() if k in search_stage.CITE_FIELDS and v}
+                     for s in config["cite"]["sources"].values()]
+    runs = [unquote(i[4:]) for i in ids if i.startswith(search_stage.GARBLED_ANCHOR)]
+    assert len(runs) == page.count('<mark class="yl-garbled"') > 0 and all(r.strip().startswith("〔亂碼") for r in runs)
+    # Garbled letters are no words of the index: each run stands as one mark, which is no letter; and no meta
+    # carries them or the facts (Pagefind indexes meta values as words).
+    assert "煽啃" not in copy and body.count(search_stage.GARBLED) == len(runs)
+    assert "data-pagefind-meta=\"cite" not in head and "garbled" not in head
 
 
-def test_a_page_without_a_script_config_gets_no_cite_meta():
+def test_a_page_without_a_script_config_gets_no_cite_facts():
     assert search_stage.cite_sources("<html><head></head><body></body></html>") == {}
     assert search_stage.cite_sources('<script>window.YANLU = {"cite": {}};</script>') == {}

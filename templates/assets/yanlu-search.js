@@ -19,7 +19,7 @@
      results of their own (name, note or keywords).
    - Citing: each paragraph's result carries the tools it has on its event page (permalink, copy link, copy
      quote, cite), given by yanlu.js (window.YanluCite) the paragraph's whole text, rebuilt from the page's words,
-     its speaker, and its source's facts (the page's meta "cite", by the source heading before the paragraph).
+     its speaker, and its source's facts (in the id of an anchor after the source's heading: generator/search.py).
    - Filters: speaker, event and year (words of the index, filterToken); the query and the filters are kept in the
      address (?q=…&speaker=…&event=…&year=…), so a search is a link. A speaker filter shows that
      speaker's paragraphs only. Transcript text only ever goes into the page as text, never as HTML. */
@@ -286,8 +286,14 @@
      (generator/search.py bigram_text). */
   const SPACE = "\u2423";
   /* GARBLED stands where a garbled run is (generator/search.py): no word to show in an excerpt; the run itself,
-     for a copy quote, is the page's meta "garbled" (the runs in page order). */
+     for a copy quote, is in the id of the anchor around it (GARBLED_ANCHOR and the text, percent-encoded).
+     A source's citation facts are in the id of an anchor after its heading (CITE_ANCHOR and the JSON). */
   const GARBLED = "\u2327";
+  const CITE_ANCHOR = "ylc-", GARBLED_ANCHOR = "ylg-";
+  const isData = function (a) { return a.id.startsWith(CITE_ANCHOR) || a.id.startsWith(GARBLED_ANCHOR); };
+  function anchorData(a, prefix) {
+    try { return decodeURIComponent(a.id.slice(prefix.length)); } catch (e) { return ""; }
+  }
 
   /* An index word as the page wrote it: a bigram is its first character (the next word holds the second). */
   function shown(word) {
@@ -326,13 +332,23 @@
       .sort(function (a, b) { return a.location - b.location; });
     // Paragraphs (div#q-…) and headings (any other id but a speaker's: generator/search.py writes
     // headings as plain blocks for Pagefind).
-    const places = anchors.filter(function (a) { return !a.id.startsWith("by-"); });
+    const places = anchors.filter(function (a) { return !a.id.startsWith("by-") && !isData(a); });
+    // The data anchors: each source's facts from where its heading stands, and each garbled run where it stands.
+    const cites = [], runs = {};
+    for (const a of anchors) {
+      if (a.id.startsWith(CITE_ANCHOR)) {
+        let facts = null;
+        try { facts = JSON.parse(anchorData(a, CITE_ANCHOR)); } catch (e) { facts = null; }
+        if (facts) cites.push({location: a.location, facts: facts});
+      } else if (a.id.startsWith(GARBLED_ANCHOR)) {
+        runs[a.location] = anchorData(a, GARBLED_ANCHOR);
+      }
+    }
     // The filter words stand last, in div#yl-filters: the end of the page's last paragraph, never a place.
     const isHeading = function (a) { return !!a && !a.id.startsWith("q-") && a.id !== "yl-filters"; };
     const speakers = anchors.filter(function (a) { return a.id.startsWith("by-"); });
     let who = [];
     try { who = JSON.parse(meta.who || "[]"); } catch (e) { who = []; }
-    const cites = sourcesOf(meta);
     let hits = find(words, run.parts, page.locations);
     if (!hits.length) hits = page.locations.map(function (at) { return {at: at, length: 1, part: 0}; });
     const marked = new Set();
@@ -355,7 +371,7 @@
         const text = by ? Math.max(start, by.location + String(by.text || "").trim().split(/\s+/).filter(Boolean).length) : start;
         region = {index: a, anchor: places[a], heading: heading, hits: [], parts: new Set(), start: start, end: end,
                   text: text, speaker: by ? who[Number(by.id.split("-")[1])] || "" : "",
-                  name: by ? readable(by.text) : "", source: sourceOf(places, a, cites)};
+                  name: by ? readable(by.text) : "", source: sourceOf(cites, start)};
         regions.push(region);
       }
       region.hits.push(hit);
@@ -368,32 +384,26 @@
     kept.sort(function (x, y) {
       return y.parts.size - x.parts.size || y.hits.length - x.hits.length || x.start - y.start;
     });
-    return {words: words, marked: marked, regions: kept, isHeading: isHeading};
+    return {words: words, marked: marked, regions: kept, isHeading: isHeading, runs: runs};
   }
 
-  /* The citation facts of an event page's sources (generator/search.py cite_sources): {source id: facts}. */
-  function sourcesOf(meta) {
-    try { return JSON.parse(meta.cite || "{}") || {}; } catch (e) { return {}; }
-  }
-
-  /* The facts of the source a place of the page belongs to: the source whose heading (its id) comes last
-     before it; a page of one source, that one. */
-  function sourceOf(places, a, cites) {
-    for (let h = a; h >= 0; h--) if (places[h] && Object.prototype.hasOwnProperty.call(cites, places[h].id)) return cites[places[h].id];
-    const ids = Object.keys(cites);
-    return ids.length === 1 ? cites[ids[0]] : null;
+  /* The citation facts of the source a place of the page (at word ``start``) belongs to: the facts of the last
+     source anchor before it (generator/search.py _cite_anchors), or null. */
+  function sourceOf(cites, start) {
+    let facts = null;
+    for (const c of cites) if (c.location <= start) facts = c.facts;
+    return facts;
   }
 
   /* A paragraph's whole text, rebuilt from the page's words between its speaker's name and the next place,
-     its garbled runs (``runs``: the page's, in order) where they stand, as the page shows them. */
+     its garbled runs (``runs``: the page's, by the word they stand at) where they stand, as the page shows them. */
   function wordsOf(words, region, runs) {
-    let k = 0;
-    for (let i = 0; i < region.text; i++) if (words[i] === GARBLED) k++;
     let out = "", last = "", force = null;  // force: the space (or none) after a garbled run, as the page had it
-    for (const word of words.slice(region.text, region.end)) {
+    for (let i = region.text; i < region.end; i++) {
+      const word = words[i] || "";
       let text, before = null, after = null;
-      if (word === GARBLED) {
-        const run = String((runs || [])[k++] || "");
+      if (word === GARBLED && Object.prototype.hasOwnProperty.call(runs || {}, i)) {
+        const run = runs[i];
         text = run.trim();
         before = /^\s/.test(run);
         after = /\s$/.test(run);
@@ -407,11 +417,6 @@
       force = after;
     }
     return out;
-  }
-
-  function garbledOf(meta) {
-    if (!meta.garbled) return [];
-    try { return JSON.parse(meta.garbled) || []; } catch (e) { return []; }
   }
 
   /* Under a paragraph's result, the tools it has on its event page (yanlu.js: window.YanluCite): its permalink,
@@ -472,7 +477,7 @@
       link.append(text);
       const li = el("li");
       li.append(link);
-      tools(li, link.href, r, words, garbledOf(meta));
+      tools(li, link.href, r, words, found.runs);
       return li;
     };
     kept.slice(0, HITS_SHOWN).forEach(function (r) { hitList.append(hitItem(r)); });
@@ -692,7 +697,7 @@
         const found = regionsOf(page, run);
         for (const r of found.regions) {
           hits.push({url: page.url, id: r.anchor ? r.anchor.id : "", speaker: r.speaker, name: r.name,
-                     words: wordsOf(found.words, r, garbledOf(meta)), source: r.source});
+                     words: wordsOf(found.words, r, found.runs), source: r.source});
         }
       }
       return {query: converted, hits: hits};
