@@ -127,7 +127,8 @@ def bigram_parts(parts: list[str]) -> list[str]:
             if parts[j]:
                 after = parts[j][0]
                 break
-        out[i] = bigram_text(text, after)
+        # The mark in a garbled run's place (event_page) is a word of its own, whatever stands around it.
+        out[i] = f" {GARBLED} " if text == GARBLED else bigram_text(text, after)
     return out
 
 
@@ -143,8 +144,6 @@ def bigram_text(text: str, after: str = "") -> str:
         following = text[k + 1] if k + 1 < len(text) else after
         if char == SPACE:
             pieces.append(f"{SPACE} ")
-        elif char == GARBLED:
-            pieces.append(f" {GARBLED} ")
         elif is_han(char):
             pieces.append(f" {char}{following}" if is_han(following) else f" {char}")
             if following != SPACE:

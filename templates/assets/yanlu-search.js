@@ -285,19 +285,21 @@
      which cannot be read back). SPACE ends a word the writer put a space after, next to Chinese text
      (generator/search.py bigram_text). */
   const SPACE = "\u2423";
-  /* GARBLED stands where a garbled run is (generator/search.py): no word to show in an excerpt; the run itself,
-     for a copy quote, is in the id of the anchor around it (GARBLED_ANCHOR and the text, percent-encoded).
-     A source's citation facts are in the id of an anchor after its heading (CITE_ANCHOR and the JSON). */
-  const GARBLED = "\u2327";
+  /* A mark (⌧, a word of its own) stands where a garbled run is (generator/search.py): no word to show in an
+     excerpt; the run itself, for a copy quote, is in the id of the anchor around the mark (GARBLED_ANCHOR and the
+     text, percent-encoded). A source's citation facts are in the id of an anchor after its heading (CITE_ANCHOR
+     and the JSON). */
   const CITE_ANCHOR = "ylc-", GARBLED_ANCHOR = "ylg-";
   const isData = function (a) { return a.id.startsWith(CITE_ANCHOR) || a.id.startsWith(GARBLED_ANCHOR); };
+  /* Whether the page's ``i``-th word stands for a garbled run (a writer's own ⌧ is a word as written). */
+  function isRun(runs, i) { return Object.prototype.hasOwnProperty.call(runs || {}, i); }
   function anchorData(a, prefix) {
     try { return decodeURIComponent(a.id.slice(prefix.length)); } catch (e) { return ""; }
   }
 
   /* An index word as the page wrote it: a bigram is its first character (the next word holds the second). */
   function shown(word) {
-    return word === GARBLED ? "" : word.replace(BIGRAM, "$1").replace(SPACE, " ");
+    return word.replace(BIGRAM, "$1").replace(SPACE, " ");
   }
 
   /* Whether shown words ``last`` then ``next`` had a space between them: the writer's, or one Pagefind
@@ -402,7 +404,7 @@
     for (let i = region.text; i < region.end; i++) {
       const word = words[i] || "";
       let text, before = null, after = null;
-      if (word === GARBLED && Object.prototype.hasOwnProperty.call(runs || {}, i)) {
+      if (isRun(runs, i)) {
         const run = runs[i];
         text = run.trim();
         before = /^\s/.test(run);
@@ -468,7 +470,7 @@
     const hitItem = function (r) {
       const link = el("a", "yl-search__hit");
       link.href = r.anchor ? page.url.split("#")[0] + "#" + encodeURIComponent(r.anchor.id) : page.url;
-      const text = excerpt(words, r, marked);
+      const text = excerpt(words, r, marked, found.runs);
       // Where the paragraph stands (the heading above it), unless the excerpt starts with that heading.
       if (r.heading && !(isHeading(r.anchor) && text.dataset.start === String(r.start))) {
         link.append(el("span", "yl-search__where", readable(r.heading)));
@@ -510,7 +512,7 @@
   }
 
   /* The words around a region's first hit, the hits marked, as text nodes and <mark>s. */
-  function excerpt(words, region, marked) {
+  function excerpt(words, region, marked, runs) {
     const first = region.hits[0].at;
     const from = first >= region.text ? region.text : region.start;  // the name only when the hit is in it
     let start = Math.max(from, first - BEFORE);
@@ -519,7 +521,7 @@
     const pieces = [];  // [text, marked], spaces only where the writer's text had room for one
     let last = "", previous = -1;
     for (let i = start; i < end; i++) {
-      const word = shown(words[i] || "");
+      const word = isRun(runs, i) ? "" : shown(words[i] || "");  // a garbled run is no words to show
       if (!word) continue;
       if (last && spaced(last, word)) pieces.push([" ", marked.has(i) && marked.has(previous)]);
       pieces.push([word.trimEnd(), marked.has(i)]);
