@@ -281,3 +281,9 @@ def test_the_index_copy_of_an_event_page_carries_its_sources_facts_and_garbled_r
 def test_a_page_without_a_script_config_gets_no_cite_facts():
     assert search_stage.cite_sources("<html><head></head><body></body></html>") == {}
     assert search_stage.cite_sources('<script>window.YANLU = {"cite": {}};</script>') == {}
+
+
+def test_a_garbled_runs_mark_is_a_word_of_its_own_whatever_stands_beside_it():
+    copy = "".join(search_stage.bigram_parts(re.split(r"(<[^>]*>)", f'或<span id="ylg-x">{search_stage.GARBLED}</span>Phone')))
+    words = re.sub(r"<[^>]*>", " ", copy).split()
+    assert words == ["或", search_stage.GARBLED, "Phone"], words
