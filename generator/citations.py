@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from .model import Corpus, Script
-from .render import CSL_DIR, SCRIPT_DIRS, Renderer
+from .render import CSL_DIR, SCRIPT_DIRS, Renderer, site_address
 
 TITLE_CHARS = 40  # a paragraph's title: its first words (the cite button cuts them the same way)
 
@@ -42,12 +42,11 @@ def event_items(renderer: Renderer, event_id: str, base_url: str) -> list[dict]:
     """The event and each of its paragraphs as CSL-JSON items, in the renderer's script."""
     event = renderer.events[event_id]
     folder = SCRIPT_DIRS[renderer.script]
-    base = base_url.rstrip("/") + "/" if base_url else ""
     name = renderer.event_name(event)
     items = [_drop_empty({
         "id": event.id, "type": "speech", "title": name, "event": name, "event-place": renderer.t(event.place),
         "issued": date_parts(event.date), "author": [{"literal": renderer.name(p.speaker)} for p in event.participants],
-        "URL": f"{base}{folder}/events/{event.id}/" if base else "", "language": renderer.script.value,
+        "URL": site_address(base_url, f"{folder}/events/{event.id}/"), "language": renderer.script.value,
         "source": "言录 Yanlu",
     })]
     for p in renderer.by_event[event_id]:
@@ -58,7 +57,7 @@ def event_items(renderer: Renderer, event_id: str, base_url: str) -> list[dict]:
             "id": p.id, "type": "speech", "title": short_title(words), "abstract": words, "event": name,
             "event-place": facts["place"], "container-title": facts["title"], "publisher": facts["publisher"],
             "issued": date_parts(event.date), "author": [{"literal": who}] if who else [],
-            "URL": f"{base}q/#{p.id}" if base else "", "language": facts["lang"], "source": "言录 Yanlu",
+            "URL": site_address(base_url, f"q/#{p.id}"), "language": facts["lang"], "source": "言录 Yanlu",
             "genre": renderer.labels[f"kind_{p.kind.value}"],
         }))
     return items

@@ -429,7 +429,7 @@ def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
     index = CorpusIndex(result.corpus, result.entities, result.shown)  # made once, for both scripts' renderers (and any worker) to share
     seeds = seeds_url(project.root / "mkdocs.yml")  # each paragraph links to its line in the repository
     return {script: PagePlan(Renderer(result.corpus, script, result.converter, project.templates, index=index,
-                                      seeds_url=seeds),
+                                      seeds_url=seeds, site_url=os.environ.get("YANLU_SITE_URL", "")),
                              result.source_keys,
                              project.docs / folder, project.cache / f"pages-{folder}.json")
             for script, folder in SCRIPT_DIRS.items()}

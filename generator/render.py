@@ -47,9 +47,10 @@ FEED_BASE = f"{FEEDS}/index.md"
 FEED_ENTRIES = 50  # the newest this many events in the events feed (every correction is in its feed)
 # Each script's CSL-JSON per event (generator/citations.py, written when publishing): data/csl/<event>.json.
 CSL_DIR = "data/csl"
-# The interface text yanlu.js needs for the copy-quote and cite buttons (labels.yaml), carried in each page's yl_cite.
+# The interface text yanlu.js needs for the copy-quote and cite buttons (labels.yaml), carried in each page's yl_cite
+# (every page: the search box in its header draws the same buttons under each result, yanlu-search.js).
 CITE_LABELS = ("copied", "copy", "cite_gbt", "cite_apa", "cite_csl", "cite_bibtex", "quote_open", "quote_close",
-               "quote_sep", "quote_dash", "link_passage")
+               "quote_sep", "quote_dash", "link_passage", "permalink", "copy_link", "copy_quote", "cite")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -81,6 +82,12 @@ def _relative(from_path: str, to_path: str) -> str:
     while common < min(len(here), len(there)) and here[common] == there[common]:
         common += 1
     return "../" * (len(here) - common) + "".join(part + "/" for part in there[common:]) or "./"
+
+
+def site_address(site_url: str, path: str) -> str:
+    """``path`` (from the site's root: ``zh-hans/events/x/``, ``q/#q-…``) at the site's public address
+    (YANLU_SITE_URL), or "" when that address is not known: a relative link is all there is then."""
+    return f"{site_url.rstrip('/')}/{path}" if site_url else ""
 
 
 def href(from_path: str, to_path: str, anchor: str = "") -> str:
@@ -301,11 +308,13 @@ class Renderer:
     """Renders every page of one script."""
 
     def __init__(self, corpus: Corpus, script: Script, converter: Converter, templates: Path = TEMPLATES,
-                 index: CorpusIndex | None = None, seeds_url: str = ""):
+                 index: CorpusIndex | None = None, seeds_url: str = "", site_url: str = ""):
         """``seeds_url``: where the repository shows seeds/ (``…/blob/main/seeds/``, from mkdocs.yml's
-        ``repo_url``; see ``seeds_url``), so each paragraph links to its line there; "" for no link."""
+        ``repo_url``; see ``seeds_url``), so each paragraph links to its line there; "" for no link.
+        ``site_url``: the site's public address (YANLU_SITE_URL), for the feeds' absolute links; "" for relative ones."""
         self.corpus = corpus
         self.seeds_url = seeds_url
+        self.site_url = site_url
         self.script = script
         self.converter = converter
         self.templates_digest = templates_digest(templates)
@@ -519,6 +528,7 @@ class Renderer:
     # ---------------------------------------------------------- pages
 
     def render(self, template: str, path: str, **context) -> Page:
+        context.setdefault("cite", self.cite_data(()))  # the buttons' words at least, for the search box's results
         content = self.env.get_template(template).render(
             L=self.label_names, script=self.script.value, page=path, href=lambda to, anchor="": href(path, to, anchor),
             **context,
@@ -607,9 +617,16 @@ class Renderer:
                             "earlier": c.earlier_hans if self.script is Script.HANS else c.earlier_hant})
         return self.render("changes.md.j2", "changes.md", changes=changes)
 
+    def feed_link(self, to_path: str, anchor: str = "") -> str:
+        """A link in a feed: absolute where the site's address is known (YANLU_SITE_URL, as the CSL-JSON's,
+        generator/citations.py), else relative to the feed (RFC 4287 §4.2.7: the feed's own address is the base)."""
+        if not self.site_url:
+            return href(FEED_BASE, to_path, anchor)
+        return site_address(self.site_url, f"{SCRIPT_DIRS[self.script]}/{page_url(to_path)}") + (f"#{anchor}" if anchor else "")
+
     def _feed(self, path: str, name: str, alternate: str, entries: list[dict]) -> Page:
-        """An Atom feed (RFC 4287). Dates come from the events and the alias entries, never the clock,
-        and links are relative to the feed (RFC 4287 §4.2.7, xml:base is the feed's own address)."""
+        """An Atom feed (RFC 4287). Dates come from the events and the alias entries, never the clock;
+        links are absolute where the site's address is known, else relative to the feed (``feed_link``)."""
         esc = lambda text: html.escape(str(text), quote=True)  # noqa: E731 - XML's five entities
         folder = SCRIPT_DIRS[self.script]
         newest = max((e.date for e in self.corpus.events), default="1970-01-01")
@@ -619,8 +636,8 @@ class Renderer:
                f"<id>urn:yanlu:{folder}:{path.removesuffix('.xml')}</id>",
                f"<title>{esc(self.labels['site_name'] + ' · ' + name)}</title>",
                f"<updated>{updated}</updated>",
-               f'<link rel="self" type="application/atom+xml" href="{esc(path.rsplit("/", 1)[-1])}"/>',
-               f'<link rel="alternate" type="text/html" href="{esc(href(FEED_BASE, alternate))}"/>',
+               f'<link rel="self" type="application/atom+xml" href="{esc(site_address(self.site_url, f"{folder}/{path}") or path.rsplit("/", 1)[-1])}"/>',
+               f'<link rel="alternate" type="text/html" href="{esc(self.feed_link(alternate))}"/>',
                f"<author><name>{esc(self.labels['site_name'])}</name></author>"]
         for e in entries:
             out += ["<entry>", f"<id>{e['id']}</id>", f"<title>{esc(e['title'])}</title>", f"<updated>{e['updated']}</updated>",
@@ -631,7 +648,7 @@ class Renderer:
     def events_feed(self) -> Page:
         path = f"{FEEDS}/events.xml"
         entries = [{"id": f"urn:yanlu:event:{e.id}", "title": self.event_name(e), "updated": _atom_time(e.date),
-                    "href": href(FEED_BASE, f"events/{e.id}.md"),
+                    "href": self.feed_link(f"events/{e.id}.md"),
                     "content": " · ".join(part for part in (e.date, self.t(e.place), "、".join(
                         self.name(p.speaker) for p in e.participants)) if part)}
                    for e in self.index.events_newest_first[:FEED_ENTRIES]]
@@ -648,7 +665,7 @@ class Renderer:
             entries.append({"id": f"urn:yanlu:correction:{c.old}", "updated": _atom_time(when),
                             "title": f"{self.name(now.speaker) or self.labels['none']} · {self.event_name(event)} · "
                                      + (self.labels["revised_on"].format(date=c.date) if c.date else self.labels["revised"]),
-                            "href": href(FEED_BASE, f"events/{now.event}.md", c.new),
+                            "href": self.feed_link(f"events/{now.event}.md", c.new),
                             "content": f"{self.labels['now_reads']}：{self.text_of(now)}\n"
                                        + (f"{self.labels['earlier_words']}：{earlier}" if earlier else "")})
         return self._feed(path, self.labels["feed_corrections"], "changes.md", entries)
@@ -873,10 +890,11 @@ class Renderer:
         for event in self.corpus.events:
             plan.append((f"events/{event.id}.md", (tuple(source_keys.get(s) for s in event.sources), matched.get(event.id, [])),
                          functools.partial(self.event_page, event)))
-        # The changes page and the feeds show entities (events, corrections: in every key) only.
+        # The changes page and the feeds show entities (events, corrections: in every key) only; the feeds'
+        # links, the site's address too.
         plan.append(("changes.md", (), self.changes_page))
-        plan.append((f"{FEEDS}/events.xml", (), self.events_feed))
-        plan.append((f"{FEEDS}/corrections.xml", (), self.corrections_feed))
+        plan.append((f"{FEEDS}/events.xml", (self.site_url,), self.events_feed))
+        plan.append((f"{FEEDS}/corrections.xml", (self.site_url,), self.corrections_feed))
         for kind, all_parts, overview, part_page in (("speakers", self.index.speaker_parts, self.speaker_page, self.speaker_part),
                                                      ("topics", self.index.topic_parts, self.topic_page, self.topic_part)):
             for subject in sorted(all_parts):

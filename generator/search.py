@@ -27,6 +27,12 @@ at 2,000 transcripts:
   of the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs. A name two
   speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
 
+- **Citing a result**: the event page's copy carries each source's citation facts (event, date, place,
+  title, publisher, language) in the id of an empty anchor after the source's heading (``ylc-…``), and
+  each garbled run's text in the id of the anchor that stands in its place (``ylg-…``): ids are in the
+  fragment the box loads anyway and, unlike Pagefind meta, never words of the index. So a result's
+  copy-quote and cite buttons give what the paragraph's own buttons give.
+
 The pages themselves are not changed; these copies are written to a temporary folder for Pagefind.
 """
 
@@ -37,6 +43,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time
 EXCLUDE = ".yl-tools"  # inside the article but not what was said: permalink, copy button, topic chips
@@ -47,6 +54,14 @@ _HAN_CHAR = re.compile(f"[{HAN}]")
 # space the writer put there is kept in the index as a word of its own, SPACE ("有 <script>").
 CLOSE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
 SPACE = "\u2423"  # ␣: not a letter, so Pagefind indexes the word without it; a space to the search box
+# A garbled run (render.py _mark_garbled) is no words to search, but a result's copy quote carries it as the page
+# does: the copy for Pagefind holds GARBLED in its place, a word of its own that is no letter (so not indexed),
+# inside an anchor whose id carries the run's text (``ylg-`` and the text percent-encoded). Not Pagefind meta:
+# Pagefind indexes meta values as words, so a search would find the garbled letters (and JSON's keys) there.
+GARBLED = "\u2327"  # ⌧
+CITE_ANCHOR, GARBLED_ANCHOR = "ylc-", "ylg-"
+# The writer's spaces beside the run go with it (the meta's text starts or ends with one), not to the words around.
+_GARBLED_RUN = re.compile(r'(\s*)<mark class="yl-garbled"[^>]*>(.*?)</mark>(\s*)', re.S)
 _WRITERS_SPACE = re.compile(f"(?<=[{CLOSE}])\\s+(?=\\S)|(?<=\\S)\\s+(?=[{CLOSE}])")
 _KIND = re.compile(r'<span class="yl-kind">[^<]*</span>')  # 提问/回答: a label beside the name, not what was said
 _TAG = re.compile(r"(<[^>]*>)")
@@ -64,6 +79,9 @@ _YEAR = re.compile(r"<dd>\s*(\d{4})(?:-\d\d){0,2}\s*</dd>")
 _PARTICIPANTS = re.compile(r"<ul\b[^>]*\bclass=\"yl-participants\"[^>]*>(.*?)</ul>", re.S)
 _SPEAKER_LINK = re.compile(r"<a\b[^>]*\bhref=\"[^\"]*speakers/([^/\"]+)/\"[^>]*>(.*?)</a>", re.S)
 _HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
+_PAGE_CONFIG = re.compile(r"<script>window\.YANLU = (\{.*?\});</script>")  # templates/overrides/main.html
+# What a search result's copy-quote and cite buttons need of a source (render.py cite_facts, as the page's script has it).
+CITE_FIELDS = ("event", "date", "place", "title", "publisher", "lang")
 _PARAGRAPH = re.compile(r"(<div\b[^>]*\bid=\"(q-[^\"]+)\"[^>]*>\s*<div\b[^>]*\bclass=\"yl-meta\"[^>]*>\s*<a\b)"
                         r"([^>]*\bclass=\"yl-who\"[^>]*\bhref=\"[^\"]*speakers/([^/\"]+)/\"[^>]*>)")
 
@@ -109,7 +127,8 @@ def bigram_parts(parts: list[str]) -> list[str]:
             if parts[j]:
                 after = parts[j][0]
                 break
-        out[i] = bigram_text(text, after)
+        # The mark in a garbled run's place (event_page) is a word of its own, whatever stands around it.
+        out[i] = f" {GARBLED} " if text == GARBLED else bigram_text(text, after)
     return out
 
 
@@ -252,9 +271,16 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
         return f'{match.group(1)} id="by-{order[sid]}-{qid}"{match.group(3)}'
 
     body = _PARAGRAPH.sub(mark, body)
+
+    def keep_garbled(match: re.Match) -> str:
+        run = (" " if match.group(1) else "") + text_of(match.group(2)) + (" " if match.group(3) else "")
+        return f'<span id="{GARBLED_ANCHOR}{anchor_text(run)}">{GARBLED}</span>'
+
+    body = _GARBLED_RUN.sub(keep_garbled, body)
     # Headings as plain blocks (their ids kept, for the box to name and link them): Pagefind builds an
     # excerpt of the whole page text again for each heading with a hit under it, and the box builds its own.
     body = _HEADING.sub(r'<div data-yl-h="\1"\2>\3</div>', body)
+    body = _cite_anchors(body, cite_sources(page))
     head = [_meta("meta", "kind", "event"), _meta("meta", "title", facts.title),
             _meta("meta", "who", json.dumps(who, ensure_ascii=False))]
     if facts.year:
@@ -264,6 +290,39 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
     end = body.rindex("</")  # the article's own end tag: the filter words after everything said
     body = f'{body[:end]}<div id="yl-filters">{tokens}</div>{body[end:]}'
     return _document(head, body, lang)
+
+
+def anchor_text(text: str) -> str:
+    """Text as an id can carry it (no spaces; yanlu-search.js reads it with decodeURIComponent)."""
+    return quote(text, safe="")
+
+
+_SOURCE_HEADING = re.compile(r'(<div data-yl-h="2"[^>]*\bid="([^"]+)"[^>]*>.*?</div>)', re.S)
+
+
+def _cite_anchors(body: str, sources: dict[str, dict[str, str]]) -> str:
+    """After each source's heading, an empty anchor whose id carries the source's citation facts (``ylc-`` and
+    the JSON, percent-encoded): a result's paragraph is of the source whose anchor comes last before it."""
+    def add(match: re.Match) -> str:
+        facts = sources.get(html_lib.unescape(match.group(2)))
+        if facts is None:
+            return match.group(1)
+        encoded = anchor_text(json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        return f'{match.group(1)}<span id="{CITE_ANCHOR}{encoded}"></span>'
+    return _SOURCE_HEADING.sub(add, body)
+
+
+def cite_sources(page: str) -> dict[str, dict[str, str]]:
+    """The citation facts of each source of a built event page, from its own script (window.YANLU.cite),
+    for the search box's copy-quote and cite buttons (``_cite_anchors``)."""
+    found = _PAGE_CONFIG.search(page)
+    if found is None:
+        return {}
+    try:
+        sources = json.loads(found.group(1)).get("cite", {}).get("sources", {})
+    except (ValueError, AttributeError):
+        return {}
+    return {sid: {k: str(facts.get(k, "")) for k in CITE_FIELDS if facts.get(k)} for sid, facts in sorted(sources.items())}
 
 
 def filter_values(facts: EventFacts, who: list[str]) -> list[tuple[str, str]]:

@@ -16,6 +16,10 @@ before (localStorage, as the root page reads it), else the browser's language.
 Without JavaScript the page cannot read the ``#q-…`` part of its own address;
 it says so and links to ``q/list/``, where every shard is a plain page of links
 (both scripts for each id).
+
+An id the map does not hold gets a notice with a search box of its own: a plain GET form to the reader's
+script home (``../zh-hans/?q=…``), where the header's search box opens with the query's results; the form
+needs no script on this page.
 """
 
 from __future__ import annotations
@@ -98,6 +102,10 @@ max-width:34em;margin:3em auto;padding:0 1em;line-height:1.8;color:#1f1f1f;backg
 h1{font-size:1.4em}a{color:#2f3f9e;text-decoration:underline}
 nav a{display:inline-block;min-height:44px;line-height:44px;margin-right:1.2em}
 .yl-q-notice{border:1px solid #d9480f;background:#fff4e6;padding:.6em .8em;border-radius:4px}
+.yl-q-form{display:flex;flex-wrap:wrap;align-items:center;gap:.4em .6em;margin:.4em 0}
+.yl-q-form input,.yl-q-form button{font:inherit;min-height:44px;box-sizing:border-box}
+.yl-q-form input{flex:1 1 12em;padding:0 .5em;border:1px solid #595959;border-radius:3px}
+.yl-q-form button{padding:0 1em;border:1px solid #2f3f9e;border-radius:3px;color:#fff;background:#2f3f9e;cursor:pointer}
 html.yl-hans [lang=zh-Hant],html.yl-hant [lang=zh-Hans]{display:none}
 html.yl-js .yl-q-nojs{display:none}
 </style>
@@ -149,7 +157,9 @@ html.yl-js .yl-q-nojs{display:none}
 <div id="yl-q-unknown" class="yl-q-notice" role="status" hidden>
 <p lang="zh-Hans">找不到编号为 <code class="yl-q-id"></code> 的段落：链接可能抄错了，或这一段已被删除。可以搜索它的文字：</p>
 <p lang="zh-Hant">找不到編號為 <code class="yl-q-id"></code> 的段落：連結可能抄錯了，或這一段已被刪除。可以搜尋它的文字：</p>
-<nav aria-label="搜索 · 搜尋"><a class="yl-q-search" href="../zh-hans/" lang="zh-Hans">言录首页（页首有搜索框）</a><a class="yl-q-search" href="../zh-hant/" lang="zh-Hant">言錄首頁（頁首有搜尋框）</a></nav>
+<form class="yl-q-form" action="../zh-hans/" method="get" role="search" aria-label="搜索言录" lang="zh-Hans"><label for="yl-q-hans">搜索段落的文字</label> <input id="yl-q-hans" type="search" name="q" required> <button type="submit">搜索</button></form>
+<form class="yl-q-form" action="../zh-hant/" method="get" role="search" aria-label="搜尋言錄" lang="zh-Hant"><label for="yl-q-hant">搜尋段落的文字</label> <input id="yl-q-hant" type="search" name="q" required> <button type="submit">搜尋</button></form>
+<nav aria-label="首页 · 首頁"><a class="yl-q-search" href="../zh-hans/" lang="zh-Hans">言录首页（页首有搜索框）</a><a class="yl-q-search" href="../zh-hant/" lang="zh-Hant">言錄首頁（頁首有搜尋框）</a></nav>
 </div>
 </main>
 </body>

@@ -16,10 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,18 +24,15 @@ import pytest
 import yaml
 
 from conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (and the session's `browser` fixture)
+from conftest import CORRECTED_ID, CORRECTED_ON, EVENT, PREFIX  # noqa: F401  (the published site's)
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "screenshots"
-INPUT_DIRS = ("seeds", "site_config", "templates", "generator")
-INPUT_FILES = ("mkdocs.yml", "mkdocs.zh-hant.yml")
-PREFIX = "/yanlu/"
 SCRIPTS = ("zh-hans", "zh-hant")
 OTHER = {"zh-hans": "zh-hant", "zh-hant": "zh-hans"}
 TOGGLE_LABEL = {"zh-hans": "繁", "zh-hant": "简"}
-EVENT = "apsara-2024-o1-panel"  # the 云栖大会 panel: long, Simplified source
 VIEWPORT = {"width": 1280, "height": 900}
 MISSING_CHROMIUM = (
     f"{CHROMIUM} is missing: the browser tests need Debian's Chromium and CJK fonts. "
@@ -55,42 +48,15 @@ TOGGLE_MISSING = (
 # ------------------------------------------------------------------ the site, served
 
 
+# The published site, served (tests/conftest.py: one for the session, shared with test_citable_search.py).
 @pytest.fixture(scope="session")
-def project(tmp_path_factory) -> Path:
-    """A copy of the project's inputs, published into www/yanlu/ (both scripts and the root page)."""
-    from generator.pipeline import Project
-    from generator.publish import publish
-
-    root = tmp_path_factory.mktemp("yanlu-browser")
-    for name in INPUT_DIRS:
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in INPUT_FILES:
-        shutil.copy2(ROOT / name, root / name)
-    add_a_correction(Project(root))
-    publish(Project(root), root / "www" / "yanlu")
-    return root
-
-
-CORRECTED_ID = "q-00000c0de1"  # an id as published before a (made-up) correction of one of 朱军's paragraphs
-CORRECTED_ON = "2024-10-01"
-
-
-def add_a_correction(project) -> None:
-    """An alias entry as `aliases` writes it, so the site shows a correction (修订于, the earlier words)."""
-    from generator.config import yaml_value
-    from generator.pipeline import build_corpus
-    said = [p for p in build_corpus(project, write_cache=False).corpus.paragraphs
-            if p.event == EVENT and p.speaker == "zhu-jun"]
-    target = said[-2]
-    entry = {"old": CORRECTED_ID, "new": target.id, "date": CORRECTED_ON, "note": "test", "earlier": target.text[:-1] + "。。"}
-    path = project.site_config / "aliases.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("aliases: []", "aliases:") + f"  - {yaml_value(entry)}\n",
-                    encoding="utf-8")
+def project(published_project) -> Path:
+    return published_project
 
 
 @pytest.fixture(scope="session")
-def corpus(project) -> dict:
-    return json.loads((project / "docs" / "data" / "corpus.json").read_text(encoding="utf-8"))
+def corpus(published_corpus) -> dict:
+    return published_corpus
 
 
 class _MkDocsYaml(yaml.SafeLoader):
@@ -109,41 +75,8 @@ def yanlu_config(project) -> dict:
 
 
 @pytest.fixture(scope="session")
-def base(project) -> str:
-    """http://127.0.0.1:PORT/yanlu/ — python -m http.server on a free port, bound to 127.0.0.1."""
-    log_path = project / "http-server.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(project / "www")],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
-    port = None
-    deadline = time.monotonic() + 15
-    while port is None and time.monotonic() < deadline:
-        text = log_path.read_text(encoding="utf-8", errors="replace")
-        match = re.search(r"port (\d+)", text)
-        if match:
-            port = int(match.group(1))
-        elif server.poll() is not None:
-            break
-        else:
-            time.sleep(0.05)
-    if port is None:
-        server.kill()
-        server.wait()
-        pytest.fail("python -m http.server did not start:\n" + log_path.read_text(encoding="utf-8", errors="replace"),
-                    pytrace=False)
-    try:
-        yield f"http://127.0.0.1:{port}{PREFIX}"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.returncode not in (0, -15):
-            print("http.server log:\n" + log_path.read_text(encoding="utf-8", errors="replace"))
+def base(published_base) -> str:
+    return published_base
 
 
 @contextmanager

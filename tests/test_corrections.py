@@ -106,6 +106,27 @@ def test_the_atom_feeds_parse_and_list_the_correction(corrected):
         assert ET.parse(feeds / "corrections.xml").getroot().findtext(f"{ATOM}updated") == f"{DAY}T00:00:00Z"
 
 
+def test_feed_links_are_absolute_once_the_sites_address_is_known_and_relative_again_without(corrected, monkeypatch):
+    """YANLU_SITE_URL (publish.py, citations.py) makes the feeds' links absolute; it is in the feeds' cache keys,
+    so an incremental build with it set, then unset, writes what a build from nothing would."""
+    project, _result, _old, new, _removed = corrected
+    site = "https://example.org/yanlu/"
+    link = lambda feed, rel="alternate": next(l.get("href") for l in feed.findall(f"{ATOM}link") if l.get("rel") == rel)  # noqa: E731
+    for address, expected in ((site, f"{site}{{script}}/events/header-panel/#{new.id}"),
+                              ("", f"../events/header-panel/#{new.id}")):
+        monkeypatch.setenv("YANLU_SITE_URL", address)
+        pipeline.build(project)
+        for script in ("zh-hans", "zh-hant"):
+            feeds = project.docs / script / "feeds"
+            corrections = ET.parse(feeds / "corrections.xml").getroot()
+            (entry,) = corrections.findall(f"{ATOM}entry")
+            assert link(entry) == expected.format(script=script)
+            assert link(corrections, "self") == (f"{site}{script}/feeds/corrections.xml" if address else "corrections.xml")
+            assert link(corrections) == (f"{site}{script}/changes/" if address else "../changes/")
+            events = ET.parse(feeds / "events.xml").getroot()
+            assert all(link(e).startswith(f"{site}{script}/events/") == bool(address) for e in events.findall(f"{ATOM}entry"))
+
+
 def test_corpus_json_lists_the_correction_and_the_removed_words_appear_nowhere(corrected):
     project, _result, old, new, removed = corrected
     data = json.loads((project.data / "corpus.json").read_text(encoding="utf-8"))

@@ -17,6 +17,9 @@
    - Results: event pages list the paragraphs that hold the query, each with its speaker and the
      heading above it, linking to the paragraph's #q-… anchor; speaker and topic pages are short
      results of their own (name, note or keywords).
+   - Citing: each paragraph's result carries the tools it has on its event page (permalink, copy link, copy
+     quote, cite), given by yanlu.js (window.YanluCite) the paragraph's whole text, rebuilt from the page's words,
+     its speaker, and its source's facts (in the id of an anchor after the source's heading: generator/search.py).
    - Filters: speaker, event and year (words of the index, filterToken); the query and the filters are kept in the
      address (?q=…&speaker=…&event=…&year=…), so a search is a link. A speaker filter shows that
      speaker's paragraphs only. Transcript text only ever goes into the page as text, never as HTML. */
@@ -282,6 +285,17 @@
      which cannot be read back). SPACE ends a word the writer put a space after, next to Chinese text
      (generator/search.py bigram_text). */
   const SPACE = "\u2423";
+  /* A mark (⌧, a word of its own) stands where a garbled run is (generator/search.py): no word to show in an
+     excerpt; the run itself, for a copy quote, is in the id of the anchor around the mark (GARBLED_ANCHOR and the
+     text, percent-encoded). A source's citation facts are in the id of an anchor after its heading (CITE_ANCHOR
+     and the JSON). */
+  const CITE_ANCHOR = "ylc-", GARBLED_ANCHOR = "ylg-";
+  const isData = function (a) { return a.id.startsWith(CITE_ANCHOR) || a.id.startsWith(GARBLED_ANCHOR); };
+  /* Whether the page's ``i``-th word stands for a garbled run (a writer's own ⌧ is a word as written). */
+  function isRun(runs, i) { return Object.prototype.hasOwnProperty.call(runs || {}, i); }
+  function anchorData(a, prefix) {
+    try { return decodeURIComponent(a.id.slice(prefix.length)); } catch (e) { return ""; }
+  }
 
   /* An index word as the page wrote it: a bigram is its first character (the next word holds the second). */
   function shown(word) {
@@ -320,7 +334,18 @@
       .sort(function (a, b) { return a.location - b.location; });
     // Paragraphs (div#q-…) and headings (any other id but a speaker's: generator/search.py writes
     // headings as plain blocks for Pagefind).
-    const places = anchors.filter(function (a) { return !a.id.startsWith("by-"); });
+    const places = anchors.filter(function (a) { return !a.id.startsWith("by-") && !isData(a); });
+    // The data anchors: each source's facts from where its heading stands, and each garbled run where it stands.
+    const cites = [], runs = {};
+    for (const a of anchors) {
+      if (a.id.startsWith(CITE_ANCHOR)) {
+        let facts = null;
+        try { facts = JSON.parse(anchorData(a, CITE_ANCHOR)); } catch (e) { facts = null; }
+        if (facts) cites.push({location: a.location, facts: facts});
+      } else if (a.id.startsWith(GARBLED_ANCHOR)) {
+        runs[a.location] = anchorData(a, GARBLED_ANCHOR);
+      }
+    }
     // The filter words stand last, in div#yl-filters: the end of the page's last paragraph, never a place.
     const isHeading = function (a) { return !!a && !a.id.startsWith("q-") && a.id !== "yl-filters"; };
     const speakers = anchors.filter(function (a) { return a.id.startsWith("by-"); });
@@ -347,7 +372,8 @@
         // The paragraph's text starts after its speaker's name, which the result shows on its own.
         const text = by ? Math.max(start, by.location + String(by.text || "").trim().split(/\s+/).filter(Boolean).length) : start;
         region = {index: a, anchor: places[a], heading: heading, hits: [], parts: new Set(), start: start, end: end,
-                  text: text, speaker: by ? who[Number(by.id.split("-")[1])] || "" : ""};
+                  text: text, speaker: by ? who[Number(by.id.split("-")[1])] || "" : "",
+                  name: by ? readable(by.text) : "", source: sourceOf(cites, start)};
         regions.push(region);
       }
       region.hits.push(hit);
@@ -360,7 +386,73 @@
     kept.sort(function (x, y) {
       return y.parts.size - x.parts.size || y.hits.length - x.hits.length || x.start - y.start;
     });
-    return {words: words, marked: marked, regions: kept, isHeading: isHeading};
+    return {words: words, marked: marked, regions: kept, isHeading: isHeading, runs: runs};
+  }
+
+  /* The citation facts of the source a place of the page (at word ``start``) belongs to: the facts of the last
+     source anchor before it (generator/search.py _cite_anchors), or null. */
+  function sourceOf(cites, start) {
+    let facts = null;
+    for (const c of cites) if (c.location <= start) facts = c.facts;
+    return facts;
+  }
+
+  /* A paragraph's whole text, rebuilt from the page's words between its speaker's name and the next place,
+     its garbled runs (``runs``: the page's, by the word they stand at) where they stand, as the page shows them. */
+  function wordsOf(words, region, runs) {
+    let out = "", last = "", force = null;  // force: the space (or none) after a garbled run, as the page had it
+    for (let i = region.text; i < region.end; i++) {
+      const word = words[i] || "";
+      let text, before = null, after = null;
+      if (isRun(runs, i)) {
+        const run = runs[i];
+        text = run.trim();
+        before = /^\s/.test(run);
+        after = /\s$/.test(run);
+      } else {
+        text = shown(word);
+      }
+      if (!text) continue;
+      if (out && (force !== null ? force : before !== null ? before : spaced(last, text))) out += " ";
+      out += text.trimEnd();
+      last = text;
+      force = after;
+    }
+    return out;
+  }
+
+  /* Under a paragraph's result, the tools it has on its event page (yanlu.js: window.YanluCite): its permalink,
+     copy link (the short link), copy quote and cite, with the same words and citations. */
+  function tools(li, url, region, words, runs) {
+    const cite = window.YanluCite, L = cite ? cite.labels() : {};
+    const id = region.anchor && region.anchor.id;
+    if (!cite || !L.copy_link || !id || !id.startsWith("q-")) return;
+    cite.register(li, {id: id, who: region.name, words: wordsOf(words, region, runs), source: region.source || {}});
+    li.classList.add("yl-cited");
+    li.setAttribute("data-yl-cite-prefix", "yl-search-cite-");
+    const row = el("div", "yl-tools yl-search__tools");
+    const link = el("a", "yl-link", "#" + id);
+    link.href = url;
+    link.title = L.permalink;
+    link.setAttribute("aria-label", L.permalink + " " + id);
+    const button = function (className, label, act) {
+      const b = el("button", className, label);
+      b.type = "button";
+      if (act) b.setAttribute("data-yl-act", act);
+      return b;
+    };
+    const copyLink = button("yl-copy", L.copy_link);
+    copyLink.setAttribute("data-yl-copy", id);
+    copyLink.setAttribute("data-yl-copied", L.copied || "");
+    const quote = button("yl-act", L.copy_quote, "quote");
+    quote.setAttribute("data-yl-copied", L.copied || "");
+    const citeButton = button("yl-act", L.cite, "cite");
+    citeButton.setAttribute("aria-expanded", "false");
+    [link, copyLink, quote, citeButton].forEach(function (node, k) {
+      if (k) row.append(" ");
+      row.append(node);
+    });
+    li.append(row);
   }
 
   function item(page, run) {
@@ -378,7 +470,7 @@
     const hitItem = function (r) {
       const link = el("a", "yl-search__hit");
       link.href = r.anchor ? page.url.split("#")[0] + "#" + encodeURIComponent(r.anchor.id) : page.url;
-      const text = excerpt(words, r, marked);
+      const text = excerpt(words, r, marked, found.runs);
       // Where the paragraph stands (the heading above it), unless the excerpt starts with that heading.
       if (r.heading && !(isHeading(r.anchor) && text.dataset.start === String(r.start))) {
         link.append(el("span", "yl-search__where", readable(r.heading)));
@@ -387,6 +479,7 @@
       link.append(text);
       const li = el("li");
       li.append(link);
+      tools(li, link.href, r, words, found.runs);
       return li;
     };
     kept.slice(0, HITS_SHOWN).forEach(function (r) { hitList.append(hitItem(r)); });
@@ -419,7 +512,7 @@
   }
 
   /* The words around a region's first hit, the hits marked, as text nodes and <mark>s. */
-  function excerpt(words, region, marked) {
+  function excerpt(words, region, marked, runs) {
     const first = region.hits[0].at;
     const from = first >= region.text ? region.text : region.start;  // the name only when the hit is in it
     let start = Math.max(from, first - BEFORE);
@@ -428,7 +521,7 @@
     const pieces = [];  // [text, marked], spaces only where the writer's text had room for one
     let last = "", previous = -1;
     for (let i = start; i < end; i++) {
-      const word = shown(words[i] || "");
+      const word = isRun(runs, i) ? "" : shown(words[i] || "");  // a garbled run is no words to show
       if (!word) continue;
       if (last && spaced(last, word)) pieces.push([" ", marked.has(i) && marked.has(previous)]);
       pieces.push([word.trimEnd(), marked.has(i)]);
@@ -558,7 +651,8 @@
     if (current) more(PAGES_AT_ONCE).catch(function (error) { show("error", CONFIG.failed); console.warn("Yanlu search:", error); });
   });
   output.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("a")) close();
+    // A link leaves the results; a cite panel's files (CSL-JSON, BibTeX) are downloads, not a way out.
+    if (event.target.closest && event.target.closest("a:not(.yl-cite-file)")) close();
   });
   document.addEventListener("click", function (event) {
     // composedPath, not contains: a "more on this page" button is gone from the page by now
@@ -590,7 +684,8 @@
     search();
   })();
   /* What the box would list for a query, every page and paragraph, without drawing it: the
-     converted query and [{url, id, speaker}] (tests/test_browser.py checks recall with it). */
+     converted query and [{url, id, speaker, name, words, source}] (tests/test_browser.py checks recall with it,
+     tests/test_citable_search.py the words and source each result's tools cite). */
   window.yanluSearch = {
     find: async function (query, filters) {
       const converted = convert(query), parts = parse(converted), run = {parts: parts, speaker: (filters || {}).speaker || ""};
@@ -601,7 +696,11 @@
       for (const page of data) {
         const meta = page.meta || {};
         if (meta.kind === "speaker" || meta.kind === "topic") { hits.push({url: page.url, id: "", speaker: ""}); continue; }
-        for (const r of regionsOf(page, run).regions) hits.push({url: page.url, id: r.anchor ? r.anchor.id : "", speaker: r.speaker});
+        const found = regionsOf(page, run);
+        for (const r of found.regions) {
+          hits.push({url: page.url, id: r.anchor ? r.anchor.id : "", speaker: r.speaker, name: r.name,
+                     words: wordsOf(found.words, r, found.runs), source: r.source});
+        }
       }
       return {query: converted, hits: hits};
     },

@@ -102,21 +102,36 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December"];
 
-  /* Everything a citation of the paragraph around an element says, in the page's script. */
-  function facts(el) {
-    var holder = el.closest(".yl-p, .yl-quote");
-    var id = holder.id || holder.getAttribute("data-yl-q");
-    var source = (CITE.sources || {})[holder.getAttribute("data-yl-src")] || {};
-    var who = holder.getAttribute("data-yl-who");
-    if (who === null) { var name = holder.querySelector(".yl-who"); who = name ? name.textContent : ""; }
-    var text = holder.querySelector(".yl-text");
+  /* A paragraph's own citation facts, registered by a script that draws paragraphs of its own
+     (yanlu-search.js: a search result, whose source facts come with its Pagefind fragment). */
+  var REGISTERED = typeof WeakMap === "function" ? new WeakMap() : null;
+  var HOLDERS = ".yl-p, .yl-quote, .yl-cited";
+
+  /* Everything a citation says, from plain facts: {id, who, words, source: {event, date, place, title, publisher,
+     lang, event_id}}; the short link and the reader's today added. */
+  function complete(plain) {
+    var source = plain.source || {};
     var now = new Date(), pad = function (n) { return (n < 10 ? "0" : "") + n; };
     return {
-      holder: holder, id: id, who: who.trim(), words: (text ? text.innerText : "").trim(), url: shortLink(id),
+      holder: plain.holder || null, id: plain.id, who: String(plain.who || "").trim(), words: String(plain.words || "").trim(),
+      url: shortLink(plain.id),
       event: source.event || "", date: source.date || "", place: source.place || "", title: source.title || "",
       publisher: source.publisher || "", lang: source.lang || "", eventId: source.event_id || "",
       accessed: now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate())
     };
+  }
+
+  /* Everything a citation of the paragraph around an element says, in the page's script. */
+  function facts(el) {
+    var holder = el.closest(HOLDERS);
+    var own = REGISTERED && REGISTERED.get(holder);
+    if (own) return complete({holder: holder, id: own.id, who: own.who, words: own.words, source: own.source});
+    var id = holder.id || holder.getAttribute("data-yl-q");
+    var who = holder.getAttribute("data-yl-who");
+    if (who === null) { var name = holder.querySelector(".yl-who"); who = name ? name.textContent : ""; }
+    var text = holder.querySelector(".yl-text");
+    return complete({holder: holder, id: id, who: who, words: text ? text.innerText : "",
+                     source: (CITE.sources || {})[holder.getAttribute("data-yl-src")]});
   }
 
   function dateParts(date) {
@@ -191,8 +206,10 @@
 
   /* The cite panel under a paragraph: both styles (GB/T first for Chinese sources, APA first for others),
      each with a copy button, and this paragraph as CSL-JSON and BibTeX files. */
-  function cite(button) {
-    var f = facts(button), L = CITE.labels || {};
+  function cite(button) { panel(facts(button), button); }
+
+  function panel(f, button) {
+    var L = CITE.labels || {};
     var open = f.holder.querySelector(".yl-cite-box");
     if (open) {
       open.remove();
@@ -201,7 +218,7 @@
     }
     var box = document.createElement("div");
     box.className = "yl-cite-box";
-    box.id = "yl-cite-" + f.id;
+    box.id = (f.holder.getAttribute("data-yl-cite-prefix") || "yl-cite-") + f.id;
     var styles = [["gbt", L.cite_gbt, gbt(f)], ["apa", L.cite_apa, apa(f)]];
     if (!/^zh/.test(f.lang)) styles.reverse();
     styles.forEach(function (style) {
@@ -296,6 +313,15 @@
       window.scrollTo(0, parseFloat(ratio) * height);
     }
   }
+
+  /* For scripts that draw paragraphs of their own (yanlu-search.js): the same buttons, texts and panel as a
+     paragraph on its page. ``register(holder, {id, who, words, source})`` gives an element with class yl-cited
+     (and its .yl-copy and .yl-act buttons, handled below) the facts of its paragraph. */
+  window.YanluCite = {
+    labels: function () { return CITE.labels || {}; },
+    register: function (holder, plain) { if (REGISTERED) REGISTERED.set(holder, plain); },
+    facts: complete, quoteText: quoteText, gbt: gbt, apa: apa, csl: csl, bibtex: bibtex, shortLink: shortLink
+  };
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest(".yl-copy");
