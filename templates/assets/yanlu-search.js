@@ -435,23 +435,8 @@
     link.href = url;
     link.title = L.permalink;
     link.setAttribute("aria-label", L.permalink + " " + id);
-    const button = function (className, label, act) {
-      const b = el("button", className, label);
-      b.type = "button";
-      if (act) b.setAttribute("data-yl-act", act);
-      return b;
-    };
-    const copyLink = button("yl-copy", L.copy_link);
-    copyLink.setAttribute("data-yl-copy", id);
-    copyLink.setAttribute("data-yl-copied", L.copied || "");
-    const quote = button("yl-act", L.copy_quote, "quote");
-    quote.setAttribute("data-yl-copied", L.copied || "");
-    const citeButton = button("yl-act", L.cite, "cite");
-    citeButton.setAttribute("aria-expanded", "false");
-    [link, copyLink, quote, citeButton].forEach(function (node, k) {
-      if (k) row.append(" ");
-      row.append(node);
-    });
+    row.append(link);
+    cite.addButtons(link, id);  // the buttons a paragraph has on its page
     li.append(row);
   }
 

@@ -320,7 +320,8 @@
   window.YanluCite = {
     labels: function () { return CITE.labels || {}; },
     register: function (holder, plain) { if (REGISTERED) REGISTERED.set(holder, plain); },
-    facts: complete, quoteText: quoteText, gbt: gbt, apa: apa, csl: csl, bibtex: bibtex, shortLink: shortLink
+    addButtons: addButtons, facts: complete, quoteText: quoteText, gbt: gbt, apa: apa, csl: csl, bibtex: bibtex,
+    shortLink: shortLink
   };
 
   document.addEventListener("click", function (event) {
@@ -334,15 +335,43 @@
   window.addEventListener("hashchange", show);
   var selecting = null;
   document.addEventListener("selectionchange", function () { clearTimeout(selecting); selecting = setTimeout(offerPassage, 150); });
-  /* Printed, each quote's #q-… link is followed by its full short link (yanlu.css, @media print). */
-  function printAddresses() {
+  /* After a paragraph's permalink: its copy-link, copy-quote and cite buttons (the page's HTML has none: they
+     work only with JavaScript). */
+  function addButtons(link, id) {
+    var L = CITE.labels || {};
+    if (!L.copy_link) return;
+    var make = function (className, label, act) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = className;
+      b.textContent = label;
+      if (act) b.setAttribute("data-yl-act", act);
+      return b;
+    };
+    var copyLink = make("yl-copy", L.copy_link), quote = make("yl-act", L.copy_quote, "quote"), citing = make("yl-act", L.cite, "cite");
+    copyLink.setAttribute("data-yl-copy", id);
+    copyLink.setAttribute("data-yl-copied", L.copied || "");
+    quote.setAttribute("data-yl-copied", L.copied || "");
+    citing.setAttribute("aria-expanded", "false");
+    var after = link;
+    [copyLink, quote, citing].forEach(function (b) {
+      after.parentNode.insertBefore(document.createTextNode(" "), after.nextSibling);
+      after.parentNode.insertBefore(b, after.nextSibling.nextSibling);
+      after = b;
+    });
+  }
+  /* Each paragraph's and quote's buttons; printed, each #q-… link is followed by its full short link
+     (yanlu.css, @media print). */
+  function equipParagraphs() {
     document.querySelectorAll(".yl-tools .yl-link").forEach(function (link) {
       var holder = link.closest(".yl-p, .yl-quote");
       var id = holder && (holder.id || holder.getAttribute("data-yl-q"));
-      if (id) link.setAttribute("data-yl-print", shortLink(id));
+      if (!id) return;
+      link.setAttribute("data-yl-print", shortLink(id));
+      addButtons(link, id);
     });
   }
-  function start() { restoreScroll(); show(); printAddresses(); }
+  function start() { equipParagraphs(); restoreScroll(); show(); }
   // The browser's own jump to the #q-… anchor may come after the page's script ran: arrive once more then.
   window.addEventListener("load", function () { if (arrived && arrived.id === hashId()) arrive(arrived); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
