@@ -330,6 +330,15 @@ def test_a_search_result_opens_the_paragraph_highlighted(browser, base, corpus):
         assert not page.js_errors, page.js_errors
 
 
+def test_enter_in_the_search_box_opens_the_first_result(browser, base):
+    with open_page(browser) as page:
+        search(page, base, "zh-hans", "价格战", expand=False)
+        first = page.locator("a.yl-search__hit").first.evaluate("a => a.href")
+        page.locator(SEARCH_BOX).press("Enter")
+        page.wait_for_url(first)  # the first result's paragraph, not the search again
+        assert not page.js_errors, page.js_errors
+
+
 def test_search_for_words_that_are_nowhere_says_so(browser, base):
     with open_page(browser) as page:
         results = search(page, base, "zh-hans", "量子纠缠")

@@ -177,18 +177,23 @@
     input.setAttribute("aria-expanded", "false");
   }
 
-  function reset(query) {
+  /* What a search is of: the query and the filters chosen (``searched`` holds the one the list shows). */
+  function searchKey() {
+    return input.value.trim() + "\n" + JSON.stringify(activeFilters());
+  }
+
+  function reset(key) {
     generation += 1;
-    searched = query;
+    searched = key;
     current = null;
-    output.dataset.query = query.split("\n")[0];
+    output.dataset.query = key.split("\n")[0];
     list.textContent = "";
     moreButton.hidden = true;
   }
 
   async function search() {
     const query = input.value.trim();
-    const key = query + "\n" + JSON.stringify(activeFilters());
+    const key = searchKey();
     if (key === searched && output.dataset.state !== "error") {
       if (query) output.hidden = false;
       return;
@@ -606,13 +611,13 @@
   input.addEventListener("focus", function () {
     if (!CONFIG.indexed) return show("unavailable", CONFIG.unavailable);
     load().catch(function () {});  // reported when a search needs it
-    if (input.value.trim() && searched === input.value.trim()) output.hidden = false;
+    if (input.value.trim() && searched === searchKey()) output.hidden = false;
   });
   box.querySelector("form").addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
     const first = list.querySelector("a.yl-search__hit");
-    if (first && searched === input.value.trim()) first.click();
+    if (first && searched === searchKey()) first.click();
     else search();
   });
   box.addEventListener("keydown", function (event) {
