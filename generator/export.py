@@ -104,11 +104,10 @@ def ids_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]]
 
 def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[bytes]:
     """corpus.json's bytes, in pieces. ``parts`` holds each source's paragraphs and sections
-    already written (``items_json``, kept with the source in .yanlu-cache/), so an edit to one
-    transcript does not serialise the whole archive again; the bytes are the same."""
+    already written (kept with the source in .yanlu-cache/, matches added by ``with_matches``), so
+    an edit to one transcript does not serialise the whole archive again; the bytes are the same."""
     if not _complete(corpus, parts):
         return [(compact(corpus_json(corpus)) + "\n").encode("utf-8")]
-    parts = with_matches(corpus, parts)
     ordered = [parts[source_id] for source_id in sorted(parts)]
     written = {key: [compact(value).encode("utf-8")] for key, value in _entities_json(corpus).items()}
     written["paragraphs"] = _list_of([listed(p) for p, _, _ in ordered if p])
@@ -136,20 +135,23 @@ def with_matches(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]]) -
     """Each source's kept part, the paragraphs of the sources with matches (match.py) written again
     with their ``also_reported`` (a source alone does not know them)."""
     also = dict(corpus.also_reported)
-    matched = {p.source for p in corpus.paragraphs if p.id in also}
+    matched: dict[str, list] = {}
+    for p in corpus.paragraphs:
+        matched.setdefault(p.source, []).append(p)
+    matched = {source: ps for source, ps in matched.items() if any(p.id in also for p in ps)}
     if not matched:
         return parts
     redone = dict(parts)
-    for source_id in matched:
-        paragraphs = sorted((p for p in corpus.paragraphs if p.source == source_id), key=lambda p: p.seq)
-        redone[source_id] = (paragraph_lines(paragraphs, also), *parts[source_id][1:])
+    for source_id, paragraphs in matched.items():
+        redone[source_id] = (paragraph_lines(sorted(paragraphs, key=lambda p: p.seq), also), *parts[source_id][1:])
     return redone
 
 
 def paragraphs_jsonl_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[bytes]:
-    """paragraphs.jsonl: every paragraph of corpus.json, one a line, by source and place."""
+    """paragraphs.jsonl: every paragraph of corpus.json, one a line, by source and place (``parts``
+    as for ``corpus_json_pieces``)."""
     if _complete(corpus, parts):
-        lines = [part[0] for _source, part in sorted(with_matches(corpus, parts).items())]
+        lines = [part[0] for _source, part in sorted(parts.items())]
     else:
         by_source: dict[str, list] = {}
         for p in sorted(corpus.paragraphs, key=lambda p: (p.source, p.seq)):
@@ -165,6 +167,8 @@ def paragraphs_jsonl_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes,
 
 def export(corpus: Corpus, data_dir: Path, parts: dict[str, tuple[bytes, bytes, bytes]] | None = None) -> list[Path]:
     """Write corpus.json, paragraphs.jsonl and cleaning-report.json; return the files that changed."""
+    if _complete(corpus, parts):
+        parts = with_matches(corpus, parts)  # once, for both files that list the paragraphs
     outputs = {
         data_dir / "paragraphs.jsonl": paragraphs_jsonl_pieces(corpus, parts),
         # Compact: at thousands of transcripts this file is tens of megabytes.

@@ -29,8 +29,8 @@ from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .discover import configure_unlisted
 from .read import read_seed, seed_files
-from .render import (SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer, entities_fingerprint, seeds_url,
-                     shown_digest)
+from .render import (SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer, entities_fingerprint, public_address,
+                     seeds_url, shown_digest)
 
 SourceCache = Session  # the name tests and tools used before cache.py held every cache
 
@@ -429,7 +429,7 @@ def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
     index = CorpusIndex(result.corpus, result.entities, result.shown)  # made once, for both scripts' renderers (and any worker) to share
     seeds = seeds_url(project.root / "mkdocs.yml")  # each paragraph links to its line in the repository
     return {script: PagePlan(Renderer(result.corpus, script, result.converter, project.templates, index=index,
-                                      seeds_url=seeds, site_url=os.environ.get("YANLU_SITE_URL", "")),
+                                      seeds_url=seeds, site_url=public_address()),
                              result.source_keys,
                              project.docs / folder, project.cache / f"pages-{folder}.json")
             for script, folder in SCRIPT_DIRS.items()}

@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape
 from . import citations, export, ids, search, shortlinks
 from .model import YanluError, YanluErrors
 from .pipeline import Build, Project, build
-from .render import CorpusIndex, Renderer, SCRIPT_DIRS, page_url
+from .render import CorpusIndex, Renderer, SCRIPT_DIRS, page_url, public_address
 
 CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
 
@@ -193,7 +193,7 @@ def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str) 
     # SOURCE_DATE_EPOCH: MkDocs dates the sitemap from it, so two builds of the same input are identical.
     env = dict(os.environ, YANLU_PREBUILT="1", YANLU_PAGEFIND="1")
     env.setdefault("SOURCE_DATE_EPOCH", epoch)
-    base = os.environ.get("YANLU_SITE_URL", "")
+    base = public_address()
     if base:
         env["YANLU_SCRIPT_URL"] = f"{base.rstrip('/')}/{script_dir}/"
     return subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -537,13 +537,13 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         index_search(staging, ready=mkdocs_finished(project, runs, say))
         publish_data(project, staging)
         (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
-        site_url = os.environ.get("YANLU_SITE_URL", "")
+        site_url = public_address()
         (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
         if not site_url:
             for name in CONFIGS:
                 page = staging / name / "404.html"
                 page.write_text(relative_404(page.read_text(encoding="utf-8")), encoding="utf-8")
-        (staging / "sitemap.xml").write_text(sitemap(project, os.environ.get("YANLU_SITE_URL", "")), encoding="utf-8")
+        (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
         write_citable(project, result, staging, site_url)
         say(f"Replacing {os.path.relpath(site, project.root) if site.is_relative_to(project.root) else site}/ …")
         swap_in(staging, site)

@@ -84,6 +84,12 @@ def _relative(from_path: str, to_path: str) -> str:
     return "../" * (len(here) - common) + "".join(part + "/" for part in there[common:]) or "./"
 
 
+def public_address() -> str:
+    """The site's public address when the deployer gives it (YANLU_SITE_URL, e.g.
+    https://user.github.io/yanlu/), else "": what makes sitemaps, feeds and citations absolute."""
+    return os.environ.get("YANLU_SITE_URL", "")
+
+
 def site_address(site_url: str, path: str) -> str:
     """``path`` (from the site's root: ``zh-hans/events/x/``, ``q/#q-…``) at the site's public address
     (YANLU_SITE_URL), or "" when that address is not known: a relative link is all there is then."""

@@ -36,21 +36,21 @@ ID_DIGITS = 10  # q- and 10 hex digits (ids.py)
 SCRIPTS = (("zh-hans", "简体", "zh-Hans"), ("zh-hant", "繁體", "zh-Hant"))
 
 
+def _with_aliases(where: dict[str, str], aliases) -> dict[str, str]:
+    for old, new in aliases:
+        where.setdefault(old, where[new])
+    return dict(sorted(where.items()))
+
+
 def targets(corpus: Corpus) -> dict[str, str]:
     """Every id a short link may carry → the event whose page holds its paragraph: the current
     ids, and the old ids of corrected paragraphs (aliases), which the event page then follows."""
-    where = {p.id: p.event for p in corpus.paragraphs}
-    for old, new in corpus.aliases:
-        where.setdefault(old, where[new])
-    return dict(sorted(where.items()))
+    return _with_aliases({p.id: p.event for p in corpus.paragraphs}, corpus.aliases)
 
 
 def targets_from_json(corpus: dict) -> dict[str, str]:
     """``targets`` from docs/data/corpus.json (the benchmark reads it)."""
-    where = {p["id"]: p["event"] for p in corpus["paragraphs"]}
-    for old, new in corpus.get("aliases", {}).items():
-        where.setdefault(old, where[new])
-    return dict(sorted(where.items()))
+    return _with_aliases({p["id"]: p["event"] for p in corpus["paragraphs"]}, corpus.get("aliases", {}).items())
 
 
 def shard_depth(count: int) -> int:
@@ -195,34 +195,39 @@ def list_pages(cut: dict[str, dict[str, str]]) -> dict[str, str]:
     return pages
 
 
-def shard_files(where: dict[str, str]) -> tuple[int, dict[str, str]]:
-    """The map's depth and its shard files: prefix → compact JSON {the rest of the id: event id}."""
-    depth = shard_depth(len(where))
-    return depth, {prefix: json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                   for prefix, rest in sorted(shards(where, depth).items())}
+def _shard_texts(cut: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Each shard as its file holds it: prefix → compact JSON {the rest of the id: event id}."""
+    return {prefix: json.dumps(rest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            for prefix, rest in sorted(cut.items())}
+
+
+def _sizes(count: int, depth: int, files: dict[str, str]) -> dict[str, int]:
+    largest = max((len(text.encode("utf-8")) for text in files.values()), default=0)
+    return {"ids": count, "depth": depth, "shards": len(files),
+            "page_bytes": len(redirect_page(depth).encode("utf-8")), "largest_shard_bytes": largest}
 
 
 def sizes_of(where: dict[str, str]) -> dict[str, int]:
     """What a lookup costs for this map, without writing it (the benchmark's row)."""
-    depth, files = shard_files(where)
-    largest = max((len(text.encode("utf-8")) for text in files.values()), default=0)
-    return {"ids": len(where), "depth": depth, "shards": len(files),
-            "page_bytes": len(redirect_page(depth).encode("utf-8")), "largest_shard_bytes": largest}
+    depth = shard_depth(len(where))
+    return _sizes(len(where), depth, _shard_texts(shards(where, depth)))
 
 
 def write_shortlinks(corpus: Corpus, site: Path) -> dict[str, int]:
     """Write ``site/q/``: the redirect page, the map's shards and the plain lists. Returns ``sizes_of`` the map."""
     where = targets(corpus)
-    depth, files = shard_files(where)
+    depth = shard_depth(len(where))
+    cut = shards(where, depth)
+    files = _shard_texts(cut)
     folder = site / "q"
     (folder / "map").mkdir(parents=True, exist_ok=True)
     (folder / "list").mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(redirect_page(depth), encoding="utf-8")
     for prefix, text in files.items():
         (folder / "map" / f"{prefix}.json").write_text(text, encoding="utf-8")
-    for name, text in list_pages(shards(where, depth)).items():
+    for name, text in list_pages(cut).items():
         (folder / "list" / name).write_text(text, encoding="utf-8")
-    return sizes_of(where)
+    return _sizes(len(where), depth, files)
 
 
 def lookup_bytes(sizes: dict[str, int]) -> int:

@@ -1078,11 +1078,13 @@ def test_copy_quote_and_cite_give_the_expected_text_in_each_format(browser, base
         assert not page.js_errors, page.js_errors
 
 
-def test_the_event_links_its_csl_json_and_every_record_validates(browser, base, project):
+def test_the_event_links_its_csl_json_and_every_record_validates(browser, base, project, corpus):
     import jsonschema
     validator = jsonschema.Draft3Validator(CSL_SCHEMA)
     for script in SCRIPTS:
-        for path in sorted((project / "www" / "yanlu" / script / "data" / "csl").glob("*.json")):
+        paths = sorted((project / "www" / "yanlu" / script / "data" / "csl").glob("*.json"))
+        assert [p.stem for p in paths] == sorted(e["id"] for e in corpus["events"]), f"{script}: one file per event"
+        for path in paths:
             errors = [e.message for e in validator.iter_errors(json.loads(path.read_text(encoding="utf-8")))]
             assert not errors, f"{path.name}: {errors[:3]}"
     with open_page(browser) as page:

@@ -16,14 +16,12 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from generator import search as search_stage
-from test_browser import (CSL_SCHEMA, EXPECTED_CITATIONS, FEATURED, GARBLED_LABEL, SEARCH_BOX, SEARCH_SETTLED_JS,  # noqa: F401
-                          TODAY, axe_violations, open_page, short_link)
+from test_browser import (CSL_SCHEMA, EXPECTED_CITATIONS, FEATURED, GARBLED_LABEL, SEARCH_BOX, SEARCH_SETTLED_JS,
+                          SCRIPTS, TODAY, axe_violations, open_page, short_link)
 
-SCRIPTS = ("zh-hans", "zh-hant")
 FEATURED_EVENT = "baai-2024-peak-dialogue"  # two sources: a result must find which one its paragraph is from
 GARBLED_EVENT = "fan-talk-2024-li-dahai"  # paragraphs with garbled runs, which the index leaves out
 QUERY = "Scale方法"  # the featured paragraph's words, the same in both scripts
-CLIPBOARD_IS = "t => navigator.clipboard.readText().then(c => c === t)"
 FETCH_TEXT = "a => fetch(a.href).then(r => r.text())"
 
 

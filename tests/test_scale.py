@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT
 from generator import bench, ids, pipeline
-from generator.export import compact, corpus_json, corpus_json_pieces
+from generator.export import compact, corpus_json, corpus_json_pieces, with_matches
 from helpers_project import copy_project, replace_in, run_cli
 
 N = pipeline.PARALLEL_FROM + 4  # enough transcripts for a build to use worker processes
@@ -136,7 +136,7 @@ def test_a_rebuild_in_the_same_process_sees_an_edited_speaker(synthetic, tmp_pat
 
 def test_corpus_json_from_the_kept_parts_is_byte_for_byte_the_whole_serialisation(built):
     assert set(built.json_parts) == {s.id for s in built.corpus.sources}
-    assert b"".join(corpus_json_pieces(built.corpus, built.json_parts)) == (compact(corpus_json(built.corpus)) + "\n").encode()
+    assert b"".join(corpus_json_pieces(built.corpus, with_matches(built.corpus, built.json_parts))) == (compact(corpus_json(built.corpus)) + "\n").encode()
 
 
 def test_a_page_deleted_from_docs_is_written_again_though_nothing_changed(tmp_path):

@@ -313,21 +313,10 @@
     return last.endsWith(" ") || (!CLOSE.test(last[last.length - 1]) && !CLOSE.test(next[0]));
   }
 
-  /* Words back into text. */
-  function joined(words) {
-    let out = "", last = "";
-    for (const word of words) {
-      if (!word) continue;
-      if (last && spaced(last, word)) out += " ";
-      out += word.trimEnd();
-      last = word;
-    }
-    return out;
-  }
-
   /* A heading's text in the index's words (Pagefind's anchors), as the page wrote it. */
   function readable(text) {
-    return joined(String(text || "").split(/\s+/).map(shown));
+    const words = String(text || "").split(/\s+/);
+    return wordsOf(words, {text: 0, end: words.length}, null);
   }
 
   /* A page's words and the places (paragraphs, headings) where the query stands, best first;
@@ -402,8 +391,9 @@
     return facts;
   }
 
-  /* A paragraph's whole text, rebuilt from the page's words between its speaker's name and the next place,
-     its garbled runs (``runs``: the page's, by the word they stand at) where they stand, as the page shows them. */
+  /* Index words back into text: a paragraph's whole text, from the page's words between its speaker's name and
+     the next place (``region``: text … end), its garbled runs (``runs``: the page's, by the word they stand at, or
+     null) where they stand, as the page shows them. */
   function wordsOf(words, region, runs) {
     let out = "", last = "", force = null;  // force: the space (or none) after a garbled run, as the page had it
     for (let i = region.text; i < region.end; i++) {

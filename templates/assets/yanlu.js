@@ -320,8 +320,7 @@
   window.YanluCite = {
     labels: function () { return CITE.labels || {}; },
     register: function (holder, plain) { if (REGISTERED) REGISTERED.set(holder, plain); },
-    addButtons: addButtons, facts: complete, quoteText: quoteText, gbt: gbt, apa: apa, csl: csl, bibtex: bibtex,
-    shortLink: shortLink
+    addButtons: addButtons
   };
 
   document.addEventListener("click", function (event) {
