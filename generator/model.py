@@ -537,3 +537,31 @@ class Corpus:
 
     def __repr__(self) -> str:
         return f"Corpus({len(self.events)} events, {len(self.sources)} sources, {len(self.paragraphs)} paragraphs)"
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A speaker's or topic's quotes cut into pages by the calendar (render.cut_into_parts).
+
+    A part is named by its events' year, month or day ("2024", "2024-03", "2024-03-14") or,
+    finest, by one event ("2024-03-14_<event id>"). A part whose quotes would make too long a page
+    is cut into the finer parts of it: its address then lists them (``groups``).
+    """
+
+    pages: dict[str, list[Paragraph]]  # part → its quotes (each part's in the order given), oldest part first
+    groups: dict[str, tuple[str, ...]]  # a part that was cut → its finer parts, oldest first
+    top: dict[str, int]  # the parts the overview lists (pages or groups) → how many quotes each holds
+
+    def quotes_in(self, part: str) -> list[Paragraph]:
+        """The quotes of a part, or of every finer part of one that was cut."""
+        if part in self.pages:
+            return self.pages[part]
+        return [p for finer in self.groups[part] for p in self.quotes_in(finer)]
+
+    def parent(self, part: str) -> str | None:
+        """The group a part is in; None for a part the overview lists."""
+        return next((group for group, parts in self.groups.items() if part in parts), None)
+
+    def page_of(self) -> dict[str, str]:
+        """event id → the part with its quotes (an event's quotes are never cut apart)."""
+        return {p.event: part for part, quotes in self.pages.items() for p in quotes}

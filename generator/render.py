@@ -29,7 +29,7 @@ from . import cache as caches
 from .cache import fingerprint, write_if_changed
 from .config import yaml_value
 from .convert import Converter
-from .model import Corpus, Event, Kind, Paragraph, Participation, Script
+from .model import Corpus, Event, Kind, Paragraph, Participation, Parts, Script
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SCRIPT_DIRS = {Script.HANS: "zh-hans", Script.HANT: "zh-hant"}
@@ -175,34 +175,90 @@ def entities_fingerprint(corpus: Corpus) -> str:
 
 
 def year_part(event: Event) -> str:
-    """The part of a speaker's page (and of the events list) an event's quotes are on: its year.
-
-    Parts are named by the calendar, never by position or count, so a part's address
-    (speakers/x/2024/) holds the same events whatever else is added to the archive."""
+    """The part of the events list an event is on: its year."""
     return event.date[:4]
 
 
-def month_part(event: Event) -> str:
-    """The part of a topic's page an event's quotes are on: its month ("2024-03"), or its year
-    when only the year is known ("2024"). Topics gather quotes fastest: at 2,000 transcripts over
-    three years the largest topic holds 4.4 MB of quotes, so a year would be far too long a page."""
-    return event.date[:7] if len(event.date) >= 7 else event.date[:4]
+# A speaker's or topic's part is cut into finer parts when its quotes, estimated as their words'
+# UTF-8 bytes plus PART_QUOTE_BYTES of markup each (a quote's block, its links and tools), pass
+# PART_BYTES: with the page's header, navigation and table of contents, a part then stays well
+# under 300 kB of HTML, a page a phone loads quickly whatever the size of the archive.
+PART_BYTES = 160_000
+PART_QUOTE_BYTES = 600
 
 
-def _by_part(paragraphs: list[Paragraph], part_of: dict[str, str]) -> dict[str, list[Paragraph]]:
-    """Paragraphs grouped by their event's part, oldest part first (each group in the given order)."""
-    parts: dict[str, list[Paragraph]] = defaultdict(list)
+def calendar_parts(date: str) -> list[str]:
+    """The parts a date falls in, coarsest first: its year, month, third of the month (上旬 1–10,
+    中旬 11–20, 下旬 21–: "2024-03-2") and day: "2024-03-14" → ["2024", "2024-03", "2024-03-2", "2024-03-14"]."""
+    pieces = date.split("-")
+    parts = ["-".join(pieces[:n]) for n in range(1, min(len(pieces), 2) + 1)]
+    if len(pieces) == 3:
+        parts += [f"{parts[1]}-{min(3, (int(pieces[2]) + 9) // 10)}", date]
+    return parts
+
+
+def part_order(part: str) -> tuple[str, ...]:
+    """Parts oldest first; within a year, month or third of a month, its events dated no finer first."""
+    calendar, _, event = part.partition("_")
+    pieces = calendar.split("-") + ["", ""]
+    third, day = (pieces[2], "") if len(pieces[2]) == 1 else (calendar_parts(calendar)[2][-1] if pieces[2] else "", pieces[2])
+    return pieces[0], pieces[1], third, day, event
+
+
+def cut_into_parts(paragraphs: list[Paragraph], dates: dict[str, str], start: int,
+                   budget: int = PART_BYTES) -> Parts:
+    """Paragraphs on the pages of a speaker (``start`` 0: a part a year) or topic (1: a month).
+
+    Parts are named by the calendar, never by position or count, so a part's address
+    (speakers/x/2024/) holds the same events whatever is added in other years or months. A part
+    over ``budget`` is cut into its months, a month into its thirds (上旬, 中旬, 下旬), a third
+    into its days, a day into its events (an event whose date does not go that far is a part of
+    its own at once), skipping a level that would hold everything in one; its address then lists
+    them. One event's quotes stay on one page. ``dates``: event id → its date (YYYY, YYYY-MM or
+    YYYY-MM-DD).
+    """
+    calendars = {event: calendar_parts(date) for event, date in dates.items()}
+    pages: dict[str, list[Paragraph]] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+
+    def finer(part: str, quotes: list[Paragraph]) -> dict[str, list[Paragraph]]:
+        level = calendars[quotes[0].event].index(part) + 1  # every quote of a part has it in its calendar
+        cut: dict[str, list[Paragraph]] = defaultdict(list)
+        for p in quotes:
+            calendar = calendars[p.event]
+            cut[calendar[level] if level < len(calendar) else f"{part}_{p.event}"].append(p)
+        return cut
+
+    def place(part: str, quotes: list[Paragraph]) -> None:
+        if (sum(len(p.text.encode("utf-8")) + PART_QUOTE_BYTES for p in quotes) <= budget
+                or len({p.event for p in quotes}) == 1):  # one event's quotes are never cut apart
+            pages[part] = quotes
+            return
+        cut = finer(part, quotes)
+        while len(cut) == 1:  # all in one month (or third, or day): a list of one would only be a click more
+            cut = finer(next(iter(cut)), quotes)
+        groups[part] = tuple(sorted(cut, key=part_order))
+        for name in groups[part]:
+            place(name, cut[name])
+
+    top: dict[str, list[Paragraph]] = defaultdict(list)
     for p in paragraphs:
-        parts[part_of[p.event]].append(p)
-    return dict(sorted(parts.items()))
+        calendar = calendars[p.event]
+        top[calendar[min(start, len(calendar) - 1)]].append(p)
+    for part in sorted(top, key=part_order):
+        place(part, top[part])
+    return Parts(pages=dict(sorted(pages.items(), key=lambda kv: part_order(kv[0]))), groups=groups,
+                 top={part: len(top[part]) for part in sorted(top, key=part_order)})
 
 
 class CorpusIndex:
     """The corpus looked up by event, speaker, topic and source: the same for both
     scripts, so made once per build and shared by their renderers."""
 
-    def __init__(self, corpus: Corpus, entities: str | None = None, shown: dict[str, str] | None = None):
-        """``entities`` and ``shown`` (each paragraph's ``shown_digest``, by id) when made already."""
+    def __init__(self, corpus: Corpus, entities: str | None = None, shown: dict[str, str] | None = None,
+                 part_budget: int = PART_BYTES):
+        """``entities`` and ``shown`` (each paragraph's ``shown_digest``, by id) when made already;
+        ``part_budget``: how long a part of a speaker's or topic's page may be (``cut_into_parts``)."""
         self.corpus = corpus
         self.speakers = {s.id: s for s in corpus.speakers}
         self.events = {e.id: e for e in corpus.events}
@@ -222,32 +278,32 @@ class CorpusIndex:
         self.sections_of: dict[str, list] = defaultdict(list)
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
-        # Speaker and topic pages come in parts (year_part, month_part), each part a page of its own.
-        years = {e.id: year_part(e) for e in corpus.events}
-        months = {e.id: month_part(e) for e in corpus.events}
-        self.speaker_parts = {s: _by_part(said, years) for s, said in self.by_speaker.items()}
-        self.topic_parts = {t: _by_part(self.quoted_on_topic(t), months) for t in self.by_topic}
+        # Speaker and topic pages come in parts, a year or a month each, cut finer where that is long.
+        dates = {e.id: e.date for e in corpus.events}
+        self.speaker_parts = {s: cut_into_parts(said, dates, 0, part_budget) for s, said in self.by_speaker.items()}
+        self.topic_parts = {t: cut_into_parts(self.quoted_on_topic(t), dates, 1, part_budget) for t in self.by_topic}
         # Each part → a digest of everything it shows of its paragraphs (``shown_digest``).
         self._shown_of = shown if shown is not None else {
             p.id: shown_digest(p, self.sections[p.section]) for p in corpus.paragraphs}
         self.shown = {**{f"speakers/{s}/{part}.md": self._shown(said)
-                         for s, parts in self.speaker_parts.items() for part, said in parts.items()},
+                         for s, parts in self.speaker_parts.items() for part, said in parts.pages.items()},
                       **{f"topics/{t}/{part}.md": self._shown(on)
-                         for t, parts in self.topic_parts.items() for part, on in parts.items()}}
-        # An overview shows how many paragraphs each speaker said at each event; a part, besides its
-        # quotes, the names of its page's parts (its links to its neighbours). Digests, made once for
-        # both scripts' keys.
+                         for t, parts in self.topic_parts.items() for part, on in parts.pages.items()}}
+        # An overview (and a part that was cut, listing its parts) shows how many paragraphs each
+        # speaker said at each event; every page of a speaker or topic, how its quotes are cut (the
+        # links to its parts and neighbours). Digests, made once for both scripts' keys.
         self.overview_keys = {}
         self.part_names = {}
         for kind, all_parts in (("speakers", self.speaker_parts), ("topics", self.topic_parts)):
             for subject, parts in all_parts.items():
                 said: dict[tuple[str, str], int] = defaultdict(int)
-                for ps in parts.values():
+                for ps in parts.pages.values():
                     for p in ps:
                         said[(p.event, p.speaker)] += 1
                 self.overview_keys[f"{kind}/{subject}.md"] = caches.digest_bytes(
                     " ".join(f"{e}:{s}:{n}" for (e, s), n in sorted(said.items())).encode("utf-8"))
-                self.part_names[f"{kind}/{subject}.md"] = " ".join(parts)
+                self.part_names[f"{kind}/{subject}.md"] = " ".join(parts.pages) + " | " + " ".join(
+                    f"{group}={','.join(finer)}" for group, finer in parts.groups.items())
         # The events, sources, speakers, topics and aliases: what every page may show of them.
         self.entities = entities or entities_fingerprint(corpus)
 
@@ -692,18 +748,39 @@ class Renderer:
             return self.labels["month_unknown"].format(year=part)
         return self.labels["month_label"].format(year=part[:4], month=int(part[5:7]))
 
-    def parts_nav(self, path: str, overview: str, overview_name: str, parts: list[str], part: str,
-                  label: Callable[[str], str]) -> dict:
-        """The links of a part to its overview and to the parts before and after it (oldest first)."""
-        folder = overview[: -len(".md")]
-        at = parts.index(part)
+    def part_label(self, kind: str, part: str) -> str:
+        """A part's name on its page and in links: its year (a speaker's) or month (a topic's), or the
+        finer month, third of a month, day or event it was cut into (``cut_into_parts``)."""
+        calendar, _, event_id = part.partition("_")
+        if len(calendar) == 10:
+            label = self.labels["day_label"].format(year=calendar[:4], month=int(calendar[5:7]), day=int(calendar[8:]))
+        elif len(calendar) == 9:
+            label = self.labels[f"third_{calendar[8]}"].format(year=calendar[:4], month=int(calendar[5:7]))
+        elif len(calendar) == 7 or kind == "topics":
+            label = self.month_label(calendar)
+        else:
+            label = self.year_label(calendar)
+        return f"{label} · {self.event_name(self.events[event_id])}" if event_id else label
+
+    def parts_nav(self, kind: str, subject: str, name: str, part: str) -> dict:
+        """The links of a part to what it is part of (the overview, or the part it was cut from) and, for
+        a part with quotes, to the parts with quotes before and after it (oldest first)."""
+        parts = self._parts(kind)[subject]
+        path, folder = f"{kind}/{subject}/{part}.md", f"{kind}/{subject}"
+        parent = parts.parent(part)
+        up = ({"href": href(path, f"{folder}/{parent}.md"), "label": self.part_label(kind, parent)} if parent
+              else {"href": href(path, f"{folder}.md"), "label": name})
 
         def link(other: str) -> dict:
-            return {"href": href(path, f"{folder}/{other}.md"), "label": label(other)}
+            return {"href": href(path, f"{folder}/{other}.md"), "label": self.part_label(kind, other)}
 
-        return {"up": {"href": href(path, overview), "label": overview_name},
-                "prev": link(parts[at - 1]) if at > 0 else None,
-                "next": link(parts[at + 1]) if at + 1 < len(parts) else None}
+        pages = list(parts.pages)
+        at = pages.index(part) if part in parts.pages else None
+        return {"up": up, "prev": link(pages[at - 1]) if at else None,
+                "next": link(pages[at + 1]) if at is not None and at + 1 < len(pages) else None}
+
+    def _parts(self, kind: str) -> dict[str, Parts]:
+        return self.index.speaker_parts if kind == "speakers" else self.index.topic_parts
 
     def speaker_page(self, speaker_id: str) -> Page:
         """The overview of a speaker: who they are, their parts by year and every event they took part in."""
@@ -713,6 +790,8 @@ class Renderer:
         counts = defaultdict(int)
         for p in said:
             counts[p.event] += 1
+        cut = self.index.speaker_parts.get(speaker_id)
+        page_of = cut.page_of() if cut else {}
         taken = self.index.participations.get(speaker_id, {})
         events = []
         for event_id in sorted(taken.keys() | counts.keys(), key=self.index.newest_first_rank.__getitem__):
@@ -724,20 +803,22 @@ class Renderer:
                 "affiliation": self.t(participation.affiliation) if participation else "",
                 "title": self.t(participation.title) if participation else "",
                 "count": counts[event_id],
-                "quotes_href": href(path, f"speakers/{speaker_id}/{year_part(event)}.md", f"event-{event.id}"),
+                "quotes_href": href(path, f"speakers/{speaker_id}/{page_of[event_id]}.md", f"event-{event.id}")
+                if event_id in page_of else "",
             })
-        parts = [{"href": href(path, f"speakers/{speaker_id}/{part}.md"), "label": self.year_label(part), "count": len(ps)}
-                 for part, ps in reversed(self.index.speaker_parts.get(speaker_id, {}).items())]
+        parts = [{"href": href(path, f"speakers/{speaker_id}/{part}.md"), "label": self.year_label(part), "count": n}
+                 for part, n in reversed(cut.top.items())] if cut else []
         other = speaker.name_hant if self.script is Script.HANS else speaker.name
         return self.render("speaker.md.j2", path, speaker=speaker, name=self.name(speaker_id), other_name=other,
                            note=self.t(speaker.note), events=events, count=len(said), parts=parts)
 
     def speaker_part(self, speaker_id: str, part: str) -> Page:
-        """What a speaker said in one year, grouped by event (newest first) and section."""
+        """What a speaker said in one year (or the month, day or event it was cut into), grouped by
+        event (newest first) and section."""
         path = f"speakers/{speaker_id}/{part}.md"
-        parts = self.index.speaker_parts[speaker_id]
+        quotes = self.index.speaker_parts[speaker_id].pages[part]
         by_event = defaultdict(list)
-        for p in parts[part]:
+        for p in quotes:
             by_event[p.event].append(p)
         taken = self.index.participations.get(speaker_id, {})
         events = []
@@ -756,10 +837,9 @@ class Renderer:
                 "count": len(mine),
             })
         name = self.name(speaker_id)
-        return self.render("speaker_part.md.j2", path, name=name, part=self.year_label(part), events=events,
-                           count=len(parts[part]),
-                           nav=self.parts_nav(path, f"speakers/{speaker_id}.md", name, list(parts), part, self.year_label),
-                           cite=self.cite_data(sorted({p.source for p in parts[part]})))
+        return self.render("speaker_part.md.j2", path, name=name, part=self.part_label("speakers", part),
+                           events=events, count=len(quotes), nav=self.parts_nav("speakers", speaker_id, name, part),
+                           cite=self.cite_data(sorted({p.source for p in quotes})))
 
     def topic_page(self, topic_id: str) -> Page:
         """The overview of a topic: its parts by month and who spoke on it."""
@@ -770,10 +850,11 @@ class Renderer:
         for p in on:
             said[p.speaker] += 1
         years: dict[str, list] = {}
-        for part, ps in reversed(self.index.topic_parts.get(topic_id, {}).items()):
+        cut = self.index.topic_parts.get(topic_id)
+        for part, n in reversed(cut.top.items() if cut else []):
             label = self.labels["month_short"].format(month=int(part[5:7])) if len(part) >= 7 else self.month_label(part)
             years.setdefault(part[:4], []).append({"href": href(path, f"topics/{topic_id}/{part}.md"),
-                                                   "label": label, "count": len(ps)})
+                                                   "label": label, "count": n})
         speakers = [{"name": self.name(s), "href": href(path, f"speakers/{s}.md"), "count": n}
                     for s, n in sorted(said.items(), key=lambda kv: (-kv[1], kv[0]))]
         return self.render("topic.md.j2", path, topic=topic, name=self.topic_name(topic_id), speakers=speakers,
@@ -781,12 +862,13 @@ class Renderer:
                            count=len(on), keywords="、".join(dict.fromkeys(self.t(k) for k in topic.keywords)))
 
     def topic_part(self, topic_id: str, part: str) -> Page:
-        """A topic's quotes of one month, grouped by speaker (who said most first), then by event in date order."""
+        """A topic's quotes of one month (or the day or event it was cut into), grouped by speaker (who
+        said most first), then by event in date order."""
         path = f"topics/{topic_id}/{part}.md"
-        parts = self.index.topic_parts[topic_id]
+        quotes = self.index.topic_parts[topic_id].pages[part]
         order = self.index.newest_first_rank
         by_speaker = defaultdict(list)
-        for p in parts[part]:
+        for p in quotes:
             by_speaker[p.speaker].append(p)
         speakers = []
         for speaker_id, paragraphs in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
@@ -801,10 +883,23 @@ class Renderer:
                            for e, quotes in sorted(by_event.items(), key=lambda kv: -order[kv[0]])],
             })
         name = self.topic_name(topic_id)
-        return self.render("topic_part.md.j2", path, name=name, part=self.month_label(part), speakers=speakers,
-                           count=len(parts[part]),
-                           nav=self.parts_nav(path, f"topics/{topic_id}.md", name, list(parts), part, self.month_label),
-                           cite=self.cite_data(sorted({p.source for p in parts[part]})))
+        return self.render("topic_part.md.j2", path, name=name, part=self.part_label("topics", part),
+                           speakers=speakers, count=len(quotes), nav=self.parts_nav("topics", topic_id, name, part),
+                           cite=self.cite_data(sorted({p.source for p in quotes})))
+
+    def cut_part(self, kind: str, subject: str, part: str) -> Page:
+        """A part too long for one page: the finer parts it was cut into, each with its events."""
+        path = f"{kind}/{subject}/{part}.md"
+        cut = self._parts(kind)[subject]
+        finer = []
+        for other in cut.groups[part]:
+            quotes = cut.quotes_in(other)
+            events = sorted({p.event for p in quotes}, key=self.index.newest_first_rank.__getitem__)
+            finer.append({"href": href(path, f"{kind}/{subject}/{other}.md"), "label": self.part_label(kind, other),
+                          "count": len(quotes), "events": "、".join(self.event_name(self.events[e]) for e in events)})
+        name = self.name(subject) if kind == "speakers" else self.topic_name(subject)
+        return self.render("part_cut.md.j2", path, name=name, part=self.part_label(kind, part), parts=finer,
+                           count=len(cut.quotes_in(part)), nav=self.parts_nav(kind, subject, name, part))
 
     # ---------------------------------------------------------- the events list, by year
 
@@ -901,15 +996,19 @@ class Renderer:
         plan.append(("changes.md", (), self.changes_page))
         plan.append((f"{FEEDS}/events.xml", (self.site_url,), self.events_feed))
         plan.append((f"{FEEDS}/corrections.xml", (self.site_url,), self.corrections_feed))
-        for kind, all_parts, overview, part_page in (("speakers", self.index.speaker_parts, self.speaker_page, self.speaker_part),
-                                                     ("topics", self.index.topic_parts, self.topic_page, self.topic_part)):
+        for kind, overview, part_page in (("speakers", self.speaker_page, self.speaker_part),
+                                          ("topics", self.topic_page, self.topic_part)):
+            all_parts = self._parts(kind)
             for subject in sorted(all_parts):
                 page = f"{kind}/{subject}.md"
-                plan.append((page, self.index.overview_keys[page], functools.partial(overview, subject)))
-                names = self.index.part_names[page]
-                for part in all_parts[subject]:
+                counts, names = self.index.overview_keys[page], self.index.part_names[page]
+                plan.append((page, (counts, names), functools.partial(overview, subject)))
+                for part in all_parts[subject].pages:
                     page = f"{kind}/{subject}/{part}.md"
                     plan.append((page, (self.index.shown[page], names), functools.partial(part_page, subject, part)))
+                for part in all_parts[subject].groups:
+                    plan.append((f"{kind}/{subject}/{part}.md", (counts, names),
+                                 functools.partial(self.cut_part, kind, subject, part)))
         for paragraph_id in self.index.featured:  # a quote page shows its source's paragraphs: its sources' keys
             event = self.events[self._event_of[paragraph_id]]
             plan.append((f"quotes/{paragraph_id}.md", tuple(source_keys.get(s) for s in event.sources),

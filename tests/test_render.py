@@ -7,7 +7,7 @@ import re
 import pytest
 
 from generator.convert import converter_for
-from generator.model import Kind, Script
+from generator.model import Kind, Paragraph, Script
 from generator.pipeline import build, update_aliases
 from generator import render
 from generator.render import Renderer, href, md_escape
@@ -133,6 +133,100 @@ def test_a_parts_address_does_not_change_when_another_event_is_added(built):
     after = placement(dataclasses.replace(corpus, events=corpus.events + (copy,), paragraphs=corpus.paragraphs + tuple(added)))
     assert before and all(after[pid] == parts for pid, parts in before.items())
     assert any(path.endswith("/2001.md") for pid in after for path in after[pid] if pid not in before)
+
+
+def _quote(n: int, event: str) -> Paragraph:
+    text = "说" * 10  # 30 bytes: with PART_QUOTE_BYTES, 630 bytes of a part's budget
+    return Paragraph(id=f"q-{n:010x}", event=event, source=event, seed="x.txt", section="s", seq=n, speaker="a",
+                     kind=Kind.SPEECH, text=text, raw=text, lines=(n,))
+
+
+CUT_DATES = {"e1": "2024-03-14", "e2": "2024-03-14", "e3": "2024-03-20", "e4": "2024-07-01", "e5": "2024",
+             "e6": "2023-05-05", "e7": "2022-02-02", "e8": "2022-02-02", "e9": "2021-01-01", "e10": "2024-07-25"}
+CUT_QUOTES = [_quote(n, e) for n, e in enumerate(["e6", "e1", "e1", "e1", "e2", "e2", "e3", "e4", "e5",
+                                                  "e7", "e7", "e8", "e8", "e9", "e9", "e9", "e9",
+                                                  "e10", "e10", "e10"])]
+
+
+def test_a_part_too_long_is_cut_into_months_thirds_days_and_events():
+    """Budget 2,000: three quotes fit a page, four do not."""
+    cut = render.cut_into_parts(CUT_QUOTES, CUT_DATES, 0, budget=2000)
+    assert cut.top == {"2021": 4, "2022": 4, "2023": 1, "2024": 11}
+    assert cut.groups == {
+        "2022": ("2022-02-02_e7", "2022-02-02_e8"),  # one month, one third, one day: straight to its events
+        "2024": ("2024_e5", "2024-03", "2024-07"),  # the event dated by its year alone first
+        "2024-03": ("2024-03-14", "2024-03-20"),  # both in 中旬: to its days
+        "2024-03-14": ("2024-03-14_e1", "2024-03-14_e2"),
+        "2024-07": ("2024-07-1", "2024-07-3"),  # 上旬 and 下旬
+    }
+    assert [(part, [p.seq for p in quotes]) for part, quotes in cut.pages.items()] == [  # oldest first
+        ("2021", [13, 14, 15, 16]),  # over the budget, but one event's quotes are not cut apart
+        ("2022-02-02_e7", [9, 10]), ("2022-02-02_e8", [11, 12]), ("2023", [0]), ("2024_e5", [8]),
+        ("2024-03-14_e1", [1, 2, 3]), ("2024-03-14_e2", [4, 5]), ("2024-03-20", [6]),
+        ("2024-07-1", [7]), ("2024-07-3", [17, 18, 19])]
+    assert cut.parent("2024-03-14_e2") == "2024-03-14" and cut.parent("2024") is None
+    assert [p.seq for p in cut.quotes_in("2024-03")] == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_topics_parts_start_at_months_and_nothing_is_cut_within_the_budget():
+    quotes = [p for p in CUT_QUOTES if p.event not in ("e7", "e8", "e9", "e10")]
+    whole = render.cut_into_parts(quotes, CUT_DATES, 0)
+    assert whole.groups == {} and {k: len(v) for k, v in whole.pages.items()} == {"2023": 1, "2024": 8}
+    topic = render.cut_into_parts(quotes, CUT_DATES, 1, budget=2000)
+    assert list(topic.top.items()) == [("2023-05", 1), ("2024", 1), ("2024-03", 6), ("2024-07", 1)]
+    assert topic.groups == {"2024-03": ("2024-03-14", "2024-03-20"), "2024-03-14": ("2024-03-14_e1", "2024-03-14_e2")}
+    assert set(topic.pages) == {"2023-05", "2024", "2024-03-14_e1", "2024-03-14_e2", "2024-03-20", "2024-07"}
+
+
+def _page_at(from_path: str, link: str) -> str:
+    """The docs/ page a relative link of a generated page leads to (``href``'s inverse), without its anchor."""
+    import posixpath
+    folder = from_path[: -len(".md")] + "/" if not from_path.endswith("index.md") else from_path[: -len("index.md")]
+    target = posixpath.normpath(posixpath.join(folder, link.split("#")[0]))
+    return "index.md" if target == "." else target + ".md"
+
+
+@pytest.fixture(scope="module")
+def cut_pages(built):
+    """The seeds' pages with parts so small that every speaker's and topic's busiest part is cut."""
+    converter = converter_for(built.config)
+    index = render.CorpusIndex(built.corpus, part_budget=3000)
+    return {script: {p.path: p.content for p in Renderer(built.corpus, script, converter, index=index).pages()}
+            for script in Script}
+
+
+def test_cut_parts_hold_every_quote_once_and_every_link_leads_to_a_page(built, cut_pages):
+    pages = cut_pages[Script.HANS]
+    assert set(pages) == set(cut_pages[Script.HANT])
+    mine = {p.id for p in built.corpus.paragraphs if p.speaker == "li-dahai"}
+    parts = parts_of(pages, "speakers/li-dahai.md")
+    found = [pid for page in parts.values() for pid in re.findall(r'href="[./]*events/[^/"]+/#(q-[0-9a-f]+)"', page)
+             if 'class="yl-context"' in page]
+    quoted = re.findall(r'data-yl-q="(q-[0-9a-f]+)"', "".join(parts.values()))
+    assert sorted(quoted) == sorted(mine)  # each once
+    cut = [path for path, page in parts.items() if "yl-parts--cut" in page]
+    assert cut and found, "budget 3,000 should cut li-dahai's year"
+    for path, page in pages.items():
+        if path.startswith(("speakers/", "topics/")):
+            for link in re.findall(r'href="([^"#]*/)(?:#[^"]*)?"', page):
+                assert _page_at(path, link) in pages, (path, link)
+    for path in cut:  # a cut part lists its finer parts, and each of them leads back up to it
+        for link in re.findall(r'<li><a href="([^"]+)"', parts[path]):
+            finer = _page_at(path, link)
+            assert finer in pages and f'class="yl-parts-nav__up" href="../{path.rsplit("/", 1)[1][:-3]}/"' in pages[finer]
+
+
+def test_the_overview_links_each_event_to_the_finer_part_with_its_quotes(built, cut_pages):
+    overview = cut_pages[Script.HANS]["speakers/li-dahai.md"]
+    for link, event in re.findall(r'href="([^"#]+)#event-([^"]+)"', overview):
+        page = cut_pages[Script.HANS][_page_at("speakers/li-dahai.md", link)]
+        assert f"{{: #event-{event} }}" in page and "yl-quote" in page
+    renderer = Renderer(built.corpus, Script.HANT, converter_for(built.config))
+    assert renderer.part_label("speakers", "2024") == "2024 年" and renderer.part_label("topics", "2024") == "2024 年（月份不詳）"
+    assert renderer.part_label("topics", "2024-06-14") == "2024 年 6 月 14 日"
+    assert renderer.part_label("topics", "2024-06-3") == "2024 年 6 月下旬"
+    assert renderer.part_label("speakers", "2024-06_baai-2024-peak-dialogue") == (
+        "2024 年 6 月 · " + renderer.event_name(renderer.events["baai-2024-peak-dialogue"]))
 
 
 def test_the_events_list_comes_in_years_each_listing_its_events_newest_first(built, pages):
