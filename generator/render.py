@@ -206,7 +206,7 @@ def part_order(part: str) -> tuple[str, ...]:
 
 
 def cut_into_parts(paragraphs: list[Paragraph], dates: dict[str, str], start: int,
-                   budget: int = PART_BYTES) -> Parts:
+                   budget: int | None = None) -> Parts:
     """Paragraphs on the pages of a speaker (``start`` 0: a part a year) or topic (1: a month).
 
     Parts are named by the calendar, never by position or count, so a part's address
@@ -217,6 +217,7 @@ def cut_into_parts(paragraphs: list[Paragraph], dates: dict[str, str], start: in
     them. One event's quotes stay on one page. ``dates``: event id → its date (YYYY, YYYY-MM or
     YYYY-MM-DD).
     """
+    budget = PART_BYTES if budget is None else budget
     calendars = {event: calendar_parts(date) for event, date in dates.items()}
     pages: dict[str, list[Paragraph]] = {}
     groups: dict[str, tuple[str, ...]] = {}
@@ -256,7 +257,7 @@ class CorpusIndex:
     scripts, so made once per build and shared by their renderers."""
 
     def __init__(self, corpus: Corpus, entities: str | None = None, shown: dict[str, str] | None = None,
-                 part_budget: int = PART_BYTES):
+                 part_budget: int | None = None):
         """``entities`` and ``shown`` (each paragraph's ``shown_digest``, by id) when made already;
         ``part_budget``: how long a part of a speaker's or topic's page may be (``cut_into_parts``)."""
         self.corpus = corpus

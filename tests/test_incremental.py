@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import pipeline
+from generator import pipeline, render
 from generator.cache import Session
 from helpers_project import ROOT, run_cli
 
@@ -183,6 +183,30 @@ def test_a_letter_case_fix_reaches_the_speaker_and_topic_pages_in_both_scripts(t
         for page in [project.docs / script / "events" / "qa-interview.md", *parts]:
             text = page.read_text(encoding="utf-8")
             assert "AGI" in text and "agi" not in text, (script, page)
+
+
+def test_when_an_edit_changes_how_parts_are_cut_an_incremental_build_equals_a_fresh_one(tmp_path, monkeypatch):
+    """Parts cut into finer parts (render.cut_into_parts) appear, change and vanish with the quotes."""
+    project = make_fixture(tmp_path / "p")
+    result = pipeline.build(project)
+    # The budget exactly what price-war's January holds: one more byte of its words cuts it.
+    january = render.CorpusIndex(result.corpus).topic_parts["price-war"].pages["2025-01"]
+    monkeypatch.setattr(render, "PART_BYTES", sum(len(p.text.encode("utf-8")) + render.PART_QUOTE_BYTES for p in january))
+    shutil.rmtree(project.docs)
+    shutil.rmtree(project.cache)
+    session = Session(project.cache, in_memory=True)
+    pipeline.build(project, cache=session)
+    cut = project.docs / "zh-hans" / "topics" / "price-war" / "2025-01.md"
+    seen = []
+    for n, edit in enumerate(("spacing", "an event's date", "spacing")):  # 算力 是瓶頸: a price-war quote, a byte longer
+        seen.append("yl-parts--cut" in cut.read_text(encoding="utf-8"))
+        EDITS[edit](project.root)
+        pipeline.build(project, cache=session)
+        fresh = inputs_of(project, tmp_path / f"fresh-{n}")
+        pipeline.build(fresh)
+        assert differences(tree(project.docs), tree(fresh.docs)) == [], edit
+    assert seen == [False, True, False]  # cut by the longer words, whole again once the event moved out
+    assert not (cut.parent / "2025-01-04.md").exists()  # the finer part of the event that moved is gone
 
 
 # Derandomized: the same 35 sequences every run, so CI never meets a sequence no one saw fail before.
