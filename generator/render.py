@@ -188,21 +188,26 @@ PART_QUOTE_BYTES = 600
 
 
 def calendar_parts(date: str) -> list[str]:
-    """The parts a date falls in, coarsest first: its year, month, third of the month (上旬 1–10,
-    中旬 11–20, 下旬 21–: "2024-03-2") and day: "2024-03-14" → ["2024", "2024-03", "2024-03-2", "2024-03-14"]."""
+    """The parts a date falls in, coarsest first: its year, month, third of the month ("2024-03-2")
+    and day: "2024-03-14" → ["2024", "2024-03", "2024-03-2", "2024-03-14"]."""
     pieces = date.split("-")
     parts = ["-".join(pieces[:n]) for n in range(1, min(len(pieces), 2) + 1)]
     if len(pieces) == 3:
-        parts += [f"{parts[1]}-{min(3, (int(pieces[2]) + 9) // 10)}", date]
+        parts += [f"{parts[1]}-{_third(pieces[2])}", date]
     return parts
+
+
+def _third(day: str) -> str:
+    """The third of its month a day is in: 1 (上旬, days 1–10), 2 (中旬, 11–20) or 3 (下旬, 21–31)."""
+    return str(min(3, (int(day) + 9) // 10))
 
 
 def part_order(part: str) -> tuple[str, ...]:
     """Parts oldest first; within a year, month or third of a month, its events dated no finer first."""
     calendar, _, event = part.partition("_")
-    pieces = calendar.split("-") + ["", ""]
-    third, day = (pieces[2], "") if len(pieces[2]) == 1 else (calendar_parts(calendar)[2][-1] if pieces[2] else "", pieces[2])
-    return pieces[0], pieces[1], third, day, event
+    year, month, finer = (calendar.split("-") + ["", ""])[:3]
+    third, day = (finer, "") if len(finer) < 2 else (_third(finer), finer)
+    return year, month, third, day, event
 
 
 def cut_into_parts(paragraphs: list[Paragraph], dates: dict[str, str], start: int,
