@@ -85,12 +85,8 @@ html.yl-hans [lang=zh-Hant],html.yl-hant [lang=zh-Hans]{display:none}
 </style>
 <script>
 (function () {
-  var path = location.pathname, m = /^(.*?\/)(zh-han[st])\//.exec(path), script = m ? m[2] : null;
-  try { script = script || localStorage.getItem("yanlu-script"); } catch (e) {}
-  if (script !== "zh-hans" && script !== "zh-hant") {
-    var langs = navigator.languages || [navigator.language || ""];
-    script = /^zh-(tw|hk|mo)\b|^zh-hant/i.test(String(langs[0] || "")) ? "zh-hant" : "zh-hans";
-  }
+  __CHOSEN__
+  var path = location.pathname, m = /^(.*?\/)(zh-han[st])\//.exec(path), script = m ? m[2] : chosen();
   document.documentElement.className = script === "zh-hant" ? "yl-hant" : "yl-hans";
   function point(root) {
     var links = document.querySelectorAll("a[data-yl-to]");
@@ -121,7 +117,7 @@ html.yl-hans [lang=zh-Hant],html.yl-hant [lang=zh-Hans]{display:none}
 </main>
 </body>
 </html>
-"""
+""".replace("__CHOSEN__", shortlinks.CHOSEN_SCRIPT_JS)  # the script the reader chose, else their browser's languages
 
 
 def not_found_page(base_url: str) -> str:

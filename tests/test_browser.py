@@ -793,8 +793,11 @@ def test_site_404_page_shown_at_any_missing_address_links_home_in_the_readers_sc
     body = (project / "www" / "yanlu" / "404.html").read_text(encoding="utf-8")
     served = lambda route: route.fulfill(status=404, content_type="text/html; charset=utf-8", body=body)
     # As GitHub Pages does: site/404.html in place of a missing page, at any depth under the sub-path.
-    for missing, script in ((f"{base}zh-hant/events/nowhere/", "zh-hant"), (f"{base}old/path/page.html", "zh-hans")):
-        with open_page(browser, locale="zh-CN") as page:
+    cases = ((f"{base}zh-hant/events/nowhere/", "zh-hant", ["zh-CN"]), (f"{base}old/path/page.html", "zh-hans", ["zh-CN"]),
+             (f"{base}old/path/page.html", "zh-hant", ["en-US", "zh-HK"]))  # the first Chinese language counts
+    for missing, script, languages in cases:
+        with open_page(browser, locale=languages[0]) as page:
+            page.add_init_script(f"Object.defineProperty(navigator, 'languages', {{get: () => {languages!r}}})")
             page.route(missing, served)
             page.goto(missing)
             home = page.locator(f'a[data-yl-to="{script}/"]:visible').first
