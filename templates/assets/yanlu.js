@@ -295,13 +295,10 @@
   /* 简/繁 toggle: remember the choice, carry the anchor, or else the reading position. */
   function toggle(link) {
     try { localStorage.setItem("yanlu-script", link.getAttribute("data-yl-script")); } catch (e) {}
-    var base = link.getAttribute("href").split("#")[0];
-    if (isQuote(location.hash.slice(1))) {
-      link.setAttribute("href", base + location.hash);
-    } else {
+    link.setAttribute("href", link.getAttribute("href").split("#")[0] + location.hash);
+    if (!isQuote(location.hash.slice(1))) {  // a paragraph's anchor places the other script's page by itself
       var height = document.documentElement.scrollHeight - window.innerHeight;
       try { sessionStorage.setItem("yanlu-scroll", String(height > 0 ? window.scrollY / height : 0)); } catch (e) {}
-      link.setAttribute("href", base + location.hash);
     }
   }
 
