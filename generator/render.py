@@ -210,8 +210,13 @@ def part_order(part: str) -> tuple[str, ...]:
     return year, month, third, day, event
 
 
-def cut_into_parts(paragraphs: list[Paragraph], dates: dict[str, str], start: int,
-                   budget: int | None = None) -> Parts:
+def quote_bytes(p: Paragraph) -> int:
+    """What a quote adds to a part's page, as ``PART_BYTES`` counts it."""
+    return len(p.text.encode("utf-8")) + PART_QUOTE_BYTES
+
+
+def cut_into_parts(paragraphs: list[Paragraph], calendars: dict[str, list[str]], start: int,
+                   budget: int | None = None, sizes: dict[str, int] | None = None) -> Parts:
     """Paragraphs on the pages of a speaker (``start`` 0: a part a year) or topic (1: a month).
 
     Parts are named by the calendar, never by position or count, so a part's address
@@ -219,42 +224,45 @@ def cut_into_parts(paragraphs: list[Paragraph], dates: dict[str, str], start: in
     over ``budget`` is cut into its months, a month into its thirds (上旬, 中旬, 下旬), a third
     into its days, a day into its events (an event whose date does not go that far is a part of
     its own at once), skipping a level that would hold everything in one; its address then lists
-    them. One event's quotes stay on one page. ``dates``: event id → its date (YYYY, YYYY-MM or
-    YYYY-MM-DD).
+    them. One event's quotes stay on one page. ``calendars``: event id → the ``calendar_parts`` of
+    its date; ``sizes``: paragraph id → its ``quote_bytes``, when counted already.
     """
     budget = PART_BYTES if budget is None else budget
-    calendars = {event: calendar_parts(date) for event, date in dates.items()}
+    quotes_of: dict[str, list[Paragraph]] = {}  # event → its quotes: parts are made of whole events
+    for p in paragraphs:
+        quotes_of.setdefault(p.event, []).append(p)
+    size = {event: sum(sizes[p.id] for p in quotes) if sizes is not None else sum(map(quote_bytes, quotes))
+            for event, quotes in quotes_of.items()}
     pages: dict[str, list[Paragraph]] = {}
     groups: dict[str, tuple[str, ...]] = {}
 
-    def finer(part: str, quotes: list[Paragraph]) -> dict[str, list[Paragraph]]:
-        level = calendars[quotes[0].event].index(part) + 1  # every quote of a part has it in its calendar
-        cut: dict[str, list[Paragraph]] = defaultdict(list)
-        for p in quotes:
-            calendar = calendars[p.event]
-            cut[calendar[level] if level < len(calendar) else f"{part}_{p.event}"].append(p)
+    def finer(part: str, events: list[str]) -> dict[str, list[str]]:
+        level = calendars[events[0]].index(part) + 1  # every event of a part has it in its calendar
+        cut: dict[str, list[str]] = defaultdict(list)
+        for event in events:
+            calendar = calendars[event]
+            cut[calendar[level] if level < len(calendar) else f"{part}_{event}"].append(event)
         return cut
 
-    def place(part: str, quotes: list[Paragraph]) -> None:
-        if (sum(len(p.text.encode("utf-8")) + PART_QUOTE_BYTES for p in quotes) <= budget
-                or len({p.event for p in quotes}) == 1):  # one event's quotes are never cut apart
-            pages[part] = quotes
+    def place(part: str, events: list[str]) -> None:
+        if len(events) == 1 or sum(size[e] for e in events) <= budget:  # one event's quotes are never cut apart
+            pages[part] = [p for event in events for p in quotes_of[event]]
             return
-        cut = finer(part, quotes)
+        cut = finer(part, events)
         while len(cut) == 1:  # all in one month (or third, or day): a list of one would only be a click more
-            cut = finer(next(iter(cut)), quotes)
+            cut = finer(next(iter(cut)), events)
         groups[part] = tuple(sorted(cut, key=part_order))
         for name in groups[part]:
             place(name, cut[name])
 
-    top: dict[str, list[Paragraph]] = defaultdict(list)
-    for p in paragraphs:
-        calendar = calendars[p.event]
-        top[calendar[min(start, len(calendar) - 1)]].append(p)
+    top: dict[str, list[str]] = defaultdict(list)
+    for event in quotes_of:
+        calendar = calendars[event]
+        top[calendar[min(start, len(calendar) - 1)]].append(event)
     for part in sorted(top, key=part_order):
         place(part, top[part])
     return Parts(pages=dict(sorted(pages.items(), key=lambda kv: part_order(kv[0]))), groups=groups,
-                 top={part: len(top[part]) for part in sorted(top, key=part_order)})
+                 top={part: sum(len(quotes_of[e]) for e in top[part]) for part in sorted(top, key=part_order)})
 
 
 class CorpusIndex:
@@ -285,9 +293,11 @@ class CorpusIndex:
         for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
             self.sections_of[section.source].append(section)
         # Speaker and topic pages come in parts, a year or a month each, cut finer where that is long.
-        dates = {e.id: e.date for e in corpus.events}
-        self.speaker_parts = {s: cut_into_parts(said, dates, 0, part_budget) for s, said in self.by_speaker.items()}
-        self.topic_parts = {t: cut_into_parts(self.quoted_on_topic(t), dates, 1, part_budget) for t in self.by_topic}
+        calendars = {e.id: calendar_parts(e.date) for e in corpus.events}
+        sizes = {p.id: quote_bytes(p) for p in corpus.paragraphs}
+        self.speaker_parts = {s: cut_into_parts(said, calendars, 0, part_budget, sizes) for s, said in self.by_speaker.items()}
+        self.topic_parts = {t: cut_into_parts(self.quoted_on_topic(t), calendars, 1, part_budget, sizes)
+                            for t in self.by_topic}
         # Each part → a digest of everything it shows of its paragraphs (``shown_digest``).
         self._shown_of = shown if shown is not None else {
             p.id: shown_digest(p, self.sections[p.section]) for p in corpus.paragraphs}

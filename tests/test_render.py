@@ -143,6 +143,7 @@ def _quote(n: int, event: str) -> Paragraph:
 
 CUT_DATES = {"e1": "2024-03-14", "e2": "2024-03-14", "e3": "2024-03-20", "e4": "2024-07-01", "e5": "2024",
              "e6": "2023-05-05", "e7": "2022-02-02", "e8": "2022-02-02", "e9": "2021-01-01", "e10": "2024-07-25"}
+CUT_CALENDARS = {event: render.calendar_parts(date) for event, date in CUT_DATES.items()}
 CUT_QUOTES = [_quote(n, e) for n, e in enumerate(["e6", "e1", "e1", "e1", "e2", "e2", "e3", "e4", "e5",
                                                   "e7", "e7", "e8", "e8", "e9", "e9", "e9", "e9",
                                                   "e10", "e10", "e10"])]
@@ -150,7 +151,7 @@ CUT_QUOTES = [_quote(n, e) for n, e in enumerate(["e6", "e1", "e1", "e1", "e2", 
 
 def test_a_part_too_long_is_cut_into_months_thirds_days_and_events():
     """Budget 2,000: three quotes fit a page, four do not."""
-    cut = render.cut_into_parts(CUT_QUOTES, CUT_DATES, 0, budget=2000)
+    cut = render.cut_into_parts(CUT_QUOTES, CUT_CALENDARS, 0, budget=2000)
     assert cut.top == {"2021": 4, "2022": 4, "2023": 1, "2024": 11}
     assert cut.groups == {
         "2022": ("2022-02-02_e7", "2022-02-02_e8"),  # one month, one third, one day: straight to its events
@@ -170,9 +171,9 @@ def test_a_part_too_long_is_cut_into_months_thirds_days_and_events():
 
 def test_a_topics_parts_start_at_months_and_nothing_is_cut_within_the_budget():
     quotes = [p for p in CUT_QUOTES if p.event not in ("e7", "e8", "e9", "e10")]
-    whole = render.cut_into_parts(quotes, CUT_DATES, 0)
+    whole = render.cut_into_parts(quotes, CUT_CALENDARS, 0)
     assert whole.groups == {} and {k: len(v) for k, v in whole.pages.items()} == {"2023": 1, "2024": 8}
-    topic = render.cut_into_parts(quotes, CUT_DATES, 1, budget=2000)
+    topic = render.cut_into_parts(quotes, CUT_CALENDARS, 1, budget=2000)
     assert list(topic.top.items()) == [("2023-05", 1), ("2024", 1), ("2024-03", 6), ("2024-07", 1)]
     assert topic.groups == {"2024-03": ("2024-03-14", "2024-03-20"), "2024-03-14": ("2024-03-14_e1", "2024-03-14_e2")}
     assert set(topic.pages) == {"2023-05", "2024", "2024-03-14_e1", "2024-03-14_e2", "2024-03-20", "2024-07"}
