@@ -535,14 +535,20 @@ def _pagefind_cell(found: dict | None) -> str:
             f"{found['fragments'] / 1e3:.0f} ({found['pages']} pages, {found['seconds']:.1f} s)")
 
 
-# In the page before it loads: when the box last got input, and when the first result was drawn.
+# In the page before it loads: when the box last got input, when the first result was drawn, and which
+# of Pagefind's files had arrived by then (the browser's resource timing: a fetch the page starts after
+# drawing the first result, for the next results, is not counted however soon the test looks).
 FIRST_RESULT_INIT_JS = """(() => {
-    const t = window.__ylBench = {input: 0, first: 0};
+    const t = window.__ylBench = {input: 0, first: 0, files: []};
+    performance.setResourceTimingBufferSize(10000);
     document.addEventListener("input", (event) => {
         if (event.target.matches && event.target.matches(".yl-search__input")) { t.input = performance.now(); t.first = 0; }
     }, true);
     new MutationObserver(() => {
-        if (t.input && !t.first && document.querySelector(".yl-search__results .yl-search__item")) t.first = performance.now();
+        if (t.input && !t.first && document.querySelector(".yl-search__results .yl-search__item")) {
+            t.first = performance.now();
+            t.files = performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/pagefind/"));
+        }
     }).observe(document, {childList: true, subtree: true});
 })();"""
 
@@ -566,7 +572,7 @@ def first_results(script_dir: Path, queries: list[str], how: str = "ime") -> dic
     """(k) For each query, a new reader (a new browser context: nothing cached) opens the script's
     home page, clicks the search box and types the query (``type_query``); the milliseconds from the
     last keystroke's input event to the first result drawn in the list (measured in the page), and
-    the bytes under pagefind/ fetched from the click until then (each file's size as served;
+    the bytes under pagefind/ that had arrived by then (each file's size as served;
     Pagefind's files are compressed already). None without Chromium."""
     if not (script_dir / "pagefind").is_dir():
         return None
@@ -579,16 +585,13 @@ def first_results(script_dir: Path, queries: list[str], how: str = "ime") -> dic
             page = context.new_page()
             page.add_init_script(FIRST_RESULT_INIT_JS)
             page.goto(home, wait_until="networkidle")
-            fetched: list[str] = []
-            page.on("response", lambda r: fetched.append(r.url) if "/pagefind/" in r.url else None)
             box = page.locator("header input.yl-search__input")
             box.click()
             type_query(page, query, how)
             page.wait_for_function("() => window.__ylBench.first > 0", timeout=300_000)
-            before = list(fetched)
             timing = page.evaluate("() => window.__ylBench")
             page.wait_for_function(SEARCH_SETTLED_JS, timeout=300_000)
-            files = [script_dir.parent / url.split("://", 1)[1].split("/", 1)[1].split("?")[0] for url in before]
+            files = [script_dir.parent / url.split("://", 1)[1].split("/", 1)[1].split("?")[0] for url in timing["files"]]
             sizes = [f.stat().st_size for f in files if f.is_file()]
             out[query] = {"ms": timing["first"] - timing["input"], "bytes": sum(sizes), "files": len(sizes),
                           "pages": page.locator(".yl-search__item").count(),
