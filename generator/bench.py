@@ -1074,7 +1074,7 @@ def write_report(out: Path, results: list[Measure], measured: str, notes: list[s
         f"  and types the query in that site's script: through an input method ({PINYIN_KEYS} Latin keys per character,",
         f"  {KEY_MS} ms apart, then the word committed; the box searches on the commit), or pasted at once right after the",
         "  click (then the time includes loading Pagefind). ms from the last input event to the first result drawn",
-        "  (measured in the page), and the bytes of the files under pagefind/ fetched from the click until then. The",
+        "  (measured in the page), and the bytes of the files under pagefind/ the browser had received by then. The",
         "  third query is the name of the speaker with the most paragraphs.",
         "- (i) is what `mkdocs serve` does: one process builds, a sentence is appended, the same process builds",
         "  again with unchanged sources in memory (generator/mkdocs_hook.py), split at the pipeline's progress marks;",
