@@ -20,7 +20,10 @@ kill leaves behind are swept by the next build (``sweep_temporaries``).
 | `.yanlu-cache/pages-<script>.json`: which pages (and feeds) are current | an event page: its sources' keys and its paragraphs' matches across sources; a featured quote's page (quotes/<id>.md): its event's sources' keys; a part of a speaker's or topic's page (a year, a month, or the finer part it was cut into): every quote's words in both scripts, speaker, kind, addressee, topics and section (place and heading), and how its page is cut (the names of all its parts: its links to its neighbours); a speaker's or topic's overview, and a part cut into finer parts: how many paragraphs each speaker said at each event, and how the page is cut; a feed: the site's address (YANLU_SITE_URL: its links are absolute with one); every page: the entities (corrections with their dates and earlier words included), templates, labels, glossary, the seeds' address from `repo_url` and environment; and the file's size and mtime as written | what the page shows changing; a template, label or code edit; the page's file changed, truncated or deleted (a page first written is recorded before it is written, so a killed build's new pages go too) | `test_incremental.py`, `test_cache.py` (damaged pages, killed builds, reverted after a kill) |
 | `.yanlu-cache/vanished.json`: the earlier text of published ids that vanished | none (kept for `aliases` to match; never under `docs/` or `site/`) | an alias recorded, or the removal published | `test_ids.py` |
 | `Session` (memory; the MkDocs hook holds one for the life of `mkdocs serve`): source results, seeds as read, the configuration, settings digests, the converter | the same keys as on disk (seeds also by size, mtime and inode; settings digests by entry identity; the converter by its protected terms) | as on disk | `test_hook.py`, `test_incremental.py` (memory and disk rebuilds in turn) |
+| `Session.read` (memory): `site_config/published-ids.txt` as read, the list of files in `seeds/` | the file's (the folder's) size, modification time and inode | a save of the record; a file added to, removed from or renamed in `seeds/` | `test_cache.py` (the record rewritten while serving), `test_incremental.py` (a source added, removed) |
+| `Session.reuse` (memory): what a build made of its sources, by name: each source's lookups (by event, speaker, topic), ids, matchable paragraphs, corpus.json and cleaning-report lines and characters; each speaker's and topic's parts and their digests; each event's matches and summarised highlights; the entities and their fingerprint; each script's query map | the inputs themselves, compared with `==` (at once for the very objects of a source the build did not redo) | any input unequal to last build's: a source redone, an entity, a record, a match changed | `test_cache.py` (a changed input is made again; the patched index equals one made from nothing), `test_incremental.py` (memory and disk rebuilds in turn) |
 | `Memo` (`convert.Converter`'s conversions of texts and lines; one policy: the oldest is forgotten first) | (target script, text), per converter | never stale: a converter's protected terms are fixed, and OpenCC does not change under a running process | `test_convert.py`, `test_incremental.py` (a protected term) |
+| `Memo` of page keys (`render._page_key`) | (every page's part of the key, the page's path, what it shows): the key is a fingerprint of exactly these | never stale: a pure function of its key | `test_incremental.py` (each kind of edit) |
 | Jinja environments (`render._environment`) | the templates folder and the digest of its files | a template or labels.yaml edited (a new digest, a new environment) | `test_incremental.py` (a template, a label) |
 | OpenCC's converters, the code and OpenCC digests (`convert._converters`, `cache._code_digest`, `cache._opencc_files_digest`) | none: one per process | a restart (after editing generator code, restart `mkdocs serve`) | `test_cache.py` (code and OpenCC changes) |
 <!-- cache-table:end -->
@@ -34,6 +37,8 @@ forger who writes a new digest. Every write goes to a temporary file first and
 replaces the old file whole (`os.replace`), and the next build deletes the
 temporary files a killed build left, so a build killed at any moment (SIGKILL)
 leaves `docs/` and `.yanlu-cache/` such that the next build equals a fresh one.
+A file of a megabyte or more keeps a second, temporary name while it is replaced,
+which a thread then deletes (freeing corpus.json's hundred megabytes took a tenth of a second).
 Two builds run at once in one folder are for the caller to prevent (a lock in
 the command line); this module takes no lock.
 
@@ -59,8 +64,9 @@ import pickle
 import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
-from typing import Any, Hashable
+from typing import Any, Callable, Hashable
 
 SEAL = b"yanlu-cache 1 sha256 "
 TEMPORARY = ".yanlu-tmp-"
@@ -101,8 +107,15 @@ def _plain(value: Any) -> Any:
 
 
 def canonical(*parts: Any) -> str:
-    """``parts`` as sorted, compact JSON: the same values give the same text, whatever their repr."""
-    return json.dumps(_plain(parts), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """``parts`` as sorted, compact JSON: the same values give the same text, whatever their repr.
+
+    json's C encoder writes text, numbers, lists and tuples itself and asks ``_plain`` for the rest (model
+    objects, entries, sets, paths); a dict it cannot sort (keys of several types) is written the slow way,
+    every key as text. Either way the same values give the same text."""
+    try:
+        return json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_plain)
+    except TypeError:
+        return json.dumps(_plain(parts), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def fingerprint(*parts: Any) -> str:
@@ -163,6 +176,7 @@ def environment() -> str:
 
 
 _writes = 0
+_counting = threading.Lock()
 
 
 def _fault_point() -> None:
@@ -172,9 +186,10 @@ def _fault_point() -> None:
     at = os.environ.get("YANLU_KILL_AT_WRITE")
     if not at:
         return
-    _writes += 1
-    if _writes == int(at):
-        os.kill(os.getpid(), signal.SIGKILL)
+    with _counting:  # the export's files are written by a thread of their own
+        _writes += 1
+        if _writes == int(at):
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 def write_if_changed(path: Path, content: str | bytes | list[bytes]) -> bool:
@@ -188,16 +203,86 @@ def write_if_changed(path: Path, content: str | bytes | list[bytes]) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY}{path.name}.")
+    aside = None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.writelines(pieces)
+        _write_pieces(fd, pieces)
         os.chmod(tmp, 0o644)
         _fault_point()
+        aside = _set_aside(path, tmp)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
+        if aside:
+            os.unlink(aside)
         raise
+    if aside:
+        _discard(aside)
     return True
+
+
+def _write_pieces(fd: int, pieces: list[bytes]) -> None:
+    """Write the pieces to the file ``fd`` (and close it): many at a time, each call without the
+    interpreter's lock (the export's files are written by a thread while the pages render)."""
+    if not hasattr(os, "writev"):
+        with os.fdopen(fd, "wb") as handle:
+            handle.writelines(pieces)
+        return
+    try:
+        pending = [memoryview(piece) for piece in pieces if piece]
+        start, most = 0, _IOV_MAX
+        while start < len(pending):
+            written = os.writev(fd, pending[start:start + most])
+            while written:  # past the pieces written whole; a piece written in part goes on from there
+                size = len(pending[start])
+                if written >= size:
+                    written -= size
+                    start += 1
+                else:
+                    pending[start] = pending[start][written:]
+                    written = 0
+    finally:
+        os.close(fd)
+
+
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") and "SC_IOV_MAX" in os.sysconf_names else 16
+
+
+# Replacing a file frees its blocks there and then, which for corpus.json (a hundred megabytes, on a
+# file system that discards freed blocks) took a tenth of a second: a larger file keeps a second name
+# (a temporary, swept if a kill leaves it) while it is replaced, and a thread deletes that name.
+SET_ASIDE_FROM = 1 << 20
+_discarding: list = []
+
+
+def _set_aside(path: Path, new: str) -> str | None:
+    """A second name for the file ``new`` replaces, when it is large; None when not."""
+    try:
+        if path.stat().st_size < SET_ASIDE_FROM:
+            return None
+        aside = f"{new}.old"
+        os.link(path, aside)
+        return aside
+    except OSError:  # no file yet, or no hard links here: replaced the plain way
+        return None
+
+
+def _discard(name: str) -> None:
+    worker = threading.Thread(target=_unlink, args=(name,), name="yanlu-discard")
+    worker.start()
+    _discarding.append(worker)
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except FileNotFoundError:  # swept already
+        pass
+
+
+def settle() -> None:
+    """Wait for the files set aside to be deleted (before a build forks: no thread may run then)."""
+    while _discarding:
+        _discarding.pop().join()
 
 
 def _holds(path: Path, pieces: list[bytes]) -> bool:
@@ -343,6 +428,10 @@ class Session:
         self.configs: dict[str, Any] = {}  # the last validated configuration, by its key
         self.settings: dict[str, tuple[tuple, str]] = {}  # source id → (its entries, their digest)
         self.converters: dict[tuple, Any] = {}  # protected terms → convert.Converter
+        self.files: dict[Path, tuple[tuple, Any]] = {}  # in memory: path → (its stamp, what was read of it)
+        self.made: dict[str, tuple[tuple, Any]] = {}  # in memory: name → (the inputs, what was made of them)
+        self.kept: dict[str, Any] | None = {} if in_memory else None  # what a build leaves the next to patch (CorpusIndex)
+        self.swept = False  # whether a build of this session swept the temporaries a killed build left
 
     # -- one source's result
     def _path(self, source_id: str) -> Path:
@@ -370,6 +459,36 @@ class Session:
             self.converters.clear()
             self.converters[protect] = make(protect)
         return self.converters[protect]
+
+    def read(self, path: Path, parse: Callable[[Path], Any]) -> Any:
+        """``parse(path)``; in memory, what it gave last while the file keeps its size, mtime and inode
+        (a file read every build that rarely changes: site_config/published-ids.txt)."""
+        if not self.in_memory:
+            return parse(path)
+        try:
+            info = path.stat()
+            now: tuple | None = (info.st_size, info.st_mtime_ns, info.st_ino)
+        except OSError:
+            now = None
+        kept = self.files.get(path)
+        if kept is not None and now is not None and kept[0] == now:
+            return kept[1]
+        value = parse(path)
+        self.files[path] = (now, value)
+        return value
+
+    def reuse(self, name: str, inputs: tuple, make: Callable[[], Any]) -> Any:
+        """``make()``; in memory, what it gave last time under ``name`` when ``inputs`` equal that
+        time's (``==``, which Python decides at once for the very same objects: the sources a build
+        did not redo keep theirs). ``make`` must depend on nothing but ``inputs``."""
+        if not self.in_memory:
+            return make()
+        kept = self.made.get(name)
+        if kept is not None and kept[0] == inputs:  # item by item, each first by identity (in C)
+            return kept[1]
+        value = make()
+        self.made[name] = (inputs, value)
+        return value
 
     # -- small records
     def file(self, name: str) -> Path | None:

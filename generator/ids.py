@@ -26,15 +26,17 @@ import difflib
 import json
 import subprocess
 import tempfile
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache as caches
 from .config import SiteConfig, yaml_value
-from .export import paragraphs_of
+from .export import paragraph_ids, paragraphs_of
 from .model import Correction, Corpus, Script, YanluError
 
 if TYPE_CHECKING:
+    from .cache import Session
     from .pipeline import Build, Project
 
 RECORD = "published-ids.txt"
@@ -50,10 +52,17 @@ def record_path(project: Project):
     return project.site_config / RECORD
 
 
-def read_record(project: Project) -> dict[str, str]:
-    """The published ids, each with its source (empty when nothing was published yet)."""
+def read_record(project: Project, session: Session | None = None) -> dict[str, str]:
+    """The published ids, each with its source (empty when nothing was published yet). With a
+    ``session`` in memory (mkdocs serve), read again only when the file changed (cache.Session.read):
+    the caller must not change the dict."""
+    path = record_path(project)
+    return _parse_record(path) if session is None else session.read(path, _parse_record)
+
+
+def _parse_record(path: Path) -> dict[str, str]:
     try:
-        text = record_path(project).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
     record = {}
@@ -74,12 +83,13 @@ def corrections(config: SiteConfig, corpus: Corpus, converter) -> tuple[Correcti
     """The dated corrections: alias entries that keep a date or the earlier words, with those words in
     both scripts (converted like the paragraph itself: the source's own script as written), by date."""
     target = dict(corpus.aliases)
+    dated = [entry for entry in config.aliases if (entry.date or entry.earlier) and entry.old in target]
+    if not dated:
+        return ()
     scripts = {s.id: s.script for s in corpus.sources}
     source_of = {p.id: p.source for p in corpus.paragraphs}
     found = []
-    for entry in config.aliases:
-        if not (entry.date or entry.earlier) or entry.old not in target:
-            continue
+    for entry in dated:
         new = target[entry.old]
         script, words = scripts.get(source_of[new]), entry.earlier
         if script is Script.HANS:
@@ -115,15 +125,40 @@ def write_record(project: Project, corpus: Corpus) -> bool:
     return caches.write_if_changed(record_path(project), record_text(corpus))
 
 
-def vanished(record: dict[str, str], corpus: Corpus) -> list[tuple[str, str]]:
-    """Recorded ids the corpus no longer answers (no paragraph, no alias): (id, source), sorted."""
-    current = carried(corpus)
-    return sorted((pid, source) for pid, source in record.items() if pid not in current)
+def vanished(record: dict[str, str], corpus: Corpus, groups=None, reuse=None) -> list[tuple[str, str]]:
+    """Recorded ids the corpus no longer answers (no paragraph, no alias): (id, source), sorted.
+    ``groups``: the corpus's paragraphs source by source, and ``reuse`` (cache.Session.reuse) to keep
+    each source's ids while its paragraphs are the same."""
+    if groups is None or reuse is None:
+        current = set(map(attrgetter("id"), corpus.paragraphs))  # carried(), as a set made in C
+        current.update({old for old, new in corpus.aliases if new in current})
+        return sorted((pid, record[pid]) for pid in record.keys() - current)
+    # Source by source, each source's part kept while its record and its paragraphs are the same: the ids
+    # recorded for a source that it no longer has are the candidates, gone unless another source or an
+    # alias carries them.
+    recorded = reuse("ids: record by source", (record,), lambda: _by_source(record))
+    mine = {g[0].source: paragraph_ids(g, reuse) for g in groups if g}
+    candidates: set[str] = set()
+    for source, ids in recorded.items():
+        now = mine.get(source)
+        candidates |= ids if now is None else reuse(f"ids: gone from {source}", (ids, now), lambda: ids - now)
+    if candidates:
+        current = set().union(*mine.values())
+        current.update({old for old, new in corpus.aliases if new in current})
+        candidates -= current
+    return sorted((pid, record[pid]) for pid in candidates)
 
 
-def vanished_warnings(project: Project, corpus: Corpus) -> tuple[str, ...]:
-    """A warning per published id that would break, naming it and its source."""
-    gone = vanished(read_record(project), corpus)
+def _by_source(record: dict[str, str]) -> dict[str, frozenset[str]]:
+    by_source: dict[str, set[str]] = {}
+    for pid, source in record.items():
+        by_source.setdefault(source, set()).add(pid)
+    return {source: frozenset(ids) for source, ids in by_source.items()}
+
+
+def vanished_warnings(project: Project, corpus: Corpus, gone: list[tuple[str, str]] | None = None) -> tuple[str, ...]:
+    """A warning per published id that would break (``gone``: ``vanished``, when known), naming it and its source."""
+    gone = vanished(read_record(project), corpus) if gone is None else gone
     seeds = {s.id: s.seed for s in corpus.sources}
     warnings = []
     for pid, source in gone[:WARNINGS_SHOWN]:
@@ -164,7 +199,8 @@ def remember_vanished(project: Project, result: Build) -> None:
     Looked for first in the earlier results of the sources this build redid, then in
     what was kept before, and only then in the previous corpus.json (slow to read whole).
     """
-    gone = {pid for pid, _source in vanished(read_record(project), result.corpus)}
+    gone = {pid for pid, _source in (vanished(read_record(project), result.corpus) if result.vanished is None
+                                     else result.vanished)}
     kept = kept_texts(project)
     texts = {pid: kept[pid] for pid in gone if pid in kept}
     missing = gone - set(texts)

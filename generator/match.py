@@ -118,30 +118,51 @@ def matchable(p: Paragraph) -> bool:
     return p.speaker is not None and p.kind in MATCHED_KINDS
 
 
-def found_pairs(corpus: Corpus, alike=None, threshold: float = THRESHOLD) -> set[tuple[str, str]]:
+def found_pairs(corpus: Corpus, alike=None, threshold: float = THRESHOLD, groups=None,
+                reuse=None) -> set[tuple[str, str]]:
     """Pairs of ids (sorted) that report one statement, as likeness finds them (``alike`` and
-    ``threshold``: another measure, for the test that compares them)."""
-    names = participant_names(corpus)
+    ``threshold``: another measure, for the test that compares them). ``groups``: the corpus's paragraphs
+    source by source, in its order; with ``reuse`` (cache.Session.reuse, in a long-lived process) an
+    event is compared again only when its paragraphs or its participants' names are not last build's."""
+    reuse = reuse or (lambda _name, _inputs, make: make())
+    names = reuse("match: names", (corpus.events, corpus.speakers), lambda: participant_names(corpus))
     by_event: dict[str, list[Paragraph]] = defaultdict(list)
-    for p in corpus.paragraphs:
-        if matchable(p):
-            by_event[p.event].append(p)
+    for paragraphs in (groups if groups is not None else [corpus.paragraphs]):
+        if paragraphs:
+            grouped = reuse(f"match: source {paragraphs[0].source}", (paragraphs,), lambda: _matchable_by_event(paragraphs))
+            for event_id, its in grouped.items():
+                by_event[event_id].extend(its)
     pairs = set()
     for event_id, paragraphs in by_event.items():
-        if len({p.source for p in paragraphs}) < 2:
-            continue
-        texts = {p.id: normalised(p.hans, names.get(event_id, ())) for p in paragraphs}
-        for (pid, _other), (score, qid) in best_counterparts(paragraphs, texts, alike).items():
-            if score >= threshold:
-                pairs.add(tuple(sorted((pid, qid))))
+        event_names = names.get(event_id, ())
+        pairs |= reuse(f"match: event {event_id}", (event_names, paragraphs, alike, threshold),
+                       lambda: _pairs_of_event(paragraphs, event_names, alike, threshold))
     return pairs
+
+
+def _matchable_by_event(paragraphs) -> dict[str, list[Paragraph]]:
+    by_event: dict[str, list[Paragraph]] = {}
+    for p in paragraphs:
+        if matchable(p):
+            by_event.setdefault(p.event, []).append(p)
+    return by_event
+
+
+def _pairs_of_event(paragraphs: list[Paragraph], names: tuple[str, ...], alike, threshold: float) -> frozenset:
+    if len({p.source for p in paragraphs}) < 2:
+        return frozenset()
+    texts = {p.id: normalised(p.hans, names) for p in paragraphs}
+    return frozenset(tuple(sorted((pid, qid))) for (pid, _other), (score, qid)
+                     in best_counterparts(paragraphs, texts, alike).items() if score >= threshold)
 
 
 def decided(config: SiteConfig, corpus: Corpus, pairs: set[tuple[str, str]]) -> tuple[set[tuple[str, str]], list[YanluError]]:
     """The pairs after the editor's verdicts in matches.yaml, and the problems with those verdicts."""
+    pairs, errors = set(pairs), []
+    if not config.matches:
+        return pairs, errors
     by_id = {p.id: p for p in corpus.paragraphs}
     aliases = dict(corpus.aliases)
-    pairs, errors = set(pairs), []
     for entry in config.matches:
         a, b = aliases.get(entry.a, entry.a), aliases.get(entry.b, entry.b)  # a corrected paragraph keeps its verdict
         missing = [pid for pid in (a, b) if pid not in by_id]
@@ -162,9 +183,10 @@ def decided(config: SiteConfig, corpus: Corpus, pairs: set[tuple[str, str]]) -> 
     return pairs, errors
 
 
-def match(corpus: Corpus, config: SiteConfig) -> Corpus:
-    """The corpus with ``also_reported``: each paragraph's counterparts in the event's other sources."""
-    pairs, errors = decided(config, corpus, found_pairs(corpus))
+def match(corpus: Corpus, config: SiteConfig, groups=None, reuse=None) -> Corpus:
+    """The corpus with ``also_reported``: each paragraph's counterparts in the event's other sources
+    (``groups`` and ``reuse``: see ``found_pairs``)."""
+    pairs, errors = decided(config, corpus, found_pairs(corpus, groups=groups, reuse=reuse))
     if errors:
         raise YanluErrors(errors)
     others: dict[str, set[str]] = defaultdict(set)

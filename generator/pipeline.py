@@ -7,9 +7,12 @@ published ids and aliases in ``generator/ids.py``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 import os
 import pickle
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -81,7 +84,12 @@ class Build:
     replaced: dict[str, bytes] = field(default_factory=dict)  # source id → its corpus.json part before this build
     converter: Converter | None = None  # the one converter this build used (its memos serve the pages too)
     entities: str = ""  # render.entities_fingerprint of the corpus: part of the export's and every page's key
-    shown: dict[str, str] = field(default_factory=dict)  # paragraph id → render.shown_digest (kept per source)
+    vanished: tuple[tuple[str, str], ...] | None = None  # ids.vanished: published ids gone, with their sources
+
+    @functools.cached_property
+    def shown(self) -> dict[str, str]:
+        """paragraph id → render.shown_digest (kept per source)."""
+        return {p.id: d for r in self.results for p, d in zip(r.paragraphs, r.shown)}
 
     @property
     def cleaned(self) -> tuple[CleanText, ...]:
@@ -102,12 +110,15 @@ def _quiet(_stage: str, _done: int, _total: int) -> None:
 # ------------------------------------------------------------------ the build
 
 
-def read_all(project: Project, config: SiteConfig, seen: dict | None = None) -> tuple[list[RawText], list[str]]:
+def read_all(project: Project, config: SiteConfig, seen: dict | None = None,
+             session: Session | None = None) -> tuple[list[RawText], list[str]]:
     """Every seed, decoded, and a warning for each file in seeds/ that is no seed. ``seen``
     (kept by a long-lived process) remembers what was read by file size and modification
-    time, so an unchanged seed is not read again."""
+    time, so an unchanged seed is not read again; ``session`` keeps the folder's listing while
+    the folder's own modification time is unchanged (a file added, removed or renamed changes it)."""
     errors, raws = [], []
-    paths, warnings = seed_files(project.seeds)
+    paths, warnings = seed_files(project.seeds) if session is None else session.read(project.seeds, seed_files)
+    warnings = list(warnings)
     for path in paths:
         source = config.source_for_seed(path.name)
         encoding = source.encoding if source else ""
@@ -186,7 +197,7 @@ def _settings_digest(source: Entry, config: SiteConfig, session: Session) -> str
     event = config.event(source.event)
     entries = (source, event, *(config.speaker(p.speaker) for p in event.participants))
     kept = session.settings.get(source.id)
-    if kept is not None and len(kept[0]) == len(entries) and all(a is b for a, b in zip(kept[0], entries)):
+    if kept is not None and len(kept[0]) == len(entries) and all(map(operator.is_, kept[0], entries)):
         return kept[1]
     digest = fingerprint(source, {k: v for k, v in event.values.items() if k != "sources"}, entries[2:],
                          source.id in config.unlisted)
@@ -264,7 +275,7 @@ def _configure(project: Project, store: Session, write_cache: bool) -> tuple[Sit
     every seed decoded, and the warnings about them."""
     config = load_project_config(project, writable=write_cache, session=store)
     converter = _converter(config, store)
-    raws, warnings = read_all(project, config, store.seeds)
+    raws, warnings = read_all(project, config, store.seeds, store)
     unconfigured = [r for r in raws if config.source_for_seed(r.seed) is None]
     config, unlisted_warnings = configure_unlisted(config, unconfigured, converter.hans)
     present = {r.seed for r in raws}
@@ -320,7 +331,7 @@ def _process_all(config: SiteConfig, converter: Converter, raws: list[RawText], 
 
 
 def _assemble(project: Project, config: SiteConfig, converter: Converter, results: list[SourceResult],
-              replaced: dict[str, bytes], warnings: list[str], errors: list[YanluError]) -> Build:
+              replaced: dict[str, bytes], warnings: list[str], errors: list[YanluError], store: Session) -> Build:
     """The sources put together into one corpus (link.assemble), with every warning."""
     for result in results:
         for line in result.outline.orphan_labels:
@@ -329,18 +340,33 @@ def _assemble(project: Project, config: SiteConfig, converter: Converter, result
     corpus = assemble(config, converter, [r.outline for r in results],
                       [s for r in results for s in r.sections], [p for r in results for p in r.paragraphs],
                       tuple(errors))
-    corpus = replace(match(corpus, config), removals=tuple(r for res in results for r in res.removals),
+    # The entities equal to last build's are last build's objects, so what is made of them is reused at once.
+    entities = store.reuse("corpus: entities", (corpus.events, corpus.sources, corpus.speakers, corpus.topics),
+                           lambda: (corpus.events, corpus.sources, corpus.speakers, corpus.topics))
+    corpus = replace(corpus, events=entities[0], sources=entities[1], speakers=entities[2], topics=entities[3])
+    groups = [r.paragraphs for r in results]
+    corpus = replace(match(corpus, config, groups, store.reuse), removals=tuple(r for res in results for r in res.removals),
                      flags=tuple(f for res in results for f in res.flags),
                      corrections=ids.corrections(config, corpus, converter))
-    warnings.extend(featured_warnings(config, corpus))
-    corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus))
+    if config.featured:
+        warnings.extend(featured_warnings(config, corpus))
+    gone = tuple(ids.vanished(ids.read_record(project, store), corpus, groups, store.reuse))
+    corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus, list(gone)))
     return Build(config=config, corpus=corpus, results=tuple(results),
                  source_keys={r.outline.source_id: r.key for r in results},
                  json_parts={r.outline.source_id: r.json for r in results}, replaced=replaced,
-                 chars={Script.HANS: frozenset().union(*(r.chars[0] for r in results)),
-                        Script.HANT: frozenset().union(*(r.chars[1] for r in results))},
-                 converter=converter, entities=entities_fingerprint(corpus),
-                 shown={p.id: d for r in results for p, d in zip(r.paragraphs, r.shown)})
+                 chars={Script.HANS: _characters(results, 0, store), Script.HANT: _characters(results, 1, store)},
+                 converter=converter, vanished=gone,
+                 entities=store.reuse("corpus: entities fingerprint", (*entities, corpus.aliases, corpus.corrections),
+                                      lambda: entities_fingerprint(corpus)))
+
+
+def _characters(results: list[SourceResult], which: int, store: Session) -> frozenset[str]:
+    """The characters of one script that the other writes otherwise, in every source (SourceResult.chars)."""
+    sets = [store.reuse(f"corpus: characters {which} {r.outline.source_id}", (r.chars[which],),
+                        lambda: frozenset(r.chars[which])) for r in results]
+    # The same sets as last build (an edit that brings no new character) are last build's objects.
+    return store.reuse(f"corpus: characters {which}", tuple(sets), lambda: frozenset().union(*sets))
 
 
 @fast
@@ -353,11 +379,12 @@ def build_corpus(project: Project, progress: Progress = _quiet, write_cache: boo
     ``cache``'s memory, when one long-lived process builds again and again).
     With ``jobs`` > 1, a large build parses sources in that many processes.
     """
+    caches.settle()  # no thread of an earlier build left running when this one forks
     store = cache or Session(project.cache, writable=write_cache)
     config, converter, raws, warnings = _configure(project, store, write_cache)
     results, replaced, errors = _process_all(config, converter, raws, store, jobs)
     progress("parse", len(raws), len(raws))
-    return _assemble(project, config, converter, results, replaced, warnings, errors)
+    return _assemble(project, config, converter, results, replaced, warnings, errors, store)
 
 
 @fast
@@ -374,6 +401,13 @@ def write_export(project: Project, result: Build, session: Session | None = None
     are as that run wrote them (size and modification time), they are left as they
     are (serialising a large corpus is the slow part).
     """
+    _prepare_export(project, result, session)()
+    return result
+
+
+def _prepare_export(project: Project, result: Build, session: Session | None = None) -> Callable[[], None]:
+    """What ``write_export`` does up to writing the files; returns what writes them and records them
+    (``build`` runs it in a thread: writing a hundred megabytes waits on the disk, not on Python)."""
     session = session or Session(project.cache)
     record = project.cache / "export.json"
     outputs = {name: project.data / name for name in export_stage.FILES}
@@ -381,12 +415,37 @@ def write_export(project: Project, result: Build, session: Session | None = None
     kept = caches.load_json(record)
     if (isinstance(kept, dict) and kept.get("key") == key
             and all(kept.get("files", {}).get(n) == caches.stamp(p) for n, p in outputs.items())):
-        return result
+        return lambda: None
     ids.remember_vanished(project, result)
-    export_stage.export(result.corpus, project.data, result.json_parts)
-    if session.writable:
-        caches.save_json(record, {"key": key, "files": {n: caches.stamp(p) for n, p in outputs.items()}})
-    return result
+    files = export_stage.outputs(result.corpus, project.data, result.json_parts,
+                                 [(r.outline.source_id, r.paragraphs, r.removals, r.flags) for r in result.results],
+                                 session.reuse)
+
+    def write() -> None:
+        export_stage.write_outputs(files, project.data)
+        if session.writable:
+            caches.save_json(record, {"key": key, "files": {n: caches.stamp(p) for n, p in outputs.items()}})
+    return write
+
+
+def _in_background(work: Callable[[], None]) -> Callable[[], None]:
+    """Start ``work`` in a thread; the function returned waits for it and raises what it raised."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - raised again by the waiting thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="yanlu-export")
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+    return wait
 
 
 def entity_text(corpus: Corpus) -> str:
@@ -424,9 +483,13 @@ def query_chars(result: Build, script: Script, converter: Converter, extra: str 
     return json.dumps(pairs, ensure_ascii=False, sort_keys=True)
 
 
-def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
+def plan_pages(project: Project, result: Build, session: Session | None = None) -> dict[Script, PagePlan]:
     """Both scripts' pages, each with its key, and which of them are due (cache.py: pages-<script>.json)."""
-    index = CorpusIndex(result.corpus, result.entities, result.shown)  # made once, for both scripts' renderers (and any worker) to share
+    # Made once, for both scripts' renderers (and any worker) to share; source by source, so that a
+    # session in memory redoes only what the sources this build redid change.
+    index = CorpusIndex(result.corpus, result.entities, groups=[(r.paragraphs, r.shown, r.sections) for r in result.results],
+                        reuse=session.reuse if session is not None else None,
+                        memory=session.kept if session is not None else None)
     seeds = seeds_url(project.root / "mkdocs.yml")  # each paragraph links to its line in the repository
     return {script: PagePlan(Renderer(result.corpus, script, result.converter, project.templates, index=index,
                                       seeds_url=seeds, site_url=public_address()),
@@ -435,8 +498,9 @@ def plan_pages(project: Project, result: Build) -> dict[Script, PagePlan]:
             for script, folder in SCRIPT_DIRS.items()}
 
 
-def write_script(project: Project, result: Build, plan: PagePlan) -> None:
-    """One script's due pages, its assets and its query map."""
+def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None) -> None:
+    """One script's due pages, its assets and its query map (with ``session`` in memory, made again
+    only when the characters, names and titles it is made of change)."""
     plan.write()
     assets = plan.out_dir / "assets"
     wanted = {"yanlu-chars.js"}
@@ -444,7 +508,11 @@ def write_script(project: Project, result: Build, plan: PagePlan) -> None:
         write_if_changed(assets / asset.name, asset.read_bytes())
         wanted.add(asset.name)
     labels = (plan.renderer.templates / "labels.yaml").read_text(encoding="utf-8")
-    chars = query_chars(result, plan.renderer.script, result.converter, labels)
+    script, corpus = plan.renderer.script, result.corpus
+    inputs = (result.chars[Script.HANT if script is Script.HANS else Script.HANS], corpus.speakers, corpus.topics,
+              corpus.events, corpus.sources, [r.sections for r in result.results], labels, result.converter)
+    chars = (session or Session(None)).reuse(f"query map {script.value}", inputs,
+                                             lambda: query_chars(result, script, result.converter, labels))
     write_if_changed(assets / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
     for stale in sorted(set(os.listdir(assets)) - wanted):  # an asset no longer in templates/assets/
         (assets / stale).unlink()
@@ -458,13 +526,30 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     side by side, and writes the export while the scripts render.
     """
     session = cache or Session(project.cache)
-    caches.sweep_temporaries(project.docs, project.cache)  # what a killed build left half-written
-    caches.forget_legacy(project.cache)
+    if not session.swept:
+        caches.settle()
+        caches.sweep_temporaries(project.docs, project.cache)  # what a killed build left half-written
+        caches.forget_legacy(project.cache)
+        # A session in memory sweeps once: its own builds leave no temporary (a failed write deletes its
+        # own, a killed build ends the session).
+        session.swept = session.in_memory
     result = build_corpus(project, progress, jobs=jobs, cache=session)
-    plans = plan_pages(project, result)
-    due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages
-    in_parallel(lambda script: write_script(project, result, plans[script]), list(plans),
-                jobs if due >= PARALLEL_FROM else 1, meanwhile=lambda: write_export(project, result, session))
+    # docs/data/ is written by a thread while the pages are planned and rendered: from here on when no
+    # process is forked (a thread must not run then), else once the rendering processes are forked.
+    export_written: list[Callable[[], None]] = []
+
+    def export_in_background() -> None:
+        export_written.append(_in_background(_prepare_export(project, result, session)))
+    try:
+        if jobs <= 1:
+            export_in_background()
+        plans = plan_pages(project, result, session)
+        due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages
+        in_parallel(lambda script: write_script(project, result, plans[script], session), list(plans),
+                    jobs if due >= PARALLEL_FROM else 1, meanwhile=None if export_written else export_in_background)
+    finally:
+        for wait in export_written:
+            wait()
     progress("render", len(plans), len(plans))
     return result
 

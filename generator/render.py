@@ -17,6 +17,8 @@ import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
@@ -265,67 +267,198 @@ def cut_into_parts(paragraphs: list[Paragraph], calendars: dict[str, list[str]],
                  top={part: sum(len(quotes_of[e]) for e in top[part]) for part in sorted(top, key=part_order)})
 
 
+def _made_afresh(_name: str, _inputs: tuple, make: Callable):
+    return make()
+
+
+_MAPS = ("sections_of", "by_event", "by_speaker", "shown_said", "by_topic", "quoted", "shown_quoted")
+PATCHED_AT_MOST = 64  # sources changed since the last build: more, and the lookups are put together afresh
+
+
+def _looked_up(paragraphs, shown, sections) -> SimpleNamespace:
+    """One source's paragraphs and sections (or the corpus's) looked up as CorpusIndex does: by id, event,
+    speaker and topic, in their order, the speakers' and topics' quotes with their ``shown_digest``s."""
+    section_of = {s.id: s for s in sections}
+    if shown is None:
+        shown = [shown_digest(p, section_of[p.section]) for p in paragraphs]
+    maps: dict[str, dict[str, list]] = {name: {} for name in _MAPS}
+    by_event, by_speaker, shown_said = maps["by_event"], maps["by_speaker"], maps["shown_said"]
+    by_topic, quoted, shown_quoted = maps["by_topic"], maps["quoted"], maps["shown_quoted"]
+    for p, digest in zip(paragraphs, shown):
+        by_event.setdefault(p.event, []).append(p)
+        if p.speaker:
+            by_speaker.setdefault(p.speaker, []).append(p)
+            shown_said.setdefault(p.speaker, []).append(digest)
+        for t in p.topics:
+            by_topic.setdefault(t, []).append(p)
+            if p.speaker and p.kind is not Kind.HIGHLIGHT:  # CorpusIndex.quoted_on_topic
+                quoted.setdefault(t, []).append(p)
+                shown_quoted.setdefault(t, []).append(digest)
+    for section in sorted(sections, key=lambda s: (s.source, s.seq)):
+        maps["sections_of"].setdefault(section.source, []).append(section)
+    return SimpleNamespace(paragraphs={p.id: p for p in paragraphs}, sections=section_of, maps=maps)
+
+
+def _merged(looked: list[SimpleNamespace], kept: SimpleNamespace | None) -> SimpleNamespace:
+    """The sources' lookups put together, in corpus order: from ``kept`` (the last build's) when a few sources
+    changed and each kept its events, speakers, topics and sections in the same order (their lists alone
+    are put together again), else afresh."""
+    return (kept is not None and _patched(looked, kept)) or _merged_afresh(looked)
+
+
+def _merged_afresh(looked: list[SimpleNamespace]) -> SimpleNamespace:
+    paragraphs: dict = {}
+    sections: dict = {}
+    collided = False  # a section id in two sources: the later source's wins, as one dict of them all has it
+    maps: dict[str, dict[str, list]] = {name: {} for name in _MAPS}
+    positions: dict[str, dict[str, list[int]]] = {name: {} for name in _MAPS}  # key → the sources that have it
+    for n, group in enumerate(looked):
+        paragraphs.update(group.paragraphs)
+        before = len(sections)
+        sections.update(group.sections)
+        collided = collided or len(sections) - before != len(group.sections)
+        for name in _MAPS:
+            merged, where = maps[name], positions[name]
+            for key, its in group.maps[name].items():
+                merged.setdefault(key, []).extend(its)
+                where.setdefault(key, []).append(n)
+    return SimpleNamespace(looked=looked, paragraphs=paragraphs, sections=sections, collided=collided, maps=maps,
+                           positions=positions)
+
+
+def _patched(looked: list[SimpleNamespace], kept: SimpleNamespace) -> SimpleNamespace | None:
+    if len(looked) != len(kept.looked) or kept.collided:
+        return None
+    changed = [n for n, (before, now) in enumerate(zip(kept.looked, looked)) if before is not now]
+    if len(changed) > PATCHED_AT_MOST:
+        return None
+    for n in changed:  # the same keys in the same order: every list keeps its place in every map
+        before, now = kept.looked[n].maps, looked[n].maps
+        if any(list(before[name]) != list(now[name]) for name in _MAPS):
+            return None
+    paragraphs, sections = dict(kept.paragraphs), dict(kept.sections)
+    for n in changed:
+        for pid in kept.looked[n].paragraphs:
+            del paragraphs[pid]
+        for sid in kept.looked[n].sections:
+            del sections[sid]
+    for n in changed:
+        if any(sid in sections for sid in looked[n].sections):  # a section id another source has too
+            return None
+        paragraphs.update(looked[n].paragraphs)
+        sections.update(looked[n].sections)
+    maps = {name: dict(kept.maps[name]) for name in _MAPS}
+    for name in _MAPS:
+        merged, where = maps[name], kept.positions[name]
+        dicts = [group.maps[name] for group in looked]
+        # A list whose parts are all equal to last build's stays (equal paragraphs show the same everywhere).
+        for key in {key for n in changed for key, its in looked[n].maps[name].items() if its != kept.looked[n].maps[name][key]}:
+            # The key's list in every source that has it, one after another (a topic's are thousands: in C).
+            merged[key] = list(chain.from_iterable(map(itemgetter(key), map(dicts.__getitem__, where[key]))))
+    return SimpleNamespace(looked=looked, paragraphs=paragraphs, sections=sections, collided=False, maps=maps,
+                           positions=kept.positions)
+
+
+def _summaries(paragraphs: list[Paragraph]) -> dict[str, str]:
+    """CorpusIndex.summarised of one event's paragraphs."""
+    found = {}
+    highlights = [p for p in paragraphs if p.kind is Kind.HIGHLIGHT]
+    if not highlights:
+        return found
+    spoken = [(q, _bigrams(q.hans)) for q in paragraphs if q.kind is not Kind.HIGHLIGHT]
+    for highlight in highlights:
+        target = summarised_paragraph(highlight, spoken)
+        if target is not None:
+            found[highlight.id] = target.id
+    return found
+
+
+def _parts(kind: str, subject: str, paragraphs: list[Paragraph], shown: list[str], calendars: dict[str, list[str]],
+           start: int, budget: int) -> tuple[Parts, dict[str, str], str, str]:
+    """A speaker's (``start`` 0) or topic's (1) quotes in parts (``cut_into_parts``); each page's digest of
+    what it shows of them (``shown``: their ``shown_digest``s); the overview's digest (how many paragraphs
+    each speaker said at each event); and how the quotes are cut (every part's name)."""
+    parts = cut_into_parts(paragraphs, calendars, start, budget)
+    digest_of = dict(zip([p.id for p in paragraphs], shown))
+    shown_parts = {f"{kind}/{subject}/{part}.md": caches.digest_bytes(" ".join([digest_of[p.id] for p in ps]).encode("ascii"))
+                   for part, ps in parts.pages.items()}
+    said: dict[tuple[str, str], int] = defaultdict(int)
+    for ps in parts.pages.values():
+        for p in ps:
+            said[(p.event, p.speaker)] += 1
+    overview = caches.digest_bytes(" ".join(f"{e}:{s}:{n}" for (e, s), n in sorted(said.items())).encode("utf-8"))
+    names = " ".join(parts.pages) + " | " + " ".join(f"{group}={','.join(finer)}" for group, finer in parts.groups.items())
+    return parts, shown_parts, overview, names
+
+
 class CorpusIndex:
     """The corpus looked up by event, speaker, topic and source: the same for both
     scripts, so made once per build and shared by their renderers."""
 
     def __init__(self, corpus: Corpus, entities: str | None = None, shown: dict[str, str] | None = None,
-                 part_budget: int | None = None):
+                 part_budget: int | None = None, groups: list[tuple[tuple, tuple, tuple]] | None = None,
+                 reuse=None, memory: dict | None = None):
         """``entities`` and ``shown`` (each paragraph's ``shown_digest``, by id) when made already;
-        ``part_budget``: how long a part of a speaker's or topic's page may be (``cut_into_parts``)."""
+        ``part_budget``: how long a part of a speaker's or topic's page may be (``cut_into_parts``).
+
+        ``groups``: the corpus source by source, in its order, each as (its paragraphs, their
+        ``shown_digest``s, its sections), as pipeline.SourceResult keeps them. With ``reuse``
+        (cache.Session.reuse, in a long-lived process) a source's lookups are made again only when its
+        paragraphs or sections are others than last build's, and a speaker's or topic's parts only when
+        its quotes are: an edit to one transcript costs that transcript, not the corpus. ``memory``
+        (cache.Session.kept) keeps the sources' lookups put together, for the next build to patch.
+        """
+        reuse = self._reuse = reuse or _made_afresh
         self.corpus = corpus
         self.speakers = {s.id: s for s in corpus.speakers}
         self.events = {e.id: e for e in corpus.events}
         self.sources = {s.id: s for s in corpus.sources}
         self.topics = {t.id: t for t in corpus.topics}
-        self.sections = {s.id: s for s in corpus.sections}
-        self.paragraphs = {p.id: p for p in corpus.paragraphs}
-        self.by_event: dict[str, list[Paragraph]] = defaultdict(list)
-        self.by_speaker: dict[str, list[Paragraph]] = defaultdict(list)
-        self.by_topic: dict[str, list[Paragraph]] = defaultdict(list)
-        for p in corpus.paragraphs:
-            self.by_event[p.event].append(p)
-            if p.speaker:
-                self.by_speaker[p.speaker].append(p)
-            for t in p.topics:
-                self.by_topic[t].append(p)
-        self.sections_of: dict[str, list] = defaultdict(list)
-        for section in sorted(corpus.sections, key=lambda s: (s.source, s.seq)):
-            self.sections_of[section.source].append(section)
+        if groups is None:  # the whole corpus as one group
+            groups = [(corpus.paragraphs, None if shown is None else tuple(shown[p.id] for p in corpus.paragraphs),
+                       corpus.sections)]
+        looked = [reuse(f"index: source {(sections or paragraphs)[0].source}", (paragraphs, digests, sections),
+                        lambda: _looked_up(paragraphs, digests, sections))
+                  for paragraphs, digests, sections in groups if paragraphs or sections]
+        merged = _merged(looked, memory.get("index: merged") if memory is not None else None)
+        if memory is not None:
+            memory["index: merged"] = merged
+        # Looked up only (a patched merge keeps the ids' order no more): shared with the merge kept.
+        self.paragraphs: dict[str, Paragraph] = merged.paragraphs
+        self.sections: dict = merged.sections
+        # Copies: a lookup of a missing key adds it to a defaultdict, and the merge kept must stay as made.
+        maps = {name: defaultdict(list, merged.maps[name]) for name in _MAPS}
+        self.sections_of: dict[str, list] = maps["sections_of"]
+        self.by_event: dict[str, list[Paragraph]] = maps["by_event"]
+        self.by_speaker: dict[str, list[Paragraph]] = maps["by_speaker"]
+        self.by_topic: dict[str, list[Paragraph]] = maps["by_topic"]
+        quoted = maps["quoted"]  # quoted_on_topic, made source by source
+        shown_said, shown_quoted = maps["shown_said"], maps["shown_quoted"]  # the shown digests of by_speaker's and quoted's lists
         # Speaker and topic pages come in parts, a year or a month each, cut finer where that is long.
-        calendars = {e.id: calendar_parts(e.date) for e in corpus.events}
-        sizes = {p.id: quote_bytes(p) for p in corpus.paragraphs}
-        self.speaker_parts = {s: cut_into_parts(said, calendars, 0, part_budget, sizes) for s, said in self.by_speaker.items()}
-        self.topic_parts = {t: cut_into_parts(self.quoted_on_topic(t), calendars, 1, part_budget, sizes)
-                            for t in self.by_topic}
-        # Each part → a digest of everything it shows of its paragraphs (``shown_digest``).
-        self._shown_of = shown if shown is not None else {
-            p.id: shown_digest(p, self.sections[p.section]) for p in corpus.paragraphs}
-        self.shown = {**{f"speakers/{s}/{part}.md": self._shown(said)
-                         for s, parts in self.speaker_parts.items() for part, said in parts.pages.items()},
-                      **{f"topics/{t}/{part}.md": self._shown(on)
-                         for t, parts in self.topic_parts.items() for part, on in parts.pages.items()}}
-        # An overview (and a part that was cut, listing its parts) shows how many paragraphs each
-        # speaker said at each event; every page of a speaker or topic, how its quotes are cut (the
-        # links to its parts and neighbours). Digests, made once for both scripts' keys.
-        self.overview_keys = {}
-        self.part_names = {}
-        for kind, all_parts in (("speakers", self.speaker_parts), ("topics", self.topic_parts)):
-            for subject, parts in all_parts.items():
-                said: dict[tuple[str, str], int] = defaultdict(int)
-                for ps in parts.pages.values():
-                    for p in ps:
-                        said[(p.event, p.speaker)] += 1
-                self.overview_keys[f"{kind}/{subject}.md"] = caches.digest_bytes(
-                    " ".join(f"{e}:{s}:{n}" for (e, s), n in sorted(said.items())).encode("utf-8"))
-                self.part_names[f"{kind}/{subject}.md"] = " ".join(parts.pages) + " | " + " ".join(
-                    f"{group}={','.join(finer)}" for group, finer in parts.groups.items())
+        # (The same calendars as last build are the same object, so comparing them below costs nothing.)
+        dates = {e.id: e.date for e in corpus.events}
+        calendars = reuse("index: calendars", (dates,), lambda: {e: calendar_parts(d) for e, d in dates.items()})
+        budget = PART_BYTES if part_budget is None else part_budget
+        # Each part → a digest of everything it shows of its paragraphs (``shown_digest``); an overview (and a
+        # part that was cut, listing its parts) shows how many paragraphs each speaker said at each event;
+        # every page of a speaker or topic, how its quotes are cut (the links to its parts and neighbours).
+        # Digests, made once for both scripts' keys.
+        self.speaker_parts, self.topic_parts = {}, {}
+        self.shown, self.overview_keys, self.part_names = {}, {}, {}
+        for kind, all_parts, subjects, lists, digests, start in (
+                ("speakers", self.speaker_parts, self.by_speaker, self.by_speaker, shown_said, 0),
+                ("topics", self.topic_parts, self.by_topic, quoted, shown_quoted, 1)):
+            for subject in subjects:
+                said, their_shown = lists.get(subject, []), digests.get(subject, [])
+                parts, shown_parts, overview, names = reuse(
+                    f"index: {kind}/{subject}", (calendars, budget, said, their_shown),
+                    lambda: _parts(kind, subject, said, their_shown, calendars, start, budget))
+                all_parts[subject] = parts
+                self.shown.update(shown_parts)
+                self.overview_keys[f"{kind}/{subject}.md"] = overview
+                self.part_names[f"{kind}/{subject}.md"] = names
         # The events, sources, speakers, topics and aliases: what every page may show of them.
         self.entities = entities or entities_fingerprint(corpus)
-
-    def _shown(self, paragraphs: list[Paragraph]) -> str:
-        shown = self._shown_of
-        return caches.digest_bytes(" ".join([shown[p.id] for p in paragraphs]).encode("ascii"))
 
     @functools.cached_property
     def events_newest_first(self) -> list[Event]:
@@ -351,15 +484,8 @@ class CorpusIndex:
     def summarised(self) -> dict[str, str]:
         """Each editor's highlight → the id of the paragraph it summarises (``summarised_paragraph``), where found."""
         found = {}
-        for paragraphs in self.by_event.values():
-            highlights = [p for p in paragraphs if p.kind is Kind.HIGHLIGHT]
-            if not highlights:
-                continue
-            spoken = [(q, _bigrams(q.hans)) for q in paragraphs if q.kind is not Kind.HIGHLIGHT]
-            for highlight in highlights:
-                target = summarised_paragraph(highlight, spoken)
-                if target is not None:
-                    found[highlight.id] = target.id
+        for event_id, paragraphs in self.by_event.items():  # an event's, kept while its paragraphs are the same
+            found.update(self._reuse(f"index: summarised {event_id}", (paragraphs,), lambda: _summaries(paragraphs)))
         return found
 
     @functools.cached_property
@@ -1005,7 +1131,7 @@ class Renderer:
         for pid, others in self.corpus.also_reported:
             matched[self.index.paragraphs[pid].event].append((pid, others))
         for event in self.corpus.events:
-            plan.append((f"events/{event.id}.md", (tuple(source_keys.get(s) for s in event.sources), matched.get(event.id, [])),
+            plan.append((f"events/{event.id}.md", (tuple(source_keys.get(s) for s in event.sources), tuple(matched.get(event.id, ()))),
                          functools.partial(self.event_page, event)))
         # The changes page and the feeds show entities (events, corrections: in every key) only; the feeds'
         # links, the site's address too.
@@ -1026,15 +1152,28 @@ class Renderer:
                     plan.append((f"{kind}/{subject}/{part}.md", (counts, names),
                                  functools.partial(self.cut_part, kind, subject, part)))
         for paragraph_id in self.index.featured:  # a quote page shows its source's paragraphs: its sources' keys
-            event = self.events[self._event_of[paragraph_id]]
+            event = self.events[self.index.paragraphs[paragraph_id].event]
             plan.append((f"quotes/{paragraph_id}.md", tuple(source_keys.get(s) for s in event.sources),
                          functools.partial(self.quote_page, paragraph_id)))
         base = fingerprint(self.script, caches.environment(), self.templates_digest, self.labels, self.index.entities,
                            self.converter.protect, self.seeds_url)
-        return [(path, fingerprint(base, path, deps), render) for path, deps, render in plan]
+        return [(path, _page_key(base, path, deps), render) for path, deps, render in plan]
 
     def pages(self) -> list[Page]:
         return [render() for _path, _key, render in self.plan({})]
+
+
+_PAGE_KEYS = caches.Memo(1 << 16)  # (base, path, deps) → the page's key: a long-lived process plans again and again
+
+
+def _page_key(base: str, path: str, deps: tuple) -> str:
+    """``fingerprint(base, path, deps)``, remembered (``deps`` are tuples of text and numbers)."""
+    memo = (base, path, deps)
+    key = _PAGE_KEYS.get(memo)
+    if key is None:
+        key = fingerprint(base, path, deps)
+        _PAGE_KEYS.put(memo, key)
+    return key
 
 
 def _atom_time(date: str) -> str:
@@ -1138,12 +1277,19 @@ class PagePlan:
         return changed
 
 
-def _files_under(folder: Path) -> dict[str, list[int]]:
+def _files_under(folder: Path, prefix: str = "", found: dict[str, list[int]] | None = None) -> dict[str, list[int]]:
     """The files under ``folder`` by path relative to it, with '/', each with its size and mtime."""
-    found = {}
-    for top, _dirs, files in os.walk(folder):
-        prefix = os.path.relpath(top, folder).replace(os.sep, "/")
-        for name in files:
-            info = os.stat(os.path.join(top, name))
-            found[name if prefix == "." else f"{prefix}/{name}"] = [info.st_size, info.st_mtime_ns]
+    found = {} if found is None else found
+    try:
+        entries = os.scandir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return found
+    with entries:
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():  # as os.walk: a linked folder is not entered
+                    _files_under(entry.path, f"{prefix}{entry.name}/", found)
+            else:
+                info = entry.stat()
+                found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
     return found

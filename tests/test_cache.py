@@ -242,3 +242,65 @@ def test_what_an_earlier_version_kept_in_the_cache_is_deleted_and_never_read(tmp
     pipeline.build(project)
     assert not (project.cache / "qa.pickle").exists() and not (project.cache / "export.key").exists()
     assert differences(tree(project.docs), fresh_tree(project, tmp_path / "fresh")) == []
+
+
+# ------------------------------------------------------------------ what a session in memory keeps (mkdocs serve)
+
+
+def test_a_session_reuses_what_it_made_only_while_the_inputs_are_equal():
+    session = cache.Session(None, in_memory=True)
+    made = []
+    inputs = (("a", "b"), {"x": 1})
+    first = session.reuse("thing", inputs, lambda: made.append(1) or ["made"])
+    assert session.reuse("thing", (("a", "b"), {"x": 1}), lambda: made.append(1) or ["other"]) is first
+    assert session.reuse("thing", (("a", "b"), {"x": 2}), lambda: made.append(1) or ["again"]) == ["again"]
+    assert session.reuse("thing", (("a",),), lambda: made.append(1) or ["fewer"]) == ["fewer"]
+    assert made == [1, 1, 1]
+    one_shot = cache.Session(None)  # a command's session remembers nothing
+    assert one_shot.reuse("thing", inputs, lambda: ["x"]) == ["x"] and one_shot.reuse("thing", inputs, lambda: ["y"]) == ["y"]
+
+
+def test_published_ids_rewritten_while_serving_are_read_again(tmp_path):
+    """The record is kept in memory by its stamp: a record that now names an id the corpus lacks must warn."""
+    project = make_fixture(tmp_path / "p")
+    session = cache.Session(project.cache, in_memory=True)
+    built = pipeline.build(project, cache=session)
+    assert not [w for w in built.corpus.warnings if "published paragraph id" in w]
+    record = project.site_config / "published-ids.txt"
+    some = built.corpus.paragraphs[0]
+    record.write_text(f"{some.id} {some.source}\nq-0123456789 {some.source}\n", encoding="utf-8")
+    again = pipeline.build(project, cache=session)
+    assert [w for w in again.corpus.warnings if "published paragraph id q-0123456789" in w]
+    record.write_text(f"{some.id} {some.source}\n", encoding="utf-8")
+    assert not [w for w in pipeline.build(project, cache=session).corpus.warnings if "published paragraph id" in w]
+
+
+def test_the_index_a_session_patches_is_the_index_made_from_nothing(tmp_path):
+    """CorpusIndex from sources reused in memory and patched after an edit, against one made from the corpus alone."""
+    from generator.render import CorpusIndex
+    project = make_fixture(tmp_path / "p")
+    session = cache.Session(project.cache, in_memory=True)
+    pipeline.build(project, cache=session)
+    first = session.kept["index: merged"]
+    EDITS["a word"](project.root)
+    result = pipeline.build(project, cache=session)
+    assert session.kept["index: merged"].positions is first.positions  # patched, not put together afresh
+    reused = CorpusIndex(result.corpus, result.entities, groups=[(r.paragraphs, r.shown, r.sections) for r in result.results],
+                         reuse=session.reuse, memory=session.kept)
+    fresh = CorpusIndex(result.corpus)
+    assert "价格战对我们影响很小" in "".join(p.text for p in reused.by_speaker["wang-xiaoming"])
+    for name in ("paragraphs", "sections", "by_event", "by_speaker", "by_topic", "sections_of", "speaker_parts",
+                 "topic_parts", "shown", "overview_keys", "part_names", "entities", "summarised"):
+        assert getattr(reused, name) == getattr(fresh, name), name
+
+
+def test_a_large_file_replaced_is_whole_and_leaves_no_temporary(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "SET_ASIDE_FROM", 0)  # every file is "large"
+    path = tmp_path / "corpus.json"
+    assert cache.write_if_changed(path, [b"one", b" two"])
+    reader = path.open("rb")  # a reader of the old file keeps it whole while it is replaced
+    assert cache.write_if_changed(path, [b"three"])
+    cache.settle()
+    assert reader.read() == b"one two" and path.read_bytes() == b"three"
+    reader.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.json"]

@@ -77,3 +77,16 @@ def test_paragraphs_jsonl_holds_corpus_json_paragraphs_one_a_line_and_matches_bo
     export(built.corpus, whole)
     for name in ("corpus.json", "paragraphs.jsonl", "ids.json"):
         assert (whole / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_the_cleaning_report_is_one_item_a_line_and_the_same_whether_made_whole_or_source_by_source(built):
+    from generator.export import cleaning_report, cleaning_report_text, one_item_a_line
+    corpus = built.corpus
+    whole = one_item_a_line(cleaning_report(corpus))
+    groups = [(r.outline.source_id, r.paragraphs, r.removals, r.flags) for r in built.results]
+    assert cleaning_report_text(corpus, groups) == whole
+    assert json.loads(whole) == cleaning_report(corpus)
+    lines = whole.splitlines()
+    removals = cleaning_report(corpus)["removals"]
+    assert len(removals) > 300
+    assert [json.loads(line.rstrip(",")) for line in lines[lines.index('"removals": [') + 1:][:len(removals)]] == removals
