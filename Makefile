@@ -26,7 +26,7 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $(NPM_STAMP)
 
 test: $(STAMP) $(NPM_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 # Replace the README's pictures in screenshots/ (a plain test run writes them to a temporary folder).
 screenshots: $(STAMP)
