@@ -50,6 +50,7 @@ EXCLUDE = ".yl-tools"  # inside the article but not what was said: permalink, co
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
+_HAN_RUN = re.compile(f"[{HAN}]+")
 # Chinese text and its punctuation: yanlu-search.js shows no space next to these (its CLOSE), so a
 # space the writer put there is kept in the index as a word of its own, SPACE ("有 <script>").
 CLOSE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
@@ -115,14 +116,13 @@ def bigram_parts(parts: list[str]) -> list[str]:
     meaning (the search box drops spaces next to Chinese text when it shows an excerpt).
     """
     out = list(parts)
-    texts = list(range(0, len(parts), 2))
-    for n, i in enumerate(texts):
+    for i in range(0, len(parts), 2):
         text = parts[i]
         if not text:
             continue
         after = ""
-        for j in texts[n + 1:]:  # the first character after this text, if only inline tags come between
-            if not all(_tag_name(tag) in INLINE for tag in parts[i + 1:j:2]):
+        for j in range(i + 2, len(parts), 2):  # the first character after this text, if only inline tags come between
+            if _tag_name(parts[j - 1]) not in INLINE:
                 break
             if parts[j]:
                 after = parts[j][0]
@@ -135,22 +135,20 @@ def bigram_parts(parts: list[str]) -> list[str]:
 def bigram_text(text: str, after: str = "") -> str:
     """One text's index form; ``after`` is the character that follows it (across an inline tag).
 
-    A space the writer put next to Chinese text becomes SPACE at the end of the word before it:
-    Pagefind drops it from the indexed word, so the word keeps its place in a phrase.
+    Each Han character becomes a word of it and the next one (the last of a run: with ``after``
+    when that is Han, else alone). A space the writer put next to Chinese text becomes SPACE at
+    the end of the word before it: Pagefind drops it from the indexed word, so the word keeps its
+    place in a phrase.
     """
     text = _WRITERS_SPACE.sub(SPACE, text)
-    pieces = []
-    for k, char in enumerate(text):
-        following = text[k + 1] if k + 1 < len(text) else after
-        if char == SPACE:
-            pieces.append(f"{SPACE} ")
-        elif is_han(char):
-            pieces.append(f" {char}{following}" if is_han(following) else f" {char}")
-            if following != SPACE:
-                pieces.append(" ")
-        else:
-            pieces.append(char)
-    return "".join(pieces)
+
+    def run(match: re.Match) -> str:
+        chars, end = match.group(), match.end()
+        following = text[end] if end < len(text) else after
+        last = f" {chars[-1]}{following}" if is_han(following) else f" {chars[-1]}"
+        return "".join(f" {a}{b} " for a, b in zip(chars, chars[1:])) + last + ("" if following == SPACE else " ")
+
+    return _HAN_RUN.sub(run, text).replace(SPACE, f"{SPACE} ")
 
 
 def bigrams(text: str) -> str:
