@@ -408,6 +408,11 @@ class Memo:
         items[key] = value
 
 
+def made_afresh(_name: str, _inputs: tuple, make: Callable[[], Any]) -> Any:
+    """``Session.reuse`` where nothing is kept: ``make()``, every time (a stage called without a session)."""
+    return make()
+
+
 class Session:
     """What one process keeps between builds, and where the disk cache is.
 

@@ -14,7 +14,7 @@ from collections import Counter
 from operator import attrgetter
 from pathlib import Path
 
-from .cache import write_if_changed  # noqa: F401 - atomic, write-if-changed: the one writer (cache.py)
+from .cache import made_afresh, write_if_changed  # noqa: F401 - write_if_changed: atomic, the one writer (cache.py)
 from .model import Corpus
 
 SCHEMA_VERSION = 1
@@ -79,7 +79,7 @@ def cleaning_report_text(corpus: Corpus, groups=None, reuse=None) -> str:
     """cleaning-report.json (``cleaning_report``, one item a line). ``groups``: the corpus source by source,
     each (source id, paragraphs, removals, flags); with ``reuse`` (cache.Session.reuse) a source's lines are
     written again only when its removals or flags change."""
-    reuse = reuse or _made_afresh
+    reuse = reuse or made_afresh
     chunks = [reuse(f"export: report {source_id}", (removals, flags), lambda: _report_chunk(removals, flags))
               for source_id, _paragraphs, removals, flags in (groups or ())]
     seeds = [chunk[0] for chunk in chunks if chunk[0] is not None]
@@ -135,10 +135,6 @@ def paragraphs_of(part: bytes) -> list[dict]:
     return json.loads(b"[" + listed(part) + b"]")
 
 
-def _made_afresh(_name: str, _inputs: tuple, make):
-    return make()
-
-
 def paragraph_ids(paragraphs, reuse=None) -> frozenset[str]:
     """The ids of one source's paragraphs; with ``reuse`` (cache.Session.reuse), kept while they are the same."""
     if reuse is None or not paragraphs:
@@ -169,7 +165,7 @@ def corpus_json_pieces(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, byte
     With ``reuse`` (cache.Session.reuse) the entities are written again only when they change."""
     if not _complete(corpus, parts):
         return [(compact(corpus_json(corpus)) + "\n").encode("utf-8")]
-    reuse = reuse or _made_afresh
+    reuse = reuse or made_afresh
     ordered = [(source_id, parts[source_id]) for source_id in sorted(parts)]
     written = reuse("export: entities", (corpus.events, corpus.sources, corpus.speakers, corpus.topics, corpus.aliases,
                                          corpus.corrections),
@@ -208,7 +204,7 @@ def with_matches(corpus: Corpus, parts: dict[str, tuple[bytes, bytes, bytes]], g
         for p in corpus.paragraphs:
             by_source.setdefault(p.source, []).append(p)
         groups = list(by_source.items())
-    reuse = reuse or _made_afresh
+    reuse = reuse or made_afresh
     matched_ids = set(also)
     redone = None
     for source_id, paragraphs, *_ in groups:

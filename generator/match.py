@@ -33,6 +33,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
+from .cache import made_afresh
 from .config import SiteConfig
 from .model import Corpus, Kind, Paragraph, YanluError, YanluErrors
 
@@ -124,7 +125,7 @@ def found_pairs(corpus: Corpus, alike=None, threshold: float = THRESHOLD, groups
     ``threshold``: another measure, for the test that compares them). ``groups``: the corpus's paragraphs
     source by source, in its order; with ``reuse`` (cache.Session.reuse, in a long-lived process) an
     event is compared again only when its paragraphs or its participants' names are not last build's."""
-    reuse = reuse or (lambda _name, _inputs, make: make())
+    reuse = reuse or made_afresh
     names = reuse("match: names", (corpus.events, corpus.speakers), lambda: participant_names(corpus))
     by_event: dict[str, list[Paragraph]] = defaultdict(list)
     for paragraphs in (groups if groups is not None else [corpus.paragraphs]):

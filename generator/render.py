@@ -267,10 +267,6 @@ def cut_into_parts(paragraphs: list[Paragraph], calendars: dict[str, list[str]],
                  top={part: sum(len(quotes_of[e]) for e in top[part]) for part in sorted(top, key=part_order)})
 
 
-def _made_afresh(_name: str, _inputs: tuple, make: Callable):
-    return make()
-
-
 _MAPS = ("sections_of", "by_event", "by_speaker", "shown_said", "by_topic", "quoted", "shown_quoted")
 PATCHED_AT_MOST = 64  # sources changed since the last build: more, and the lookups are put together afresh
 
@@ -291,7 +287,7 @@ def _looked_up(paragraphs, shown, sections) -> SimpleNamespace:
             shown_said.setdefault(p.speaker, []).append(digest)
         for t in p.topics:
             by_topic.setdefault(t, []).append(p)
-            if p.speaker and p.kind is not Kind.HIGHLIGHT:  # CorpusIndex.quoted_on_topic
+            if p.speaker and p.kind is not Kind.HIGHLIGHT:  # what a topic's pages quote (quoted_on_topic)
                 quoted.setdefault(t, []).append(p)
                 shown_quoted.setdefault(t, []).append(digest)
     for section in sorted(sections, key=lambda s: (s.source, s.seq)):
@@ -408,7 +404,7 @@ class CorpusIndex:
         its quotes are: an edit to one transcript costs that transcript, not the corpus. ``memory``
         (cache.Session.kept) keeps the sources' lookups put together, for the next build to patch.
         """
-        reuse = self._reuse = reuse or _made_afresh
+        reuse = self._reuse = reuse or caches.made_afresh
         self.corpus = corpus
         self.speakers = {s.id: s for s in corpus.speakers}
         self.events = {e.id: e for e in corpus.events}
@@ -432,7 +428,7 @@ class CorpusIndex:
         self.by_event: dict[str, list[Paragraph]] = maps["by_event"]
         self.by_speaker: dict[str, list[Paragraph]] = maps["by_speaker"]
         self.by_topic: dict[str, list[Paragraph]] = maps["by_topic"]
-        quoted = maps["quoted"]  # quoted_on_topic, made source by source
+        quoted = self._quoted = maps["quoted"]  # quoted_on_topic, made source by source
         shown_said, shown_quoted = maps["shown_said"], maps["shown_quoted"]  # the shown digests of by_speaker's and quoted's lists
         # Speaker and topic pages come in parts, a year or a month each, cut finer where that is long.
         # (The same calendars as last build are the same object, so comparing them below costs nothing.)
@@ -478,7 +474,8 @@ class CorpusIndex:
         return taken
 
     def quoted_on_topic(self, topic_id: str) -> list[Paragraph]:
-        return [p for p in self.by_topic[topic_id] if p.speaker and p.kind is not Kind.HIGHLIGHT]
+        """A topic's paragraphs its pages quote: said by someone, not an editor's highlight (``_looked_up``)."""
+        return self._quoted.get(topic_id, [])
 
     @functools.cached_property
     def summarised(self) -> dict[str, str]:
@@ -1083,7 +1080,7 @@ class Renderer:
         """A featured paragraph's own page (quotes/<id>/): its words, the paragraphs around it, who said it where
         and when, from which source; its description (og:description) is the words themselves."""
         path = f"quotes/{paragraph_id}.md"
-        p = next(q for q in self.by_event[self._event_of[paragraph_id]] if q.id == paragraph_id)
+        p = self.index.paragraphs[paragraph_id]
         before, after = self.index.neighbours[paragraph_id]
         event, source = self.events[p.event], self.sources[p.source]
         words = self.text_of(p)
@@ -1098,10 +1095,6 @@ class Renderer:
                            speaker_href=href(path, f"speakers/{p.speaker}.md") if p.speaker else "",
                            date=event.date, place=self.t(event.place), source=source,
                            publisher=self.t(source.publisher), cite=self.cite_data([p.source]))
-
-    @functools.cached_property
-    def _event_of(self) -> dict[str, str]:
-        return {p.id: p.event for p in self.corpus.paragraphs}
 
     def plan(self, source_keys: dict[str, str]) -> list[PlannedPage]:
         """Every page as (path, key, render): the key changes whenever what the page shows can.
