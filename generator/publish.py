@@ -282,7 +282,7 @@ def start_pagefind(site_dir: Path, work: Path) -> tuple[subprocess.Popen, int]:
                          "templates/overrides/main.html (block container) must put data-pagefind-body on the article.")
     shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
     command = [str(binary), "--site", str(work), "--output-path", str(site_dir / PAGEFIND_DIR),
-               "--exclude-selectors", search.EXCLUDE, "--silent"]
+               "--silent"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
     except OSError as exc:

@@ -3,35 +3,31 @@
 The index is built for the answers a reader wants, so that a query reads little and answers fast
 at 2,000 transcripts:
 
-- **Results**: an event page is indexed with its paragraphs, each under its ``#q-…`` anchor (its
-  table of contents and each paragraph's permalink and copy-link line are left out). A speaker or
-  topic page is a small *entity* result: its name and the line under it (a speaker's note, a
-  topic's keywords), never its list of quotes, which repeats the event pages' paragraphs and made
-  one query read megabytes. Home, list pages and the further parts of a long speaker or topic page
-  are not indexed.
-- **Han text as overlapping bigrams**: every Chinese character is written as a word together with
-  the character after it (价格战 → 价格 格战 战), the last of a run alone. A query of two or more
-  characters is then searched as its bigrams (价格 格战), kept only where they stand together (an
-  exact-phrase search of the same words, which reads no extra index chunk); one character finds
-  every bigram that starts with it (Pagefind matches words by prefix). Every substring of the text
-  is found, whatever a word segmenter would cut, and a bigram's posting list is far shorter than
-  a single character's. Pages are given the neutral language ``und``: Pagefind then splits words
-  at spaces only (for ``zh`` it re-segments the text with jieba and the query with
-  Intl.Segmenter, which cut differently and lose results).
+- **Results**: an event page is one result, its paragraphs the places in it a result links to
+  (``#q-…``). A speaker or topic page is a small *entity* result: its name and the line under it (a
+  speaker's note, a topic's keywords), never its list of quotes, which repeats the event pages'
+  paragraphs. Home, list pages and the further parts of a long speaker or topic page are not indexed.
+- **Index words, each once a page**: every Chinese character is written as the word of it and the two
+  characters after it in its run (价格战是 → 价格战 格战是 战是 是; ``index_words``). A query of three
+  characters is then one word, a longer one its words of three, a shorter one the prefix of words
+  (Pagefind matches words by prefix): every substring of the text is found, whatever a word segmenter
+  would cut. A page holds each word once, so a word's posting list has one entry a page: 大模型, on all
+  2,000 event pages, is a few kilobytes of index to read, not the 200 kB of its 40,000 places. Pages are
+  given the neutral language ``und``: Pagefind then splits words at spaces only (for ``zh`` it
+  re-segments the text with jieba and the query with Intl.Segmenter, which cut differently and lose results).
+- **The page's places, in one anchor**: where on the page the query stands is found by
+  yanlu-search.js in the page's own text: each place (a paragraph with its speaker and source, a heading
+  with what follows it) as JSON in the id of one empty anchor (``DATA_ANCHOR``), with each garbled run's
+  span and each source's citation facts (event, date, place, title, publisher, language), so a result's
+  copy-quote and cite buttons give what the paragraph's own buttons give. An id is in the fragment the
+  box loads anyway and, unlike Pagefind meta, never words of the index.
 - **Filters**: speaker (each participant), event (its name) and year, as words of the index
   (``filter_token``: "ylf", the filter's letter and a hash of the value, which yanlu-search.js
   computes the same way), searched with the query: Pagefind's own filters write their index files
   in a different order on every run, and the site must be the same for the same input. The values
-  for the filter controls are ``pagefind/yanlu-filters.json``; headings are plain blocks to Pagefind (no sub-results, which cost an
-  excerpt of the whole page each); each paragraph's speaker is an anchor (``by-<k>-q-…``) naming the k-th
-  of the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs. A name two
-  speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
-
-- **Citing a result**: the event page's copy carries each source's citation facts (event, date, place,
-  title, publisher, language) in the id of an empty anchor after the source's heading (``ylc-…``), and
-  each garbled run's text in the id of the anchor that stands in its place (``ylg-…``): ids are in the
-  fragment the box loads anyway and, unlike Pagefind meta, never words of the index. So a result's
-  copy-quote and cite buttons give what the paragraph's own buttons give.
+  for the filter controls are ``pagefind/yanlu-filters.json``. Each paragraph's record names its speaker
+  by their place in the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs.
+  A name two speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
 
 The pages themselves are not changed; these copies are written to a temporary folder for Pagefind.
 """
@@ -43,31 +39,16 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import quote
 
 INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time
-EXCLUDE = ".yl-tools"  # inside the article but not what was said: permalink, copy button, topic chips
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _HAN_RUN = re.compile(f"[{HAN}]+")
-# Chinese text and its punctuation: yanlu-search.js shows no space next to these (its CLOSE), so a
-# space the writer put there is kept in the index as a word of its own, SPACE ("有 <script>").
-CLOSE = f"{HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
-SPACE = "\u2423"  # ␣: not a letter, so Pagefind indexes the word without it; a space to the search box
-# A garbled run (render.py _mark_garbled) is no words to search, but a result's copy quote carries it as the page
-# does: the copy for Pagefind holds GARBLED in its place, a word of its own that is no letter (so not indexed),
-# inside an anchor whose id carries the run's text (``ylg-`` and the text percent-encoded). Not Pagefind meta:
-# Pagefind indexes meta values as words, so a search would find the garbled letters (and JSON's keys) there.
-GARBLED = "\u2327"  # ⌧
-CITE_ANCHOR, GARBLED_ANCHOR = "ylc-", "ylg-"
-# The writer's spaces beside the run go with it (the meta's text starts or ends with one), not to the words around.
-_GARBLED_RUN = re.compile(r'(\s*)<mark class="yl-garbled"[^>]*>(.*?)</mark>(\s*)', re.S)
-_WRITERS_SPACE = re.compile(f"(?<=[{CLOSE}])\\s+(?=\\S)|(?<=\\S)\\s+(?=[{CLOSE}])")
 _KIND = re.compile(r'<span class="yl-kind">[^<]*</span>')  # 提问/回答: a label beside the name, not what was said
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
-# Tags a sentence runs through: characters on both sides of them are one run (李大海</a>表示).
+# Tags a sentence runs through: no space between the text on both sides of them (李大海</a>表示).
 INLINE = frozenset({"a", "abbr", "b", "bdi", "cite", "code", "em", "i", "kbd", "mark", "q", "s", "small", "span",
                     "strong", "sub", "sup", "time", "u", "wbr"})
 _BODY = re.compile(r"<(\w+)\b[^>]*\sdata-pagefind-body\b[^>]*>")
@@ -79,12 +60,9 @@ _FACTS = re.compile(r"<dl\b[^>]*\bclass=\"yl-facts\"[^>]*>(.*?)</dl>", re.S)
 _YEAR = re.compile(r"<dd>\s*(\d{4})(?:-\d\d){0,2}\s*</dd>")
 _PARTICIPANTS = re.compile(r"<ul\b[^>]*\bclass=\"yl-participants\"[^>]*>(.*?)</ul>", re.S)
 _SPEAKER_LINK = re.compile(r"<a\b[^>]*\bhref=\"[^\"]*speakers/([^/\"]+)/\"[^>]*>(.*?)</a>", re.S)
-_HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
 _PAGE_CONFIG = re.compile(r"<script>window\.YANLU = (\{.*?\});</script>")  # templates/overrides/main.html
 # What a search result's copy-quote and cite buttons need of a source (render.py cite_facts, as the page's script has it).
 CITE_FIELDS = ("event", "date", "place", "title", "publisher", "lang")
-_PARAGRAPH = re.compile(r"(<div\b[^>]*\bid=\"(q-[^\"]+)\"[^>]*>\s*<div\b[^>]*\bclass=\"yl-meta\"[^>]*>\s*<a\b)"
-                        r"([^>]*\bclass=\"yl-who\"[^>]*\bhref=\"[^\"]*speakers/([^/\"]+)/\"[^>]*>)")
 
 
 def is_han(char: str) -> bool:
@@ -99,7 +77,7 @@ def page_kind(relative: PurePosixPath) -> str | None:
     return None
 
 
-# ------------------------------------------------------------------ bigrams
+# ------------------------------------------------------------------ index words
 
 
 def _tag_name(tag: str) -> str:
@@ -107,53 +85,32 @@ def _tag_name(tag: str) -> str:
     return match.group(1).lower() if match else ""
 
 
-def bigram_parts(parts: list[str]) -> list[str]:
-    """``parts`` as ``re.split`` with a capturing tag pattern gives them (even items text, odd items
-    tags), with every Han character written as a word of it and its successor in the run.
-
-    A run goes on through inline tags (李大海</a>表示 gives 海表) but not through block ones. Each
-    token stands between spaces, so Pagefind reads it as a word of its own; the spaces carry no
-    meaning (the search box drops spaces next to Chinese text when it shows an excerpt).
-    """
-    out = list(parts)
-    for i in range(0, len(parts), 2):
-        text = parts[i]
-        if not text:
-            continue
-        after = ""
-        for j in range(i + 2, len(parts), 2):  # the first character after this text, if only inline tags come between
-            if _tag_name(parts[j - 1]) not in INLINE:
-                break
-            if parts[j]:
-                after = parts[j][0]
-                break
-        # The mark in a garbled run's place (event_page) is a word of its own, whatever stands around it.
-        out[i] = f" {GARBLED} " if text == GARBLED else bigram_text(text, after)
-    return out
+def _han_words(run: str) -> list[str]:
+    """A run of Chinese characters as index words: from each character, it and the two after it."""
+    return [run[i:i + 3] for i in range(len(run))]
 
 
-def bigram_text(text: str, after: str = "") -> str:
-    """One text's index form; ``after`` is the character that follows it (across an inline tag).
+def index_words(texts: list[str]) -> list[str]:
+    """The distinct index words of a page's texts, in the order they first stand.
 
-    Each Han character becomes a word of it and the next one (the last of a run: with ``after``
-    when that is Han, else alone). A space the writer put next to Chinese text becomes SPACE at
-    the end of the word before it: Pagefind drops it from the indexed word, so the word keeps its
-    place in a phrase.
-    """
-    text = _WRITERS_SPACE.sub(SPACE, text)
-
-    def run(match: re.Match) -> str:
-        chars, end = match.group(), match.end()
-        following = text[end] if end < len(text) else after
-        last = f" {chars[-1]}{following}" if is_han(following) else f" {chars[-1]}"
-        return "".join(f" {a}{b} " for a, b in zip(chars, chars[1:])) + last + ("" if following == SPACE else " ")
-
-    return _HAN_RUN.sub(run, text).replace(SPACE, f"{SPACE} ")
-
-
-def bigrams(text: str) -> str:
-    """Plain text in its index form, spaces collapsed (for titles, descriptions, filters' tests)."""
-    return " ".join(bigram_text(text).split())
+    A Chinese character stands as the word of it and the two characters after it in its run (价格战是 →
+    价格战 格战是 战是 是): a query of three characters is one word, a longer one its words of three, one of
+    one or two characters the prefix of a word (Pagefind matches words by prefix), so every substring of
+    the text is found. Other text is its words as written (Pagefind normalises them). Each word stands
+    once: where on the page does not matter to the index (yanlu-search.js finds the places in the page's
+    text), and a word's posting list is then one entry a page, not one an occurrence."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        at = 0
+        for match in _HAN_RUN.finditer(text):
+            for word in text[at:match.start()].split():
+                seen.setdefault(word, None)
+            for word in _han_words(match.group()):
+                seen.setdefault(word, None)
+            at = match.end()
+        for word in text[at:].split():
+            seen.setdefault(word, None)
+    return list(seen)
 
 
 # ------------------------------------------------------------------ pages
@@ -231,8 +188,8 @@ def entity_page(page: str, kind: str) -> tuple[str, str, str] | None:
     head = [_meta("meta", "kind", kind), _meta("meta", "title", name)]
     if description:
         head.append(_meta("meta", "description", description))
-    content = (f'<article data-pagefind-body><h1 data-pagefind-weight="10">{_attr(bigrams(name))}</h1>'
-               + (f"<p>{_attr(bigrams(description))}</p>" if description else "") + "</article>")
+    content = (f'<article data-pagefind-body><h1 data-pagefind-weight="10">{_attr(" ".join(index_words([name])))}</h1>'
+               + (f'<p>{_attr(" ".join(index_words([description])))}</p>' if description else "") + "</article>")
     return _document(head, content, lang), name, description
 
 
@@ -249,65 +206,165 @@ def event_facts(page: str) -> EventFacts | None:
     return EventFacts(text_of(h1.group(1)) if h1 else "", year.group(1) if year else "", speakers)
 
 
+_TOOLS = re.compile(r'<div\b[^>]*\bclass="yl-tools\b[^"]*"[^>]*>.*?</div>', re.S)  # no <div> inside (_macros.j2)
+_PLACE = re.compile(r'<(h[1-6]|div)\b[^>]*\bid="([^"]*)"')
+_WHO = re.compile(r'<a\b[^>]*\bclass="yl-who"[^>]*\bhref="[^"]*speakers/([^/"]+)/"')
+_SOURCE = re.compile(r'\bdata-yl-src="([^"]*)"')
+_SPACES = re.compile(r"[ \t\n\r\f]+")  # what HTML collapses (not U+3000, the ideographic space)
+DATA_ANCHOR = "yld-"  # the id of the anchor that carries a page's places (``event_page``)
+
+
+@dataclass
+class Place:
+    """A part of an event page a result can link to: a paragraph (``div#q-…``), a heading with what follows it
+    up to the next place, or the page's top (``id`` ""). ``text`` is its words as the page shows them (a
+    paragraph's without its speaker's name, ``name``); ``garbled``, the (start, end) of each garbled run in it."""
+
+    id: str
+    text: str = ""
+    level: int = 0  # a heading's; 0 for a paragraph or the top
+    heading: int = 0  # a heading's own text is text[:heading]
+    speaker: str = ""  # a paragraph's speaker id
+    name: str = ""
+    source: str = ""
+    garbled: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _Text:
+    """Text pieces joined as the page shows them: whitespace collapsed to one space, none at the ends."""
+
+    def __init__(self) -> None:
+        self.out = ""
+
+    def add(self, piece: str) -> None:
+        piece = _SPACES.sub(" ", html_lib.unescape(piece))
+        if piece.startswith(" ") and (not self.out or self.out.endswith(" ")):
+            piece = piece[1:]
+        self.out += piece
+
+    def gap(self) -> None:  # between blocks
+        self.add(" ")
+
+    def done(self) -> str:
+        return self.out.rstrip(" ")
+
+
+def places(body: str) -> list[Place]:
+    """The places of an event page's article (its table of contents, kinds and tools already taken out)."""
+    found: list[Place] = []
+    place, text = Place(""), _Text()
+    name: _Text | None = None  # inside a paragraph's speaker link
+    garbled_from: int | None = None  # inside a garbled run's mark, from where it starts in the text
+    in_heading = False
+
+    def close() -> None:
+        place.text = text.done()
+        place.garbled = [(a, min(b, len(place.text))) for a, b in place.garbled if a < min(b, len(place.text))]
+        if place.id or place.text:
+            found.append(place)
+
+    for i, part in enumerate(_TAG.split(body)):
+        if i % 2 == 0:
+            (name or text).add(part)
+            continue
+        tag, closing = _tag_name(part), part.startswith("</")
+        opened = None if closing else _PLACE.match(part)
+        if opened and (opened.group(1) != "div" or opened.group(2).startswith("q-")):
+            close()
+            place, text, in_heading = Place(html_lib.unescape(opened.group(2))), _Text(), opened.group(1) != "div"
+            if in_heading:
+                place.level = int(opened.group(1)[1])
+            elif source := _SOURCE.search(part):
+                place.source = html_lib.unescape(source.group(1))
+        elif in_heading and closing and tag == f"h{place.level}":
+            place.heading, in_heading = len(text.done()), False
+            text.gap()
+        elif garbled_from is None and tag == "mark" and 'class="yl-garbled"' in part:  # render.py _mark_garbled
+            garbled_from = len(text.out)
+        elif garbled_from is not None and closing and tag == "mark":
+            place.garbled.append((garbled_from, len(text.out)))
+            garbled_from = None
+        elif not closing and not place.level and place.id and (who := _WHO.match(part)):
+            place.speaker, name = html_lib.unescape(who.group(1)), _Text()
+        elif name is not None and closing and tag == "a":
+            place.name, name = name.done(), None
+        elif tag not in INLINE:
+            text.gap()
+    close()
+    return found
+
+
+def _utf16(text: str, at: int) -> int:
+    """Where character ``at`` of ``text`` stands in JavaScript's string of it (a character past U+FFFF is two)."""
+    return at + sum(1 for c in text[:at] if c > "\uffff")
+
+
+def place_record(place: Place, who: dict[str, int], sources: dict[str, int]) -> dict:
+    """A place as yanlu-search.js reads it (short keys: the record goes to the reader with every result;
+    positions in UTF-16 units, as JavaScript counts them)."""
+    record: dict = {"i": place.id, "t": place.text}
+    if place.level:
+        record |= {"h": place.level, "l": _utf16(place.text, place.heading)}
+    if place.speaker:
+        record |= {"k": who[place.speaker], "n": place.name}
+    if place.source in sources:
+        record["s"] = sources[place.source]
+    if place.garbled:
+        record["g"] = [[_utf16(place.text, a), _utf16(place.text, b)] for a, b in place.garbled]
+    return record
+
+
+def _unspoken(place: Place) -> str:
+    """A place's text with its garbled runs taken out (they are no words to search)."""
+    out, at = [], 0
+    for start, end in place.garbled:
+        out.append(place.text[at:start])
+        at = end
+    out.append(place.text[at:])
+    return " ".join(out)
+
+
 def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | None:
-    """An event page as Pagefind reads it: the article (without its table of contents) in bigrams,
-    each paragraph's speaker marked, and the page's filters; ``names`` gives each speaker id's
-    filter value."""
+    """An event page as Pagefind reads it: the distinct index words of everything it says (the title's
+    weighted), the page's places as JSON in the id of one anchor (``DATA_ANCHOR``: ids are in the fragment
+    the box loads anyway and, unlike Pagefind meta, never words of the index), and the page's filters.
+    ``names`` gives each speaker id's filter value."""
     found = article(page)
     if found is None:
         return None
     body, lang = found
-    body = _KIND.sub("", _TOC.sub("", body))
+    spots = places(_TOOLS.sub("", _KIND.sub("", _TOC.sub("", body))))
     who = [names.get(sid, name) for sid, name in facts.speakers]
     order = {sid: k for k, (sid, _name) in enumerate(facts.speakers)}
-
-    def mark(match: re.Match) -> str:
-        sid, qid = match.group(4), match.group(2)
-        if sid not in order:  # a speaker not listed among the participants (never, today): listed now
-            order[sid] = len(who)
-            who.append(names.get(sid, sid))
-        return f'{match.group(1)} id="by-{order[sid]}-{qid}"{match.group(3)}'
-
-    body = _PARAGRAPH.sub(mark, body)
-
-    def keep_garbled(match: re.Match) -> str:
-        run = (" " if match.group(1) else "") + text_of(match.group(2)) + (" " if match.group(3) else "")
-        return f'<span id="{GARBLED_ANCHOR}{anchor_text(run)}">{GARBLED}</span>'
-
-    body = _GARBLED_RUN.sub(keep_garbled, body)
-    # Headings as plain blocks (their ids kept, for the box to name and link them): Pagefind builds an
-    # excerpt of the whole page text again for each heading with a hit under it, and the box builds its own.
-    body = _HEADING.sub(r'<div data-yl-h="\1"\2>\3</div>', body)
-    body = _cite_anchors(body, cite_sources(page))
+    for place in spots:
+        if place.speaker and place.speaker not in order:  # a speaker not listed among the participants (never, today)
+            order[place.speaker] = len(who)
+            who.append(names.get(place.speaker, place.speaker))
+    cite = cite_sources(page)
+    sources = {sid: n for n, sid in enumerate(cite)}
+    data = {"p": [place_record(place, order, sources) for place in spots], "c": list(cite.values())}
+    title = index_words([facts.title])
+    in_title = set(title)
+    said = [w for w in index_words([p.name + " " + _unspoken(p) for p in spots]) if w not in in_title]
+    tokens = " ".join(filter_token(kind, value) for kind, value in filter_values(facts, who))
     head = [_meta("meta", "kind", "event"), _meta("meta", "title", facts.title),
             _meta("meta", "who", json.dumps(who, ensure_ascii=False))]
     if facts.year:
         head.append(_meta("meta", "year", facts.year))
-    tokens = " ".join(filter_token(kind, value) for kind, value in filter_values(facts, who))
-    body = "".join(bigram_parts(_TAG.split(body)))
-    end = body.rindex("</")  # the article's own end tag: the filter words after everything said
-    body = f'{body[:end]}<div id="yl-filters">{tokens}</div>{body[end:]}'
-    return _document(head, body, lang)
+    content = (f'<article data-pagefind-body><div data-pagefind-weight="5">{_attr(" ".join(title))}</div>'
+               f'<div>{_attr(" ".join(said))}</div>'
+               f'<span id="{DATA_ANCHOR}{anchor_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))}"></span>'
+               f'<div id="yl-filters">{tokens}</div></article>')
+    return _document(head, content, lang)
+
+
+_UNSAFE_IN_ID = re.compile(r"[%\s]")
 
 
 def anchor_text(text: str) -> str:
-    """Text as an id can carry it (no spaces; yanlu-search.js reads it with decodeURIComponent)."""
-    return quote(text, safe="")
-
-
-_SOURCE_HEADING = re.compile(r'(<div data-yl-h="2"[^>]*\bid="([^"]+)"[^>]*>.*?</div>)', re.S)
-
-
-def _cite_anchors(body: str, sources: dict[str, dict[str, str]]) -> str:
-    """After each source's heading, an empty anchor whose id carries the source's citation facts (``ylc-`` and
-    the JSON, percent-encoded): a result's paragraph is of the source whose anchor comes last before it."""
-    def add(match: re.Match) -> str:
-        facts = sources.get(html_lib.unescape(match.group(2)))
-        if facts is None:
-            return match.group(1)
-        encoded = anchor_text(json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-        return f'{match.group(1)}<span id="{CITE_ANCHOR}{encoded}"></span>'
-    return _SOURCE_HEADING.sub(add, body)
+    """Text as an id can carry it: ``%`` and whitespace percent-encoded, the rest as it is (the attribute is
+    HTML-escaped; yanlu-search.js reads it with decodeURIComponent)."""
+    return _attr(_UNSAFE_IN_ID.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text))
 
 
 def cite_sources(page: str) -> dict[str, dict[str, str]]:

@@ -8,6 +8,7 @@ The published site is the session's (tests/conftest.py: published_project, publi
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -258,30 +259,31 @@ def test_every_page_names_both_feeds_in_its_head_and_the_links_reach_them(publis
 # ------------------------------------------------------------------ what the index carries for the tools
 
 
-def test_the_index_copy_of_an_event_page_carries_its_sources_facts_and_garbled_runs_in_anchor_ids(published_project):
+def places_in(copy: str) -> dict:
+    """The places an index copy carries in the id of its data anchor (search.event_page)."""
+    found = re.search(f'<span id="{search_stage.DATA_ANCHOR}([^"]*)"></span>', copy)
+    return json.loads(unquote(html.unescape(found.group(1))))
+
+
+def test_the_index_copy_of_an_event_page_carries_its_sources_facts_and_garbled_runs_in_its_places(published_project):
     site = published_project / "www" / "yanlu"
     page = (site / "zh-hant" / "events" / GARBLED_EVENT / "index.html").read_text(encoding="utf-8")
     config = json.loads(re.search(r"<script>window\.YANLU = (\{.*?\});</script>", page).group(1))
     copy = search_stage.event_page(page, search_stage.event_facts(page), {})
     head, body = copy.split("<body>", 1)
-    ids = re.findall(r'<span id="(yl[cg]-[^"]*)">', body)
-    cites = [json.loads(unquote(i[4:])) for i in ids if i.startswith(search_stage.CITE_ANCHOR)]
-    assert cites == [{k: v for k, v in s.items() if k in search_stage.CITE_FIELDS and v}
-                     for s in config["cite"]["sources"].values()]
-    runs = [unquote(i[4:]) for i in ids if i.startswith(search_stage.GARBLED_ANCHOR)]
+    data = places_in(copy)
+    assert data["c"] == [{k: v for k, v in s.items() if k in search_stage.CITE_FIELDS and v}
+                         for s in config["cite"]["sources"].values()]
+    assert all(data["c"][p["s"]]["title"] for p in data["p"] if p["i"].startswith("q-"))
+    runs = [p["t"][a:b] for p in data["p"] for a, b in p.get("g", [])]
     assert len(runs) == page.count('<mark class="yl-garbled"') > 0 and all(r.strip().startswith("〔亂碼") for r in runs)
-    # Garbled letters are no words of the index: each run stands as one mark, which is no letter; and no meta
-    # carries them or the facts (Pagefind indexes meta values as words).
-    assert "煽啃" not in copy and body.count(search_stage.GARBLED) == len(runs)
+    # Garbled letters are no words of the index, and no meta carries them or the facts (Pagefind indexes meta
+    # values as words); the data anchor's id is no word either.
+    words = re.sub(r"<[^>]*>", " ", body).split()
+    assert "煽啃" in "".join(runs) and not any("煽啃" in w for w in words) and "煽啃" not in head
     assert "data-pagefind-meta=\"cite" not in head and "garbled" not in head
 
 
 def test_a_page_without_a_script_config_gets_no_cite_facts():
     assert search_stage.cite_sources("<html><head></head><body></body></html>") == {}
     assert search_stage.cite_sources('<script>window.YANLU = {"cite": {}};</script>') == {}
-
-
-def test_a_garbled_runs_mark_is_a_word_of_its_own_whatever_stands_beside_it():
-    copy = "".join(search_stage.bigram_parts(re.split(r"(<[^>]*>)", f'或<span id="ylg-x">{search_stage.GARBLED}</span>Phone')))
-    words = re.sub(r"<[^>]*>", " ", copy).split()
-    assert words == ["或", search_stage.GARBLED, "Phone"], words

@@ -952,12 +952,32 @@ def pagefind_fragments(site: Site, script: str) -> dict[str, dict]:
     return fragments
 
 
-_BIGRAM = re.compile(f"^([^{search.HAN}]*[{search.HAN}])[{search.HAN}]")
+def places_of(fragment: dict) -> dict:
+    """The places an event page's fragment carries in the id of its data anchor (search.event_page)."""
+    anchor = next(a["id"] for a in fragment["anchors"] if a["id"].startswith(search.DATA_ANCHOR))
+    return json.loads(unquote(anchor[len(search.DATA_ANCHOR):]))
 
 
-def indexed_text(fragment: dict) -> str:
-    """A fragment's text as the page wrote it: each bigram its first character, the spaces out."""
-    return "".join(_BIGRAM.sub(r"\1", word) for word in fragment["content"].split()).replace(search.SPACE, "")
+def words_said(place: dict) -> str:
+    """A place's text without the label the page puts before each garbled run (〔乱码：…〕)."""
+    text, out, at = place["t"], [], 0
+    for start, end in place.get("g", []):
+        out.append(text[at:start] + text[start:end].split("〕", 1)[-1])
+        at = end
+    return "".join(out) + text[at:]
+
+
+def pieces_said(place: dict) -> list[str]:
+    """A place's name and the pieces of its text between garbled runs."""
+    text, out, at = place["t"], [place.get("n", "")], 0
+    for start, end in place.get("g", []):
+        out.append(text[at:start])
+        at = end
+    return out + [text[at:]]
+
+
+def han_words(text: str) -> set[str]:
+    return {w for w in search.index_words([text]) if search.is_han(w[0])}
 
 
 def test_each_script_has_its_own_pagefind_index_of_event_speaker_and_topic_pages_only(site):
@@ -1003,7 +1023,7 @@ def test_speaker_and_topic_pages_are_small_results_of_name_and_note(site):
     assert not problems, report(problems, "speaker and topic pages indexed otherwise than as a name and a line")
 
 
-def test_every_paragraph_is_indexed_under_its_own_anchor_with_its_speaker_and_filters(site):
+def test_every_paragraph_is_a_place_with_its_words_speaker_and_source_and_its_words_are_indexed_once(site):
     problems = []
     for script, key in SCRIPTS.items():
         fragments = pagefind_fragments(site, script)
@@ -1011,33 +1031,42 @@ def test_every_paragraph_is_indexed_under_its_own_anchor_with_its_speaker_and_fi
         for event in site.corpus["events"]:
             fragment = fragments[f"/events/{event['id']}/"]
             where = f"{script}/events/{event['id']}/"
-            text = indexed_text(fragment)
+            data = places_of(fragment)
+            places = {p["i"]: p for p in data["p"]}
             ids = list(site.shown(script, event["id"]))  # in page order
-            anchors = [a["id"] for a in fragment["anchors"] if a["id"].startswith("q-")]
-            if anchors != ids:
-                problems.append(f"{where}: the index's paragraph anchors are {anchors[:5]}…, the page's {ids[:5]}…")
+            if [p["i"] for p in data["p"] if p["i"].startswith("q-")] != ids:
+                problems.append(f"{where}: the index's paragraphs are {list(places)[:5]}…, the page's {ids[:5]}…")
             who = json.loads(fragment["meta"]["who"])
-            by = {a["id"].split("-", 2)[2]: who[int(a["id"].split("-")[1])] for a in fragment["anchors"]
-                  if a["id"].startswith("by-")}
-            for p in (p for p in site.corpus["paragraphs"] if p["event"] == event["id"]):
+            said = fragment["content"].split()
+            if len(set(said)) != len(said):
+                problems.append(f"{where}: words indexed more than once: {[w for w in set(said) if said.count(w) > 1][:5]}")
+            words = {w.rstrip(".") for w in said}  # Pagefind ends a block with "."
+            for p in (p for p in site.corpus["paragraphs"] if p["event"] == event["id"] and p["id"] in ids):
+                place = places[p["id"]]
+                if "".join(p[key].split()) not in "".join(words_said(place).split()):
+                    problems.append(f"{where}#{p['id']}: its place holds {place['t'][:30]!r}, not {p[key][:30]!r}")
+                if p["speaker"] and not (who[place["k"]].startswith(names[p["speaker"]]) and place["n"] == names[p["speaker"]]):
+                    problems.append(f"{where}#{p['id']}: the index names {place.get('n')!r} as its speaker")
+                if not data["c"][place["s"]].get("title"):
+                    problems.append(f"{where}#{p['id']}: no source facts to cite it by")
                 # A garbled run (corpus "garbled") is kept out of the index; the words around it are in it.
                 pieces = re.split("|".join(map(re.escape, p["garbled"])), p[key]) if p["garbled"] else [p[key]]
-                for piece in pieces:
-                    if "".join(piece.split()) not in text:
-                        problems.append(f"{where}#{p['id']}: not in the index: {piece[:30]!r}")
-                for run in p["garbled"]:
-                    if len(run) > 3 and "".join(run.split()) in text:
-                        problems.append(f"{where}#{p['id']}: garbled run {run!r} is in the index")
-                if p["speaker"] and p["id"] in ids and not by.get(p["id"], "").startswith(names[p["speaker"]]):
-                    problems.append(f"{where}#{p['id']}: the index names {by.get(p['id'])!r} as its speaker, "
-                                    f"not {names[p['speaker']]!r}")
-            for chrome in ("复制链接", "複製連結", "言录 Yanlu", "言錄 Yanlu", "本页目录", "本頁目錄"):
-                if chrome in text:
+                missing = set().union(*(han_words(piece) for piece in pieces)) - words
+                if missing:
+                    problems.append(f"{where}#{p['id']}: not in the index: {sorted(missing)[:5]}")
+
+            # What only a garbled run holds is no word of the index.
+            clean = set().union(*(han_words(piece) for place in data["p"] for piece in pieces_said(place)))
+            for place in data["p"]:
+                for start, end in place.get("g", []):
+                    if (han_words(place["t"][start:end]) - clean) & words:
+                        problems.append(f"{where}#{place['i']}: garbled run {place['t'][start:end]!r} is in the index")
+            for chrome in ("复制链接", "複製連結", "言录 Yanlu", "言錄 Yanlu", "本页目录", "本頁目錄", "永久链接", "永久連結"):
+                if chrome in fragment["content"] or any(chrome in p["t"] for p in data["p"]):
                     problems.append(f"{where}: the index holds {chrome!r} (not what was said)")
             # Filters are words of the index (search.filter_token), after everything said.
-            words = {w.strip(".") for w in fragment["content"].split()}  # Pagefind ends a block with "."
-            spoke = {by.get(p["id"]) for p in site.corpus["paragraphs"] if p["event"] == event["id"] and p["speaker"]
-                     and p["id"] in ids}
+            spoke = {who[places[p["id"]]["k"]] for p in site.corpus["paragraphs"]
+                     if p["event"] == event["id"] and p["speaker"] and p["id"] in ids}
             wanted = [("year", event["date"][:4]), ("event", fragment["meta"]["title"])] + [("speaker", v) for v in spoke]
             absent = [pair for pair in wanted if search.filter_token(*pair) not in words]
             if absent or fragment["filters"]:
@@ -1046,16 +1075,7 @@ def test_every_paragraph_is_indexed_under_its_own_anchor_with_its_speaker_and_fi
             offered = {(kind, value) for kind, pairs in choices.items() for value, _count in pairs}
             if not set(wanted) <= offered:
                 problems.append(f"{where}: {search.FILTERS_FILE} does not offer {sorted(set(wanted) - offered)}")
-            # Chinese text is in bigrams: each word holds at most two characters, and a word of two is
-            # followed by the word that starts with its second (publish.py → search.bigram_parts).
-            words = fragment["content"].split()
-            for n, word in enumerate(words):
-                han = [c for c in word if search.is_han(c)]
-                if len(han) > 2 or (len(han) == 2 and (n + 1 == len(words) or
-                                                       next((c for c in words[n + 1] if search.is_han(c)), "") != han[1])):
-                    problems.append(f"{where}: {word!r} before {words[n + 1:n + 2]} is no bigram of the text")
-                    break
-    assert not problems, report(problems, "paragraphs search cannot find or cannot link to")
+    assert not problems, report(problems, "paragraphs search cannot find, link to or cite")
 
 
 def test_the_search_box_is_in_every_header_and_loads_its_scripts_own_index(site):
@@ -1084,31 +1104,48 @@ def test_the_search_box_is_in_every_header_and_loads_its_scripts_own_index(site)
         "yanlu-search.js must put transcript text into the page as text: Pagefind's excerpts are not escaped")
 
 
-def test_pagefind_reads_the_article_in_bigrams_with_filters_and_each_paragraphs_speaker():
+def test_pagefind_reads_the_pages_words_once_each_and_its_places_in_one_anchor():
     html = ('<html lang="zh-Hant"><head><title>不要</title></head><body><nav>導航</nav>'
             '<article class="md-content__inner" data-pagefind-body><h1 id="x">價格戰</h1>'
             '<dl class="yl-facts"><dt>日期</dt><dd>2024-06-14</dd></dl>'
             '<nav class="yl-toc" aria-label="本頁目錄"><a href="#q-1">目錄</a></nav>'
             '<ul class="yl-participants"><li><a href="../../speakers/li-dahai/">李大海</a>　嘉賓</li></ul>'
-            '<div class="yl-p" id="q-1" title="屬性不變">\n<div class="yl-meta"><a class="yl-who" '
-            'href="../../speakers/li-dahai/">李大海</a><span class="yl-kind">提問</span></div><p><a>李大海</a>表示，AI 時代 Scaling Law</p></div>'
+            '<h2 id="src-1">來源 1</h2>'
+            '<div class="yl-p" id="q-1" title="屬性不變" data-yl-src="src-1">\n<div class="yl-meta"><a class="yl-who" '
+            'href="../../speakers/li-dahai/">李大海</a><span class="yl-kind">提問</span></div>'
+            '<p class="yl-text"><a>李大海</a>表示，AI  時代 &lt;b&gt; 價格戰 <mark class="yl-garbled" data-pagefind-ignore="all">'
+            '<span class="yl-garbled__label">〔亂碼〕</span>煽啃</mark> Scaling Law</p>\n'
+            '<div class="yl-tools yl-revisions"><details><summary>更正</summary><p>舊詞</p></details></div>\n'
+            '<div class="yl-tools"><a class="yl-link" href="#q-1">#q-1</a> <a class="yl-topic" href="#">價格</a></div></div>'
             '</article><footer>頁腳</footer></body></html>')
     facts = search.event_facts(html)
     assert facts == search.EventFacts("價格戰", "2024", [("li-dahai", "李大海")])
+    body = search.article(html)[0]
+    text = "李大海表示，AI 時代 <b> 價格戰 〔亂碼〕煽啃 Scaling Law"
+    start = text.index("〔")
+    assert search.places(search._TOOLS.sub("", search._KIND.sub("", search._TOC.sub("", body)))) == [
+        search.Place("x", "價格戰 日期 2024-06-14 李大海　嘉賓", level=1, heading=3),
+        search.Place("src-1", "來源 1", level=2, heading=4),
+        search.Place("q-1", text, speaker="li-dahai", name="李大海", source="src-1", garbled=[(start, start + 6)]),
+    ]
     page = search.event_page(html, facts, {"li-dahai": "李大海 · 面壁"})
     assert f'<html lang="{search.INDEX_LANG}"' in page
     assert "導航" not in page and "頁腳" not in page and "不要" not in page and "目錄" not in page
-    assert '<div data-yl-h="1" id="x"> 價格  格戰  戰 </div>' in page  # a heading is a plain block to Pagefind
-    assert 'title="屬性不變"' in page
-    # a run goes on through an inline tag (海表), not through a block one
-    # a space the writer put next to Chinese text ends the word before it (SPACE), the excerpt shows it
-    assert f"<a> 李大  大海  海表 </a> 表示  示 ，AI{search.SPACE}  時代  代{search.SPACE} Scaling Law" in page
-    assert "提問" not in page  # the paragraph's kind beside the name is no word said
-    assert '<a id="by-0-q-1" class="yl-who"' in page
+    assert "提問" not in page and "舊詞" not in page and "#q-1" not in page  # kind, earlier words, tools: not said
+    # The title's words weighted; then every other word once, in the order it first stands; garbled letters not.
+    assert '<div data-pagefind-weight="5">價格戰 格戰 戰</div>' in page
+    words = re.search(r"<div>([^<]*)</div>", page).group(1).split()
+    assert words == ["日期", "期", "2024-06-14", "李大海", "大海", "海", "嘉賓", "賓", "來源", "源", "1",
+                     "大海表", "海表示", "表示", "示", "，AI", "時代", "代", "&lt;b&gt;", "Scaling", "Law"], words
+    data = json.loads(unquote(re.search(f'id="{search.DATA_ANCHOR}([^"]*)"', page).group(1).replace("&lt;", "<")
+                              .replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")))
+    assert data["p"][2] == {"i": "q-1", "t": text, "k": 0, "n": "李大海", "g": [[start, start + 6]]}
+    assert data["c"] == []  # this page has no script config (window.YANLU): no facts, and no source index used
     assert 'data-pagefind-meta="who[content]" content="[&quot;李大海 · 面壁&quot;]"' in page
     tokens = " ".join(search.filter_token(*pair) for pair in (("event", "價格戰"), ("year", "2024"), ("speaker", "李大海 · 面壁")))
     assert f'<div id="yl-filters">{tokens}</div></article>' in page
     assert "data-pagefind-filter" not in page  # Pagefind's filter files change from run to run
+    assert search.index_words(["價格戰是", "價格"]) == ["價格戰", "格戰是", "戰是", "是", "價格", "格"]
     entity = search.entity_page('<html lang="zh-Hans"><body><article data-pagefind-body><h1 id="a">李大海</h1>\n'
                                 "<p>面壁智能 CEO</p><h2>各活动中的身份</h2><blockquote>引语</blockquote></article></body></html>",
                                 "speaker")

@@ -5,12 +5,12 @@
    - Lazy: Pagefind (pagefind/pagefind.js, its WebAssembly and the index's metadata) is loaded on the
      first focus of the box; a query then fetches only the index chunks of its words and the page
      fragments of the results shown (the best one first, so the first result comes early).
-   - Bigrams: the index holds every Chinese character with the one after it (价格战 → 价格 格战 战),
-     so 价格战 is searched as 价格 格战 — ranked by Pagefind's score — and kept only where they stand
-     together (an exact-phrase search of the same words, which reads no extra bytes). A single
-     character finds every bigram it starts (Pagefind matches words by prefix). The index's
-     language is "und", and Pagefind is started with that language so that it leaves the query's
-     words as they are (for zh it would cut them again with Intl.Segmenter).
+   - Index words: each Chinese character with the two after it, once a page (generator/search.py index_words), so
+     价格战 is one word, 开源模型 the words 开源模 源模型, and 价格 or 价 the prefix of words (Pagefind matches words
+     by prefix); ranked by Pagefind's score. Where on a page the query stands is found here, in the page's own
+     text: its places (paragraphs, headings) come as JSON in the id of one anchor of the page's fragment. The
+     index's language is "und", and Pagefind is started with that language so that it leaves the query's words as
+     they are (for zh it would cut them again with Intl.Segmenter).
    - Both scripts: a query typed in the other script is converted with window.YANLU_CHARS (a map
      of the characters the corpus uses, generator/pipeline.py query_chars), not while an input
      method is still composing.
@@ -18,8 +18,8 @@
      heading above it, linking to the paragraph's #q-… anchor; speaker and topic pages are short
      results of their own (name, note or keywords).
    - Citing: each paragraph's result carries the tools it has on its event page (permalink, copy link, copy
-     quote, cite), given by yanlu.js (window.YanluCite) the paragraph's whole text, rebuilt from the page's words,
-     its speaker, and its source's facts (in the id of an anchor after the source's heading: generator/search.py).
+     quote, cite), given by yanlu.js (window.YanluCite) the paragraph's words, its speaker and its source's facts,
+     all from the page's places.
    - Filters: speaker, event and year (words of the index, filterToken); the query and the filters are kept in the
      address (?q=…&speaker=…&event=…&year=…), so a search is a link. A speaker filter shows that
      speaker's paragraphs only. Transcript text only ever goes into the page as text, never as HTML. */
@@ -39,17 +39,19 @@
   const HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
   const TOKEN = new RegExp(`[${HAN}]|[^${HAN}]+`, "gu");  // one Chinese character, or a run of anything else
   const IS_HAN = new RegExp(`^[${HAN}]$`, "u");
-  const BIGRAM = new RegExp(`^([^${HAN}]*[${HAN}])[${HAN}]`, "u");  // an index word: its character and the next
-  // Next to these a space is the index's, not the writer's: Chinese text and its punctuation.
-  const CLOSE = new RegExp(`[${HAN}\\u3000-\\u303f\\uff00-\\uffef\\u2018-\\u201f\\u2026\\u2014]`, "u");
+  const LETTER = /[\p{L}\p{N}]/u;
+  const SPACE = /\s/u;
+  const WORD = new RegExp(`[${HAN}]|[^\\s${HAN}]+`, "gu");  // one Chinese character, or a run of other letters
   const INDEX_LANG = "und";  // generator/search.py INDEX_LANG
   const FILTERS = ["speaker", "event", "year"];
   const PAGES_FIRST = 1;     // pages whose fragments are fetched before the first result shows (a fragment is a whole
                              // event's words, ~11 kB at 2,000 transcripts: on a phone each one delays it)
   const PAGES_AT_ONCE = 10;  // pages whose fragments are fetched per batch ("more results" for the next)
   const HITS_SHOWN = 3;      // paragraphs shown per page before "N more on this page"
-  const BEFORE = 12;         // index words (a Chinese character is one) shown before the first hit
-  const EXCERPT = 72;        // index words per excerpt
+  const BEFORE = 12;         // words shown before the first hit (a Chinese character is one)
+  const EXCERPT = 72;        // words per excerpt
+  const DATA_ANCHOR = "yld-";  // generator/search.py DATA_ANCHOR: the anchor whose id holds the page's places
+  const EMPTY_BATCHES = 3;   // batches of pages checked before "nothing found", when none holds the query itself
   const WAIT_MS = 120;       // typing pause before searching
 
   let pagefind = null;       // Promise of the Pagefind module, once loaded
@@ -104,15 +106,15 @@
     return word.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
   }
 
-  /* The index's words for a run of tokens: each Chinese character with the next (the last one's
-     partner is the character after the query, whatever it is: the previous bigram covers it), a
-     lone character as itself, and every other run as it is: 价格战 → 价格 格战, o1模型 → o1 模型. */
+  /* The index's words for a run of tokens (generator/search.py index_words): a Chinese run as its words of three
+     characters, or, shorter, as it is (the prefix of the page's words); every other run as it is:
+     价格战 → 价格战, 开源模型 → 开源模 源模型, o1模型 → o1 模型. */
   function indexWords(tokens) {
     const words = [];
     let run = [];
     const flush = function () {
-      if (run.length === 1) words.push(run[0]);
-      for (let i = 0; i + 1 < run.length; i++) words.push(run[i] + run[i + 1]);
+      if (run.length && run.length < 3) words.push(run.join(""));
+      for (let i = 0; i + 3 <= run.length; i++) words.push(run[i] + run[i + 1] + run[i + 2]);
       run = [];
     };
     for (const token of tokens) {
@@ -123,15 +125,18 @@
     return words;
   }
 
-  /* Parts of a query: what stands between spaces and punctuation, each as the index's words:
-     价格战 Scaling → [[价格,格战],[scaling]]. */
+  /* Parts of a query: what stands between spaces and punctuation, each with the index's words (``words``) and its
+     letters as a page's text is matched (``key``; ``word``: it starts with a letter that is not Chinese, and so
+     only where a word of the text starts): 价格战 Scaling → [{价格战}, {scaling}]. */
   function parse(query) {
     const parts = [];
     for (const run of query.split(/[^\p{L}\p{N}]+/u)) {
       const tokens = run.match(TOKEN);
-      if (tokens) parts.push(indexWords(tokens).map(normal).filter(Boolean));
+      if (!tokens) continue;
+      const words = indexWords(tokens).map(normal).filter(Boolean);
+      if (words.length) parts.push({words: words, key: normal(run), word: !IS_HAN.test(tokens[0])});
     }
-    return parts.filter(function (p) { return p.length; });
+    return parts;
   }
 
   function activeFilters() {
@@ -212,14 +217,18 @@
       const results = await pages(parts, activeFilters());
       if (mine !== generation) return;
       if (!results.length) return remember(query), show("none", CONFIG.none);
-      current = {parts: parts, results: results, shown: 0, speaker: chosen.speaker || ""};
+      current = {parts: parts, results: results, shown: 0, dropped: 0, speaker: chosen.speaker || ""};
       status.textContent = CONFIG.count.replace("{n}", results.length);
+      const answered = function () { return current && current.results === results; };
       // The best page shows as soon as its fragment is in, then the rest of the first batch.
       await more(PAGES_FIRST, results.length > PAGES_FIRST);
-      if (current && current.results === results && current.shown < results.length) {
-        await more(PAGES_AT_ONCE - current.shown);
-      }
-      if (current && current.results === results) remember(query);
+      if (answered() && current.shown < results.length) await more(PAGES_AT_ONCE - current.shown);
+      // A page holds every word of the query but not the query (its words apart, or a word Pagefind searched by a
+      // shorter start of it): not shown. Real matches rank first: none in the first batches is none at all.
+      for (let batch = 1; answered() && current.shown === current.dropped && current.shown < results.length
+           && batch < EMPTY_BATCHES; batch++) await more(PAGES_AT_ONCE);
+      if (answered() && current.shown === current.dropped) return remember(query), show("none", CONFIG.none);
+      if (answered()) remember(query);
     } catch (error) {
       if (mine !== generation) return;
       searched = null;
@@ -228,20 +237,21 @@
     }
   }
 
-  /* The pages that hold every part of the query, each part's words side by side, by Pagefind's score. */
+  /* The pages that hold every part of the query (Pagefind finds a page when it holds all the words), by Pagefind's
+     score; where each part stands on a page is found in its text (``regionsOf``). */
   async function pages(parts, filters) {
     const pf = await load();
-    const options = {};
     const tokens = Object.keys(filters).map(function (name) { return filterToken(name, filters[name]); });
-    const terms = parts.map(function (p) { return p.join(" "); }).concat(tokens).join(" ");
-    const phrases = parts.filter(function (p) { return p.length > 1; })
-      .map(function (p) { return '"' + p.join(" ") + '"'; });
-    // The same words load the same index chunks: the phrase searches cost no extra bytes.
-    const answers = await Promise.all([terms].concat(phrases).map(function (q) { return pf.search(q, options); }));
-    const together = answers.slice(1).map(function (a) { return new Set(a.results.map(function (r) { return r.id; })); });
-    return answers[0].results.filter(function (r) {
-      return together.every(function (ids) { return ids.has(r.id); });
-    });
+    const words = [].concat.apply([], parts.map(function (p) { return p.words; }));
+    // Pagefind searches a word no page holds as the longest start of it some page does (量子纠 as 量子). A word the
+    // index holds whole (three Chinese characters, a filter's) is also searched alone and exactly (quoted): the same
+    // index chunk, no extra bytes.
+    const whole = words.filter(function (w) { return Array.from(w).length === 3 && Array.from(w).every(function (c) {
+      return IS_HAN.test(c); }); }).concat(tokens);
+    const answers = await Promise.all([words.concat(tokens).join(" ")].concat(whole.map(function (w) {
+      return '"' + w + '"'; })).map(function (q) { return pf.search(q); }));
+    const holding = answers.slice(1).map(function (a) { return new Set(a.results.map(function (r) { return r.id; })); });
+    return answers[0].results.filter(function (r) { return holding.every(function (ids) { return ids.has(r.id); }); });
   }
 
   /* The next ``count`` pages of results; ``partial``: more of this batch follow at once. */
@@ -254,7 +264,9 @@
     for (const page of pages) {
       const entry = item(page, run);
       if (entry) list.append(entry);
+      else run.dropped += 1;
     }
+    status.textContent = CONFIG.count.replace("{n}", run.results.length - run.dropped);
     if (partial) return;
     moreButton.hidden = run.shown >= run.results.length;
     output.dataset.state = "done";
@@ -262,18 +274,48 @@
 
   // ---------------------------------------------------------------- one page of results
 
-  /* Where the parts of the query stand in a page's words: [{at, length, part}], by position. Only
-     where Pagefind found a word of the query (its locations) can a part start. A part ending in a
-     bigram marks one word more: the next word shows the bigram's second character. */
-  function find(words, parts, locations) {
-    const hits = [];
-    const starts = locations && locations.length ? Array.from(new Set(locations)) : words.map(function (_, i) { return i; });
-    parts.forEach(function (tokens, part) {
-      const extra = BIGRAM.test(tokens[tokens.length - 1]) ? 1 : 0;
-      for (const i of starts) {
-        let k = 0;
-        while (k < tokens.length && i + k < words.length && normal(words[i + k]).startsWith(tokens[k])) k++;
-        if (k === tokens.length) hits.push({at: i, length: Math.min(k + extra, words.length - i), part: part});
+  /* A page's places, as generator/search.py event_page writes them into the id of its data anchor:
+     {p: [{i: id, t: text, h: heading level, l: the heading's own length, k: speaker (in meta.who), n: the name shown,
+     s: source (in c), g: garbled runs [[start, end]]}], c: [each source's citation facts]}. */
+  function placesOf(page) {
+    const anchor = (page.anchors || []).find(function (a) { return a.id && a.id.startsWith(DATA_ANCHOR); });
+    try {
+      const data = JSON.parse(decodeURIComponent(anchor.id.slice(DATA_ANCHOR.length)));
+      return {p: data.p || [], c: data.c || []};
+    } catch (e) {
+      return {p: [], c: []};
+    }
+  }
+
+  /* A text's letters and numbers, lower-cased, as a query's parts are matched: spaces go (o1模型 finds "o1 模型"),
+     any other character, and a garbled run, is one break; ``from`` and ``to`` give each letter's place in the text. */
+  function lettersOf(text, garbled) {
+    let out = "";
+    const from = [], to = [];
+    const runs = garbled || [];
+    let g = 0;
+    for (let i = 0; i < text.length;) {
+      const ch = String.fromCodePoint(text.codePointAt(i)), next = i + ch.length;
+      while (g < runs.length && runs[g][1] <= i) g++;
+      const inRun = g < runs.length && runs[g][0] <= i;
+      if (!inRun && LETTER.test(ch)) {
+        for (const unit of ch.toLowerCase()) { out += unit; from.push(i); to.push(next); }
+      } else if ((inRun || !SPACE.test(ch)) && !out.endsWith("\u0000")) {
+        out += "\u0000"; from.push(i); to.push(next);
+      }
+      i = next;
+    }
+    return {text: out, from: from, to: to};
+  }
+
+  /* Where the parts of the query stand in a text: [{at, end, part}], by position. */
+  function hitsIn(text, garbled, parts) {
+    const letters = lettersOf(text, garbled), hits = [];
+    parts.forEach(function (part, n) {
+      for (let p = letters.text.indexOf(part.key); p >= 0; p = letters.text.indexOf(part.key, p + 1)) {
+        const at = letters.from[p], before = Array.from(text.slice(Math.max(0, at - 2), at)).pop() || "";
+        if (part.word && LETTER.test(before) && !IS_HAN.test(before)) continue;  // inside a word
+        hits.push({at: at, end: letters.to[p + part.key.length - 1], part: n});
       }
     });
     return hits.sort(function (a, b) { return a.at - b.at; });
@@ -286,144 +328,37 @@
     return node;
   }
 
-  /* A page's text as Pagefind gives it (``content``: the words as written, never parsed as HTML, so a
-     transcript's "<b>" and "&lt;b&gt;" show as written; ``raw_content`` escapes < and > but not &,
-     which cannot be read back). SPACE ends a word the writer put a space after, next to Chinese text
-     (generator/search.py bigram_text). */
-  const SPACE = "\u2423";
-  /* A mark (⌧, a word of its own) stands where a garbled run is (generator/search.py): no word to show in an
-     excerpt; the run itself, for a copy quote, is in the id of the anchor around the mark (GARBLED_ANCHOR and the
-     text, percent-encoded). A source's citation facts are in the id of an anchor after its heading (CITE_ANCHOR
-     and the JSON). */
-  const CITE_ANCHOR = "ylc-", GARBLED_ANCHOR = "ylg-";
-  const isData = function (a) { return a.id.startsWith(CITE_ANCHOR) || a.id.startsWith(GARBLED_ANCHOR); };
-  /* Whether the page's ``i``-th word stands for a garbled run (a writer's own ⌧ is a word as written). */
-  function isRun(runs, i) { return Object.prototype.hasOwnProperty.call(runs || {}, i); }
-  function anchorData(a, prefix) {
-    try { return decodeURIComponent(a.id.slice(prefix.length)); } catch (e) { return ""; }
-  }
-
-  /* An index word as the page wrote it: a bigram is its first character (the next word holds the second). */
-  function shown(word) {
-    return word.replace(BIGRAM, "$1").replace(SPACE, " ");
-  }
-
-  /* Whether shown words ``last`` then ``next`` had a space between them: the writer's, or one Pagefind
-     split at (never next to Chinese text or its punctuation). */
-  function spaced(last, next) {
-    return last.endsWith(" ") || (!CLOSE.test(last[last.length - 1]) && !CLOSE.test(next[0]));
-  }
-
-  /* A heading's text in the index's words (Pagefind's anchors), as the page wrote it. */
-  function readable(text) {
-    const words = String(text || "").split(/\s+/);
-    return wordsOf(words, {text: 0, end: words.length}, null);
-  }
-
-  /* A page's words and the places (paragraphs, headings) where the query stands, best first;
-     with a speaker chosen, that speaker's paragraphs only. */
+  /* The places of a page where the query stands (paragraphs, headings, the page's top), best first: [{id, text,
+     garbled, hits, heading (the heading's text above, or its own), isHeading, speaker, name, source}]; with a speaker
+     chosen, that speaker's paragraphs only. A paragraph's speaker's name counts (a hit there is shown by the name). */
   function regionsOf(page, run) {
-    const meta = page.meta || {};
-    const words = String(page.content || "").trimStart().split(/\s+/);  // Pagefind's words, as its locations count them
-    const anchors = page.anchors.filter(function (a) { return a.id; })
-      .sort(function (a, b) { return a.location - b.location; });
-    // Paragraphs (div#q-…) and headings (any other id but a speaker's: generator/search.py writes
-    // headings as plain blocks for Pagefind).
-    const places = anchors.filter(function (a) { return !a.id.startsWith("by-") && !isData(a); });
-    // The data anchors: each source's facts from where its heading stands, and each garbled run where it stands.
-    const cites = [], runs = {};
-    for (const a of anchors) {
-      if (a.id.startsWith(CITE_ANCHOR)) {
-        let facts = null;
-        try { facts = JSON.parse(anchorData(a, CITE_ANCHOR)); } catch (e) { facts = null; }
-        if (facts) cites.push({location: a.location, facts: facts});
-      } else if (a.id.startsWith(GARBLED_ANCHOR)) {
-        runs[a.location] = anchorData(a, GARBLED_ANCHOR);
-      }
-    }
-    // The filter words stand last, in div#yl-filters: the end of the page's last paragraph, never a place.
-    const isHeading = function (a) { return !!a && !a.id.startsWith("q-") && a.id !== "yl-filters"; };
-    const speakers = anchors.filter(function (a) { return a.id.startsWith("by-"); });
     let who = [];
-    try { who = JSON.parse(meta.who || "[]"); } catch (e) { who = []; }
-    let hits = find(words, run.parts, page.locations);
-    if (!hits.length) hits = page.locations.map(function (at) { return {at: at, length: 1, part: 0}; });
-    const marked = new Set();
-    hits.forEach(function (h) { for (let i = 0; i < h.length; i++) marked.add(h.at + i); });
-
-    // Group the hits by the paragraph (div#q-…) or heading they fall in, the last such element before them.
-    const regions = [];
-    let a = -1, region = null;
-    for (const hit of hits) {
-      while (a + 1 < places.length && places[a + 1].location <= hit.at) a++;
-      if (!region || region.index !== a) {
-        let heading = "";
-        for (let h = a; h >= 0 && !heading; h--) if (isHeading(places[h])) heading = places[h].text;
-        const start = a >= 0 ? places[a].location : 0;
-        const end = a + 1 < places.length ? places[a + 1].location : words.length;
-        const by = places[a] && places[a].id.startsWith("q-") ? speakers.find(function (s) {
-          return s.location >= start && s.location < end;
-        }) : null;
-        // The paragraph's text starts after its speaker's name, which the result shows on its own.
-        const text = by ? Math.max(start, by.location + String(by.text || "").trim().split(/\s+/).filter(Boolean).length) : start;
-        region = {index: a, anchor: places[a], heading: heading, hits: [], parts: new Set(), start: start, end: end,
-                  text: text, speaker: by ? who[Number(by.id.split("-")[1])] || "" : "",
-                  name: by ? readable(by.text) : "", source: sourceOf(cites, start)};
-        regions.push(region);
-      }
-      region.hits.push(hit);
-      region.parts.add(hit.part);
-    }
-    // A speaker chosen: that speaker's paragraphs only.
-    const said = regions.filter(function (r) { return !(r.anchor && r.anchor.id === "yl-filters"); });
-    const kept = run.speaker ? said.filter(function (r) { return r.speaker === run.speaker; }) : said;
-    // The most of the query's parts first, then the most hits, then page order.
-    kept.sort(function (x, y) {
-      return y.parts.size - x.parts.size || y.hits.length - x.hits.length || x.start - y.start;
+    try { who = JSON.parse((page.meta || {}).who || "[]"); } catch (e) { who = []; }
+    const data = placesOf(page), regions = [];
+    let heading = "";
+    data.p.forEach(function (p, index) {
+      const text = String(p.t || "");
+      if (p.h) heading = text.slice(0, p.l || 0);
+      const hits = hitsIn(text, p.g, run.parts);
+      const named = p.n ? hitsIn(String(p.n), null, run.parts) : [];
+      if (!hits.length && !named.length) return;
+      regions.push({index: index, id: p.i || "", text: text, garbled: p.g || [], hits: hits, heading: heading,
+                    isHeading: !!p.h, parts: new Set(hits.concat(named).map(function (h) { return h.part; })),
+                    count: hits.length + named.length, speaker: p.k === undefined ? "" : who[p.k] || "",
+                    name: String(p.n || ""), source: p.s === undefined ? null : data.c[p.s] || null});
     });
-    return {words: words, marked: marked, regions: kept, isHeading: isHeading, runs: runs};
-  }
-
-  /* The citation facts of the source a place of the page (at word ``start``) belongs to: the facts of the last
-     source anchor before it (generator/search.py _cite_anchors), or null. */
-  function sourceOf(cites, start) {
-    let facts = null;
-    for (const c of cites) if (c.location <= start) facts = c.facts;
-    return facts;
-  }
-
-  /* Index words back into text: a paragraph's whole text, from the page's words between its speaker's name and
-     the next place (``region``: text … end), its garbled runs (``runs``: the page's, by the word they stand at, or
-     null) where they stand, as the page shows them. */
-  function wordsOf(words, region, runs) {
-    let out = "", last = "", force = null;  // force: the space (or none) after a garbled run, as the page had it
-    for (let i = region.text; i < region.end; i++) {
-      const word = words[i] || "";
-      let text, before = null, after = null;
-      if (isRun(runs, i)) {
-        const run = runs[i];
-        text = run.trim();
-        before = /^\s/.test(run);
-        after = /\s$/.test(run);
-      } else {
-        text = shown(word);
-      }
-      if (!text) continue;
-      if (out && (force !== null ? force : before !== null ? before : spaced(last, text))) out += " ";
-      out += text.trimEnd();
-      last = text;
-      force = after;
-    }
-    return out;
+    const kept = run.speaker ? regions.filter(function (r) { return r.speaker === run.speaker; }) : regions;
+    // The most of the query's parts first, then the most hits, then page order.
+    return kept.sort(function (x, y) { return y.parts.size - x.parts.size || y.count - x.count || x.index - y.index; });
   }
 
   /* Under a paragraph's result, the tools it has on its event page (yanlu.js: window.YanluCite): its permalink,
      copy link (the short link), copy quote and cite, with the same words and citations. */
-  function tools(li, url, region, words, runs) {
+  function tools(li, url, region) {
     const cite = window.YanluCite, L = cite ? cite.labels() : {};
-    const id = region.anchor && region.anchor.id;
-    if (!cite || !L.copy_link || !id || !id.startsWith("q-")) return;
-    cite.register(li, {id: id, who: region.name, words: wordsOf(words, region, runs), source: region.source || {}});
+    const id = region.id;
+    if (!cite || !L.copy_link || !id.startsWith("q-")) return;
+    cite.register(li, {id: id, who: region.name, words: region.text, source: region.source || {}});
     li.classList.add("yl-cited");
     li.setAttribute("data-yl-cite-prefix", "yl-search-cite-");
     const row = el("div", "yl-tools yl-search__tools");
@@ -439,8 +374,7 @@
   function item(page, run) {
     const meta = page.meta || {};
     if (meta.kind === "speaker" || meta.kind === "topic") return entity(page, meta);
-    const found = regionsOf(page, run), words = found.words, marked = found.marked, kept = found.regions;
-    const isHeading = found.isHeading;
+    const kept = regionsOf(page, run);
     if (!kept.length) return null;
 
     const entry = el("li", "yl-search__item");
@@ -450,17 +384,15 @@
     const hitList = el("ol", "yl-search__hits");
     const hitItem = function (r) {
       const link = el("a", "yl-search__hit");
-      link.href = r.anchor ? page.url.split("#")[0] + "#" + encodeURIComponent(r.anchor.id) : page.url;
-      const text = excerpt(words, r, marked, found.runs);
+      link.href = r.id ? page.url.split("#")[0] + "#" + encodeURIComponent(r.id) : page.url;
+      const text = excerpt(r);
       // Where the paragraph stands (the heading above it), unless the excerpt starts with that heading.
-      if (r.heading && !(isHeading(r.anchor) && text.dataset.start === String(r.start))) {
-        link.append(el("span", "yl-search__where", readable(r.heading)));
-      }
+      if (r.heading && !(r.isHeading && text.dataset.start === "0")) link.append(el("span", "yl-search__where", r.heading));
       if (r.speaker) link.append(el("span", "yl-search__who", r.speaker));
       link.append(text);
       const li = el("li");
       li.append(link);
-      tools(li, link.href, r, words, found.runs);
+      tools(li, link.href, r);
       return li;
     };
     kept.slice(0, HITS_SHOWN).forEach(function (r) { hitList.append(hitItem(r)); });
@@ -492,33 +424,35 @@
     return entry;
   }
 
-  /* The words around a region's first hit, the hits marked, as text nodes and <mark>s. */
-  function excerpt(words, region, marked, runs) {
-    const first = region.hits[0].at;
-    const from = first >= region.text ? region.text : region.start;  // the name only when the hit is in it
-    let start = Math.max(from, first - BEFORE);
-    const end = Math.min(region.end, start + EXCERPT);
-    start = Math.max(from, Math.min(start, end - EXCERPT));
-    const pieces = [];  // [text, marked], spaces only where the writer's text had room for one
-    let last = "", previous = -1;
-    for (let i = start; i < end; i++) {
-      const word = isRun(runs, i) ? "" : shown(words[i] || "");  // a garbled run is no words to show
-      if (!word) continue;
-      if (last && spaced(last, word)) pieces.push([" ", marked.has(i) && marked.has(previous)]);
-      pieces.push([word.trimEnd(), marked.has(i)]);
-      last = word;
-      previous = i;
-    }
+  /* The text around a region's first hit, the hits marked, as text nodes and <mark>s; a garbled run is no words to
+     show. BEFORE and EXCERPT count words: a Chinese character is one, so is a run of other letters. */
+  function excerpt(region) {
+    const text = region.text;
+    const words = Array.from(text.matchAll(WORD), function (m) { return m.index; });
+    const ends = Array.from(text.matchAll(WORD), function (m) { return m.index + m[0].length; });
+    const first = region.hits.length ? region.hits[0].at : 0;
+    let at = 0;
+    while (at + 1 < words.length && words[at + 1] <= first) at++;
+    let from = Math.max(0, at - BEFORE);
+    const until = Math.min(words.length, from + EXCERPT);
+    from = Math.max(0, Math.min(from, until - EXCERPT));
+    const start = from > 0 ? words[from] : 0, end = until < words.length ? ends[until - 1] : text.length;
+    const state = function (i) {  // 0 shown, 1 marked, 2 not shown
+      if (region.garbled.some(function (g) { return g[0] <= i && i < g[1]; })) return 2;
+      return region.hits.some(function (h) { return h.at <= i && i < h.end; }) ? 1 : 0;
+    };
     const span = el("span", "yl-search__excerpt");
     span.dataset.start = String(start);
-    if (start > from) span.append("…");
-    for (let k = 0; k < pieces.length;) {
-      let text = "";
-      const on = pieces[k][1];
-      while (k < pieces.length && pieces[k][1] === on) text += pieces[k++][0];
-      span.append(on ? el("mark", "", text) : text);
+    if (start > 0) span.append("…");
+    for (let i = start; i < end;) {
+      const on = state(i);
+      let j = i + 1;
+      while (j < end && state(j) === on) j++;
+      if (on === 1) span.append(el("mark", "", text.slice(i, j)));
+      else if (on === 0) span.append(text.slice(i, j));
+      i = j;
     }
-    if (end < region.end) span.append("…");
+    if (end < text.length) span.append("…");
     return span;
   }
 
@@ -677,10 +611,8 @@
       for (const page of data) {
         const meta = page.meta || {};
         if (meta.kind === "speaker" || meta.kind === "topic") { hits.push({url: page.url, id: "", speaker: ""}); continue; }
-        const found = regionsOf(page, run);
-        for (const r of found.regions) {
-          hits.push({url: page.url, id: r.anchor ? r.anchor.id : "", speaker: r.speaker, name: r.name,
-                     words: wordsOf(found.words, r, found.runs), source: r.source});
+        for (const r of regionsOf(page, run)) {
+          hits.push({url: page.url, id: r.id, speaker: r.speaker, name: r.name, words: r.text, source: r.source});
         }
       }
       return {query: converted, hits: hits};
