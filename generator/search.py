@@ -314,8 +314,8 @@ def place_record(place: Place, who: dict[str, int], sources: dict[str, int]) -> 
     return record
 
 
-def _unspoken(place: Place) -> str:
-    """A place's text with its garbled runs taken out (they are no words to search)."""
+def _searchable(place: Place) -> str:
+    """A place's text as it is searched: its garbled runs taken out (they are no words)."""
     out, at = [], 0
     for start, end in place.garbled:
         out.append(place.text[at:start])
@@ -345,7 +345,7 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
     data = {"p": [place_record(place, order, sources) for place in spots], "c": list(cite.values())}
     title = index_words([facts.title])
     in_title = set(title)
-    said = [w for w in index_words([p.name + " " + _unspoken(p) for p in spots]) if w not in in_title]
+    said = [w for w in index_words([p.name + " " + _searchable(p) for p in spots]) if w not in in_title]
     tokens = " ".join(filter_token(kind, value) for kind, value in filter_values(facts, who))
     head = [_meta("meta", "kind", "event"), _meta("meta", "title", facts.title),
             _meta("meta", "who", json.dumps(who, ensure_ascii=False))]

@@ -45,7 +45,7 @@
   const INDEX_LANG = "und";  // generator/search.py INDEX_LANG
   const FILTERS = ["speaker", "event", "year"];
   const PAGES_FIRST = 1;     // pages whose fragments are fetched before the first result shows (a fragment is a whole
-                             // event's words, ~11 kB at 2,000 transcripts: on a phone each one delays it)
+                             // event's places and words, ~15 kB at 2,000 transcripts: on a phone each one delays it)
   const PAGES_AT_ONCE = 10;  // pages whose fragments are fetched per batch ("more results" for the next)
   const HITS_SHOWN = 3;      // paragraphs shown per page before "N more on this page"
   const BEFORE = 12;         // words shown before the first hit (a Chinese character is one)
