@@ -313,9 +313,11 @@ def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int) -> None:
         (bundle / name).unlink(missing_ok=True)
 
 
-def index_search(site: Path, ready: Iterable[str] = CONFIGS) -> None:
+def index_search(site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None) -> None:
     """Build both scripts' Pagefind indexes, side by side, each as soon as ``ready`` names it (its
-    MkDocs build done: ``mkdocs_finished``). An error from ``ready`` stops the indexing under way."""
+    MkDocs build done: ``mkdocs_finished``); ``meanwhile`` runs while they index (Pagefind's last
+    seconds are its own: the rest of the site is written in them). An error from ``ready`` or
+    ``meanwhile`` stops the indexing under way."""
     failures: list[YanluError] = []
     with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
         runs = {}
@@ -325,6 +327,7 @@ def index_search(site: Path, ready: Iterable[str] = CONFIGS) -> None:
                     runs[name] = start_pagefind(site / name, Path(work) / name)
                 except YanluError as exc:
                     failures.append(exc)
+            meanwhile()
         except BaseException:
             for run, _pages in runs.values():
                 if run.poll() is None:
@@ -530,17 +533,20 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         runs = {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS}
         # Each script is indexed as soon as its own MkDocs build is done, while the other still builds:
         # the two cores stay busy, and no more than two big processes run at any moment.
-        index_search(staging, ready=mkdocs_finished(project, runs, say))
-        publish_data(project, staging)
-        (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
         site_url = public_address()
-        (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
-        if not site_url:
-            for name in CONFIGS:
-                page = staging / name / "404.html"
-                page.write_text(relative_404(page.read_text(encoding="utf-8")), encoding="utf-8")
-        (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
-        write_citable(project, result, staging, site_url)
+
+        def write_the_rest() -> None:  # beside the MkDocs builds' pages, not under pagefind/
+            publish_data(project, staging)
+            (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
+            (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
+            if not site_url:
+                for name in CONFIGS:
+                    page = staging / name / "404.html"
+                    page.write_text(relative_404(page.read_text(encoding="utf-8")), encoding="utf-8")
+            (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
+            write_citable(project, result, staging, site_url)
+
+        index_search(staging, ready=mkdocs_finished(project, runs, say), meanwhile=write_the_rest)
         say(f"Replacing {os.path.relpath(site, project.root) if site.is_relative_to(project.root) else site}/ …")
         swap_in(staging, site)
     finally:
