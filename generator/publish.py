@@ -14,11 +14,13 @@ failing, or the process being killed leaves the previous ``site/`` byte for byte
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
 import ctypes.util
 import datetime
 import errno
 import json
+import multiprocessing
 import os
 import queue
 import re
@@ -271,11 +273,10 @@ def pagefind_binary() -> Path:
                          "(it lists pagefind-bin-extended).") from None
 
 
-def start_pagefind(site_dir: Path, work: Path) -> tuple[subprocess.Popen, int]:
-    """Start Pagefind on one built script: its pages as ``write_search_pages`` writes them into
+def start_pagefind(site_dir: Path, work: Path, pages: int) -> tuple[subprocess.Popen, int]:
+    """Start Pagefind on one built script: its ``pages`` as ``write_search_pages`` wrote them into
     ``work``, the bundle into ``site_dir/pagefind/``. Returns the process and the number of pages given to it."""
     binary = pagefind_binary()
-    pages = write_search_pages(site_dir, work)
     if not pages:
         raise YanluError(str(site_dir), "no event, speaker or topic page marks its article with data-pagefind-body, "
                          "so search would find nothing",
@@ -319,16 +320,25 @@ def index_search(site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable
     seconds are its own: the rest of the site is written in them). An error from ``ready`` or
     ``meanwhile`` stops the indexing under way."""
     failures: list[YanluError] = []
+    # The pages for Pagefind are written by a process for each script, side by side: fresh interpreters
+    # (spawned, not forked: this process runs threads), started while MkDocs builds, to be ready.
+    writers = concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
     with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
         runs = {}
         try:
-            for name in ready:  # the second script's pages are written while Pagefind reads the first's
+            for _ in range(2):  # each worker imports this module now, while MkDocs builds
+                writers.submit(pagefind_binary)
+            written = {writers.submit(write_search_pages, site / name, Path(work) / name): name for name in ready}
+            for done in concurrent.futures.as_completed(written):
+                name = written[done]
                 try:
-                    runs[name] = start_pagefind(site / name, Path(work) / name)
+                    runs[name] = start_pagefind(site / name, Path(work) / name, done.result())
                 except YanluError as exc:
                     failures.append(exc)
+            writers.shutdown()
             meanwhile()
         except BaseException:
+            writers.shutdown(wait=False, cancel_futures=True)
             for run, _pages in runs.values():
                 if run.poll() is None:
                     run.kill()
