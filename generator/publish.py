@@ -338,7 +338,7 @@ def index_search(site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable
             writers.shutdown()
             meanwhile()
         except BaseException:
-            writers.shutdown(wait=False, cancel_futures=True)
+            writers.shutdown(cancel_futures=True)  # a page writer at work finishes before its folder goes
             for run, _pages in runs.values():
                 if run.poll() is None:
                     run.kill()
