@@ -942,7 +942,7 @@ def test_every_paragraph_names_its_speaker_and_links_to_their_page(site):
 
 def pagefind_fragments(site: Site, script: str) -> dict[str, dict]:
     """Page address (relative to the script's folder, as Pagefind stores it) → that page's fragment:
-    its indexed text (words apart by spaces, Chinese text in bigrams), meta, filters and anchors."""
+    its index words (apart by spaces, each once: search.index_words), meta, filters and anchors (the places: places_of)."""
     fragments = {}
     for path in sorted((site.root / script / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
