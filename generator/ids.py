@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from . import cache as caches
 from .config import SiteConfig, yaml_value
@@ -130,8 +130,7 @@ def vanished(record: dict[str, str], corpus: Corpus, groups=None, reuse=None) ->
     ``groups``: the corpus's paragraphs source by source, and ``reuse`` (cache.Session.reuse) to keep
     each source's ids while its paragraphs are the same."""
     if groups is None or reuse is None:
-        current = set(map(attrgetter("id"), corpus.paragraphs))  # carried(), as a set made in C
-        current.update({old for old, new in corpus.aliases if new in current})
+        current = _answered(set(map(attrgetter("id"), corpus.paragraphs)), corpus)
         return sorted((pid, record[pid]) for pid in record.keys() - current)
     # Source by source, each source's part kept while its record and its paragraphs are the same: the ids
     # recorded for a source that it no longer has are the candidates, gone unless another source or an
@@ -143,10 +142,15 @@ def vanished(record: dict[str, str], corpus: Corpus, groups=None, reuse=None) ->
         now = mine.get(source)
         candidates |= ids if now is None else reuse(f"ids: gone from {source}", (ids, now), lambda: ids - now)
     if candidates:
-        current = set().union(*mine.values())
-        current.update({old for old, new in corpus.aliases if new in current})
-        candidates -= current
+        candidates -= _answered(set().union(*mine.values()), corpus)
     return sorted((pid, record[pid]) for pid in candidates)
+
+
+def _answered(current: set[str], corpus: Corpus) -> set[str]:
+    """The paragraph ids ``current`` with the old ids of the aliases to them: every id the site answers
+    (``carried``'s keys, as a set made in C)."""
+    current.update({old for old, new in corpus.aliases if new in current})
+    return current
 
 
 def _by_source(record: dict[str, str]) -> dict[str, frozenset[str]]:
@@ -156,7 +160,7 @@ def _by_source(record: dict[str, str]) -> dict[str, frozenset[str]]:
     return {source: frozenset(ids) for source, ids in by_source.items()}
 
 
-def vanished_warnings(project: Project, corpus: Corpus, gone: list[tuple[str, str]] | None = None) -> tuple[str, ...]:
+def vanished_warnings(project: Project, corpus: Corpus, gone: Sequence[tuple[str, str]] | None = None) -> tuple[str, ...]:
     """A warning per published id that would break (``gone``: ``vanished``, when known), naming it and its source."""
     gone = vanished(read_record(project), corpus) if gone is None else gone
     seeds = {s.id: s.seed for s in corpus.sources}

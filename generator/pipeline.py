@@ -351,7 +351,7 @@ def _assemble(project: Project, config: SiteConfig, converter: Converter, result
     if config.featured:
         warnings.extend(featured_warnings(config, corpus))
     gone = tuple(ids.vanished(ids.read_record(project, store), corpus, groups, store.reuse))
-    corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus, list(gone)))
+    corpus = replace(corpus, warnings=tuple(warnings) + ids.vanished_warnings(project, corpus, gone))
     return Build(config=config, corpus=corpus, results=tuple(results),
                  source_keys={r.outline.source_id: r.key for r in results},
                  json_parts={r.outline.source_id: r.json for r in results}, replaced=replaced,

@@ -218,7 +218,7 @@ def quote_bytes(p: Paragraph) -> int:
 
 
 def cut_into_parts(paragraphs: list[Paragraph], calendars: dict[str, list[str]], start: int,
-                   budget: int | None = None, sizes: dict[str, int] | None = None) -> Parts:
+                   budget: int | None = None) -> Parts:
     """Paragraphs on the pages of a speaker (``start`` 0: a part a year) or topic (1: a month).
 
     Parts are named by the calendar, never by position or count, so a part's address
@@ -227,14 +227,13 @@ def cut_into_parts(paragraphs: list[Paragraph], calendars: dict[str, list[str]],
     into its days, a day into its events (an event whose date does not go that far is a part of
     its own at once), skipping a level that would hold everything in one; its address then lists
     them. One event's quotes stay on one page. ``calendars``: event id → the ``calendar_parts`` of
-    its date; ``sizes``: paragraph id → its ``quote_bytes``, when counted already.
+    its date.
     """
     budget = PART_BYTES if budget is None else budget
     quotes_of: dict[str, list[Paragraph]] = {}  # event → its quotes: parts are made of whole events
     for p in paragraphs:
         quotes_of.setdefault(p.event, []).append(p)
-    size = {event: sum(sizes[p.id] for p in quotes) if sizes is not None else sum(map(quote_bytes, quotes))
-            for event, quotes in quotes_of.items()}
+    size = {event: sum(map(quote_bytes, quotes)) for event, quotes in quotes_of.items()}
     pages: dict[str, list[Paragraph]] = {}
     groups: dict[str, tuple[str, ...]] = {}
 

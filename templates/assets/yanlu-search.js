@@ -246,8 +246,10 @@
     // Pagefind searches a word no page holds as the longest start of it some page does (量子纠 as 量子). A word the
     // index holds whole (three Chinese characters, a filter's) is also searched alone and exactly (quoted): the same
     // index chunk, no extra bytes.
-    const whole = words.filter(function (w) { return Array.from(w).length === 3 && Array.from(w).every(function (c) {
-      return IS_HAN.test(c); }); }).concat(tokens);
+    const whole = words.filter(function (w) {
+      const chars = Array.from(w);
+      return chars.length === 3 && chars.every(function (c) { return IS_HAN.test(c); });
+    }).concat(tokens);
     const answers = await Promise.all([words.concat(tokens).join(" ")].concat(whole.map(function (w) {
       return '"' + w + '"'; })).map(function (q) { return pf.search(q); }));
     const holding = answers.slice(1).map(function (a) { return new Set(a.results.map(function (r) { return r.id; })); });
