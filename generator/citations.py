@@ -1,6 +1,7 @@
-"""citations: CSL-JSON per event for reference managers (Zotero imports it), written when publishing.
+"""citations: CSL-JSON per event for reference managers (Zotero imports it), written with the pages.
 
-``site/<script>/data/csl/<event>.json`` is a CSL-JSON array: the event itself
+``docs/<script>/data/csl/<event>.json`` (``Renderer.csl_file``, one of the pages the generator plans, so it is
+written again only when what it shows changes; MkDocs copies it into ``site/<script>/data/csl/``) is a CSL-JSON array: the event itself
 (type ``speech``: its participants as authors, its name, place and date), then
 each of its paragraphs (type ``speech``: the speaker as author, the first words
 as title, all of them as ``abstract``, the event, the source as
@@ -16,10 +17,8 @@ for one paragraph, with the reader's date cited.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from .model import Corpus, Script
-from .render import CSL_DIR, SCRIPT_DIRS, Renderer, site_address
+from .render import SCRIPT_DIRS, Renderer, site_address
 
 TITLE_CHARS = 40  # a paragraph's title: its first words (the cite button cuts them the same way)
 
@@ -63,15 +62,5 @@ def event_items(renderer: Renderer, event_id: str, base_url: str) -> list[dict]:
     return items
 
 
-def write_csl(corpus: Corpus, renderers: dict[Script, Renderer], site: Path, base_url: str) -> int:
-    """Write every event's CSL-JSON into both scripts' folders of ``site``; returns the number of files."""
-    written = 0
-    for script, renderer in renderers.items():
-        folder = site / SCRIPT_DIRS[script] / CSL_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        for event in corpus.events:
-            items = event_items(renderer, event.id, base_url)
-            (folder / f"{event.id}.json").write_text(
-                json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-            written += 1
-    return written
+def csl_json(items: list[dict]) -> str:
+    return json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"

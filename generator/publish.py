@@ -34,10 +34,10 @@ from pathlib import Path, PurePosixPath
 
 from xml.sax.saxutils import escape
 
-from . import citations, export, ids, search, shortlinks
+from . import export, ids, search, shortlinks
 from .model import YanluError, YanluErrors
 from .pipeline import Build, Project, build
-from .render import CorpusIndex, Renderer, SCRIPT_DIRS, page_url, public_address
+from .render import page_url, public_address
 
 CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
 
@@ -474,16 +474,6 @@ def check_page_sizes(project: Project, result: Build) -> None:
                              "several seeds, one source each, in site_config/sources.yaml.")
 
 
-def write_citable(project: Project, result: Build, site: Path, site_url: str) -> None:
-    """What makes quotes citable beyond the pages: the short links (site/q/, generator/shortlinks.py) and
-    each event's CSL-JSON in both scripts (site/<script>/data/csl/, generator/citations.py)."""
-    shortlinks.write_shortlinks(result.corpus, site)
-    index = CorpusIndex(result.corpus, result.entities, result.shown)
-    renderers = {script: Renderer(result.corpus, script, result.converter, project.templates, index=index)
-                 for script in SCRIPT_DIRS}
-    citations.write_csl(result.corpus, renderers, site, site_url)
-
-
 PROGRESS_EVERY = 30  # seconds: a long stage says it is still at work
 
 
@@ -554,7 +544,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
                     page = staging / name / "404.html"
                     page.write_text(relative_404(page.read_text(encoding="utf-8")), encoding="utf-8")
             (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
-            write_citable(project, result, staging, site_url)
+            shortlinks.write_shortlinks(result.corpus, staging)  # site/q/: a short link for every paragraph
 
         index_search(staging, ready=mkdocs_finished(project, runs, say), meanwhile=write_the_rest)
         say(f"Replacing {os.path.relpath(site, project.root) if site.is_relative_to(project.root) else site}/ …")

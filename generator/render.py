@@ -47,7 +47,8 @@ FEEDS = "feeds"  # docs/<script>/feeds/: the Atom feeds of new events and of cor
 # Links in a feed are relative to the feed's own address (feeds/x.xml): as from a page in feeds/.
 FEED_BASE = f"{FEEDS}/index.md"
 FEED_ENTRIES = 50  # the newest this many events in the events feed (every correction is in its feed)
-# Each script's CSL-JSON per event (generator/citations.py, written when publishing): data/csl/<event>.json.
+# Each script's CSL-JSON per event (generator/citations.py): docs/<script>/data/csl/<event>.json, written with
+# the pages (a file MkDocs copies into the site as it is, so `mkdocs serve` offers it too).
 CSL_DIR = "data/csl"
 # The interface text yanlu.js needs for the copy-quote and cite buttons (labels.yaml), carried in each page's yl_cite
 # (every page: the search box in its header draws the same buttons under each result, yanlu-search.js).
@@ -1061,6 +1062,11 @@ class Renderer:
                            items=self.event_list(path, events=events), kind="events", years=self.event_years(path),
                            newest=False)
 
+    def csl_file(self, event: Event) -> Page:
+        """The event's CSL-JSON, for reference managers (generator/citations.py)."""
+        from . import citations  # which reads a Renderer: imported when first used, so neither module waits on the other
+        return Page(f"{CSL_DIR}/{event.id}.json", citations.csl_json(citations.event_items(self, event.id, self.site_url)))
+
     def cite_facts(self, source_id: str) -> dict:
         """What a citation of a paragraph of this source says besides its words and speaker, in this script:
         the event's name, date and place, the source's title (as published), publisher, address and language."""
@@ -1123,8 +1129,12 @@ class Renderer:
         for pid, others in self.corpus.also_reported:
             matched[self.index.paragraphs[pid].event].append((pid, others))
         for event in self.corpus.events:
-            plan.append((f"events/{event.id}.md", (tuple(source_keys.get(s) for s in event.sources), tuple(matched.get(event.id, ()))),
+            sources = tuple(source_keys.get(s) for s in event.sources)
+            plan.append((f"events/{event.id}.md", (sources, tuple(matched.get(event.id, ()))),
                          functools.partial(self.event_page, event)))
+            # Its citations show its sources' words and facts (entities: in every key), with absolute links
+            # where the site's address is known.
+            plan.append((f"{CSL_DIR}/{event.id}.json", (sources, self.site_url), functools.partial(self.csl_file, event)))
         # The changes page and the feeds show entities (events, corrections: in every key) only; the feeds'
         # links, the site's address too.
         plan.append(("changes.md", (), self.changes_page))

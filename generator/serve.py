@@ -38,10 +38,10 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
-from . import mkdocs_hook
+from . import mkdocs_hook, shortlinks
 from .model import YanluError
 from .pipeline import Project
-from .publish import CONFIGS, ROOT_PAGE, not_found_page, publish_data, write_citable
+from .publish import CONFIGS, ROOT_PAGE, not_found_page, publish_data
 
 
 def _show_mkdocs_warnings() -> None:
@@ -84,7 +84,7 @@ class Preview:
                 dirty = pages == self._pages and theme == self._theme
                 for script, config_file in CONFIGS.items():
                     self._build_script(config_file, self.folder / script, dirty)
-                write_citable(self.project, result, self.folder, "")  # short links (q/) and CSL-JSON, as published
+                shortlinks.write_shortlinks(result.corpus, self.folder)  # short links (q/), as published
         except YanluError as exc:
             self.say(f"Error: {exc.message}\nThe preview is unchanged; it updates on the next save.")
             return False
