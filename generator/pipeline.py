@@ -14,12 +14,12 @@ import os
 import pickle
 import threading
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from . import cache as caches
 from . import export as export_stage
-from . import ids
+from . import ids, search
 from .cache import Session, fingerprint, write_if_changed
 from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
@@ -32,7 +32,7 @@ from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .discover import configure_unlisted
 from .read import read_seed, seed_files
-from .render import (SCRIPT_DIRS, TEMPLATES, CorpusIndex, PagePlan, Renderer, entities_fingerprint, public_address,
+from .render import (SCRIPT_DIRS, TEMPLATES, CorpusIndex, Page, PagePlan, Renderer, entities_fingerprint, public_address,
                      seeds_url, shown_digest)
 
 SourceCache = Session  # the name tests and tools used before cache.py held every cache
@@ -498,10 +498,54 @@ def plan_pages(project: Project, result: Build, session: Session | None = None) 
             for script, folder in SCRIPT_DIRS.items()}
 
 
+# Each script's MkDocs configuration, in the project's folder.
+CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
+
+
+def plan_index_copies(project: Project, pages: PagePlan) -> tuple[PagePlan, Callable[[str, str], None]]:
+    """What Pagefind reads of one script's pages (search.index_copy), as files the build keeps current in
+    docs/search/<script>/: each keyed by its page's key and the script's MkDocs configuration (its Markdown
+    extensions). Returned with what hears the pages written: a copy due is made from its page as just
+    rendered, else by rendering the page again."""
+    renderer = pages.renderer
+    folder = SCRIPT_DIRS[renderer.script]
+    config = project.root / CONFIGS[folder]
+    settings = hashlib.sha256(config.read_bytes()).hexdigest() if config.exists() else ""
+    # A speaker's filter value: the name, told apart by the note where participants share it (entities: in every key).
+    taking_part = {p.speaker for event in renderer.corpus.events for p in event.participants}
+    values = search.speaker_values({sid: renderer.name(sid) for sid in taking_part},
+                                   {sid: renderer.t(renderer.speakers[sid].note) for sid in taking_part})
+    just_rendered: dict[str, str] = {}
+    copy_of: dict[str, str] = {}
+    planned = []
+    for path, key, render in pages.pages:
+        copy = search.copy_path(path)
+        if copy is None:
+            continue
+        copy_of[path] = copy
+
+        def make(path=path, render=render, copy=copy) -> Page:
+            text = just_rendered.pop(path, None)
+            text = render().content if text is None else text
+            return Page(copy, search.index_copy(text, search.page_kind(PurePosixPath(copy)), renderer.script.value,
+                                                values, search.markdown_renderer(config)))
+        planned.append((copy, fingerprint(key, settings), make))
+    copies = PagePlan(renderer, {}, project.docs / search.SEARCH_DIR / folder, project.cache / f"search-{folder}.json",
+                      pages=planned)
+    due = {copy for copy, _key, _make in copies.due}
+
+    def heard(path: str, content: str) -> None:
+        if copy_of.get(path) in due:
+            just_rendered[path] = content
+    return copies, heard
+
+
 def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None) -> None:
-    """One script's due pages, its assets and its query map (with ``session`` in memory, made again
-    only when the characters, names and titles it is made of change)."""
-    plan.write()
+    """One script's due pages and their index copies, its assets and its query map (with ``session`` in
+    memory, made again only when the characters, names and titles it is made of change)."""
+    copies, heard = plan_index_copies(project, plan)
+    plan.write(heard)
+    copies.write()
     assets = plan.out_dir / "assets"
     wanted = {"yanlu-chars.js"}
     for asset in sorted((plan.renderer.templates / "assets").iterdir()):

@@ -2,8 +2,9 @@
 
 ``site/zh-hans/`` and ``site/zh-hant/`` are two MkDocs builds, page for page
 with the same paths and paragraph ids, run side by side on two cores. Each
-then gets its own Pagefind search index in ``site/<script>/pagefind/`` (see
-``start_pagefind``). The root ``site/index.html`` sends a visitor to the
+gets its own Pagefind search index in ``site/<script>/pagefind/``, made at the
+same time from the copies the generator keeps in ``docs/search/<script>/``
+(``index_search``). The root ``site/index.html`` sends a visitor to the
 script they chose before, or the one their browser prefers, and without
 JavaScript shows both links.
 
@@ -14,13 +15,11 @@ failing, or the process being killed leaves the previous ``site/`` byte for byte
 
 from __future__ import annotations
 
-import concurrent.futures
 import ctypes
 import ctypes.util
 import datetime
 import errno
 import json
-import multiprocessing
 import os
 import queue
 import re
@@ -30,7 +29,7 @@ import sys
 import tempfile
 import threading
 from typing import Callable, Iterable, Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from xml.sax.saxutils import escape
 
@@ -205,58 +204,6 @@ PAGEFIND_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js"
                    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
-def write_search_pages(site_dir: Path, work: Path) -> int:
-    """Write into ``work`` what Pagefind reads of one built script (generator/search.py: event pages
-    with their paragraphs, speaker and topic pages as small entity results); the number of pages.
-
-    A speaker filter value needs every event's participants (a name two speakers share is told
-    apart), so the few event pages whose speakers turn out to share a name are written again."""
-    names: dict[str, str] = {}
-    notes: dict[str, str] = {}
-    events: dict[Path, search.EventFacts] = {}
-    pages = 0
-
-    def write(relative: Path, text: str) -> None:
-        (work / relative).parent.mkdir(parents=True, exist_ok=True)
-        (work / relative).write_text(text, encoding="utf-8")
-
-    for page in sorted(site_dir.rglob("*.html")):
-        relative = page.relative_to(site_dir)
-        kind = search.page_kind(PurePosixPath(relative.as_posix()))
-        if kind is None:
-            continue
-        html = page.read_text(encoding="utf-8")
-        if kind == "event":
-            facts = search.event_facts(html)
-            text = search.event_page(html, facts, {}) if facts else None
-            if text is not None:
-                events[relative] = facts
-                names.update(facts.speakers)
-        else:
-            entity = search.entity_page(html, kind)
-            text = entity[0] if entity else None
-            if entity and kind == "speaker":
-                notes[relative.parts[1]] = entity[2]
-        if text is not None:
-            write(relative, text)
-            pages += 1
-    values = search.speaker_values(names, notes)
-    counts: dict[str, dict[str, int]] = {kind: {} for kind in search.FILTER_LETTERS}
-    for relative, facts in events.items():
-        if any(values.get(sid, name) != name for sid, name in facts.speakers):
-            write(relative, search.event_page((site_dir / relative).read_text(encoding="utf-8"), facts, values))
-        who = [values.get(sid, name) for sid, name in facts.speakers]
-        for kind, value in search.filter_values(facts, who):
-            counts[kind][value] = counts[kind].get(value, 0) + 1
-    # The filter controls' choices: speakers by pages, most first; events by name; years newest first.
-    ordered = {"speaker": sorted(counts["speaker"], key=lambda v: (-counts["speaker"][v], v)),
-               "event": sorted(counts["event"]), "year": sorted(counts["year"], reverse=True)}
-    choices = {kind: [[v, counts[kind][v]] for v in values] for kind, values in ordered.items()}
-    (work / search.FILTERS_FILE).write_text(json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
-                                            encoding="utf-8")
-    return pages
-
-
 def pagefind_binary() -> Path:
     """Pagefind's extended binary, shipped in the PyPI wheel ``pagefind-bin-extended`` (requirements.txt).
 
@@ -273,81 +220,73 @@ def pagefind_binary() -> Path:
                          "(it lists pagefind-bin-extended).") from None
 
 
-def start_pagefind(site_dir: Path, work: Path, pages: int) -> tuple[subprocess.Popen, int]:
-    """Start Pagefind on one built script: its ``pages`` as ``write_search_pages`` wrote them into
-    ``work``, the bundle into ``site_dir/pagefind/``. Returns the process and the number of pages given to it."""
+def start_pagefind(copies: Path, bundle: Path) -> tuple[subprocess.Popen, int]:
+    """Start Pagefind on one script's index copies (docs/search/<script>/, written by the generator:
+    generator/search.py), its bundle into ``bundle``. Returns the process and the number of pages given to it."""
     binary = pagefind_binary()
+    pages = sum(1 for _ in copies.rglob("*.html"))
     if not pages:
-        raise YanluError(str(site_dir), "no event, speaker or topic page marks its article with data-pagefind-body, "
-                         "so search would find nothing",
-                         "templates/overrides/main.html (block container) must put data-pagefind-body on the article.")
-    shutil.rmtree(site_dir / PAGEFIND_DIR, ignore_errors=True)
-    command = [str(binary), "--site", str(work), "--output-path", str(site_dir / PAGEFIND_DIR),
-               "--silent"]
+        raise YanluError(str(copies), "holds no event, speaker or topic page, so search would find nothing",
+                         "Run `python -m generator build`: it writes the pages search reads there.")
+    command = [str(binary), "--site", str(copies), "--output-path", str(bundle), "--silent"]
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
     except OSError as exc:
-        raise YanluError(f"pagefind ({site_dir.name})", f"could not run {binary}: {exc}",
+        raise YanluError(f"pagefind ({copies.name})", f"could not run {binary}: {exc}",
                          "Reinstall the pinned packages: `.venv/bin/pip install -r requirements.txt`.") from None
 
 
-def finish_pagefind(site_dir: Path, run: subprocess.Popen, pages: int) -> None:
+def finish_pagefind(name: str, bundle: Path, run: subprocess.Popen, pages: int) -> None:
     """Wait for Pagefind, check that it indexed every page it was given (in the neutral language
     search.INDEX_LANG), drop what is not used."""
     out, err = run.communicate()
-    where = f"pagefind ({site_dir.name})"
+    where = f"pagefind ({name})"
     if run.returncode:
         raise YanluError(where, f"{' '.join(run.args)} failed (exit status {run.returncode}):\n{(err or out).strip() or '(it printed nothing)'}",
                          "Fix the problem Pagefind names above.")
-    bundle = site_dir / PAGEFIND_DIR
     try:
         languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
     except (OSError, ValueError, KeyError) as exc:
         raise YanluError(where, f"Pagefind wrote no usable {bundle / 'pagefind-entry.json'} ({exc})\n{(err or out).strip()}",
                          "Run it again; if it keeps failing, reinstall requirements.txt.") from None
-    indexed = {name: entry.get("page_count") for name, entry in languages.items()}
+    indexed = {language: entry.get("page_count") for language, entry in languages.items()}
     if indexed != {search.INDEX_LANG: pages}:
         raise YanluError(where, f"Pagefind indexed {indexed}, expected {pages} pages in {search.INDEX_LANG}",
                          "generator/search.py writes every page Pagefind reads with "
-                         f"<html lang=\"{search.INDEX_LANG}\">; check that nothing else is in its folder.")
-    for name in PAGEFIND_UNUSED:
-        (bundle / name).unlink(missing_ok=True)
+                         f"<html lang=\"{search.INDEX_LANG}\">; check that nothing else is in docs/{search.SEARCH_DIR}/{name}/.")
+    for unused in PAGEFIND_UNUSED:
+        (bundle / unused).unlink(missing_ok=True)
 
 
-def index_search(site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None) -> None:
-    """Build both scripts' Pagefind indexes, side by side, each as soon as ``ready`` names it (its
-    MkDocs build done: ``mkdocs_finished``); ``meanwhile`` runs while they index (Pagefind's last
-    seconds are its own: the rest of the site is written in them). An error from ``ready`` or
-    ``meanwhile`` stops the indexing under way."""
+def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None) -> None:
+    """Build both scripts' Pagefind indexes from their copies under ``copies`` (docs/search/), side by side
+    and at once: the generator wrote the copies, so Pagefind indexes while MkDocs builds, and ``meanwhile``
+    runs then too. Each bundle goes to ``site/<script>/pagefind/`` once ``ready`` has named every script (its
+    MkDocs build done: ``mkdocs_finished``). An error from either stops the indexing."""
     failures: list[YanluError] = []
-    # The pages for Pagefind are written by a process for each script, side by side: fresh interpreters
-    # (spawned, not forked: this process runs threads), started while MkDocs builds, to be ready.
-    writers = concurrent.futures.ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
     with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
         runs = {}
         try:
-            for _ in range(2):  # each worker imports this module now, while MkDocs builds
-                writers.submit(pagefind_binary)
-            written = {writers.submit(write_search_pages, site / name, Path(work) / name): name for name in ready}
-            for done in concurrent.futures.as_completed(written):
-                name = written[done]
-                try:
-                    runs[name] = start_pagefind(site / name, Path(work) / name, done.result())
-                except YanluError as exc:
-                    failures.append(exc)
-            writers.shutdown()
+            for name in CONFIGS:
+                runs[name] = start_pagefind(copies / name, Path(work) / name)
             meanwhile()
+            built = list(ready)
         except BaseException:
-            writers.shutdown(cancel_futures=True)  # a page writer at work finishes before its folder goes
             for run, _pages in runs.values():
                 if run.poll() is None:
                     run.kill()
                     run.wait()
             raise
-        for name, (run, pages) in runs.items():
+        for name in built:
+            run, pages = runs[name]
+            bundle = Path(work) / name
             try:
-                finish_pagefind(site / name, run, pages)
-                shutil.copyfile(Path(work) / name / search.FILTERS_FILE, site / name / PAGEFIND_DIR / search.FILTERS_FILE)
+                finish_pagefind(name, bundle, run, pages)
+                choices = search.filter_choices(copies / name)
+                (bundle / search.FILTERS_FILE).write_text(
+                    json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+                shutil.rmtree(site / name / PAGEFIND_DIR, ignore_errors=True)
+                shutil.move(bundle, site / name / PAGEFIND_DIR)
             except YanluError as exc:
                 failures.append(exc)
     if failures:
@@ -509,7 +448,7 @@ def mkdocs_finished(project: Project, runs: dict[str, subprocess.Popen], say: Ca
                          "room for a second site beside site/) and run it again." if full else
                          "Fix the problems MkDocs names above (a page in docs/ comes from site_config/, seeds/ "
                          "or templates/; a theme file from templates/overrides/), then run it again.")
-    say("Indexing for search with Pagefind …")
+    say("Finishing the search indexes (Pagefind) …")
 
 
 def publish(project: Project, site: Path | None = None, jobs: int = 1,
@@ -529,24 +468,25 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
     runs: dict[str, subprocess.Popen] = {}
     try:
         epoch = build_epoch(result)
-        say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) …")
+        say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) and indexing them with Pagefind …")
+        # Both MkDocs builds and both Pagefind runs at once (the index copies are in docs/search/ already), and
+        # the rest of the site meanwhile: the two cores stay busy until the last of them ends.
         runs = {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS}
-        # Each script is indexed as soon as its own MkDocs build is done, while the other still builds:
-        # the two cores stay busy, and no more than two big processes run at any moment.
         site_url = public_address()
 
-        def write_the_rest() -> None:  # beside the MkDocs builds' pages, not under pagefind/
+        def write_the_rest() -> None:  # beside the scripts' folders, which MkDocs writes
             publish_data(project, staging)
             (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
             (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
-            if not site_url:
-                for name in CONFIGS:
-                    page = staging / name / "404.html"
-                    page.write_text(relative_404(page.read_text(encoding="utf-8")), encoding="utf-8")
             (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
             shortlinks.write_shortlinks(result.corpus, staging)  # site/q/: a short link for every paragraph
 
-        index_search(staging, ready=mkdocs_finished(project, runs, say), meanwhile=write_the_rest)
+        index_search(project.docs / search.SEARCH_DIR, staging, ready=mkdocs_finished(project, runs, say),
+                     meanwhile=write_the_rest)
+        if not site_url:
+            for name in CONFIGS:
+                page = staging / name / "404.html"
+                page.write_text(relative_404(page.read_text(encoding="utf-8")), encoding="utf-8")
         say(f"Replacing {os.path.relpath(site, project.root) if site.is_relative_to(project.root) else site}/ …")
         swap_in(staging, site)
     finally:

@@ -1242,11 +1242,12 @@ class PagePlan:
     A page the build never wrote (one an editor put in docs/) is left alone.
     """
 
-    def __init__(self, renderer: Renderer, source_keys: dict[str, str], out_dir: Path, manifest: Path):
+    def __init__(self, renderer: Renderer, source_keys: dict[str, str], out_dir: Path, manifest: Path,
+                 pages: list[PlannedPage] | None = None):
         self.renderer = renderer
         self.out_dir = out_dir
         self.manifest = manifest
-        self.pages = renderer.plan(source_keys)
+        self.pages = renderer.plan(source_keys) if pages is None else pages  # ``pages``: files made of the pages
         known = caches.load_json(manifest)
         self.known: dict[str, list] = known if isinstance(known, dict) else {}
         present = _files_under(out_dir)
@@ -1257,15 +1258,18 @@ class PagePlan:
         kept = self.known.get(page[0])
         return not (isinstance(kept, list) and len(kept) == 2 and kept[0] == page[1] and present.get(page[0]) == kept[1])
 
-    def write(self) -> list[Path]:
-        """Render and write the pages due, delete the pages not planned, record what was written."""
+    def write(self, rendered: Callable[[str, str], None] = lambda _path, _content: None) -> list[Path]:
+        """Render and write the pages due, delete the pages not planned, record what was written.
+        ``rendered`` hears each page rendered: its path and content."""
         changed = []
         stamps = {path: self.known[path][1] for path, _key, _render in self.pages if path in self.known}
         new = {path: ["", None] for path, _key, _render in self.due if path not in self.known}
         if new:  # recorded before they exist, so a build killed while writing them still deletes them later
             caches.save_json(self.manifest, {**self.known, **new})
         for path, _key, render in self.due:
-            if write_if_changed(self.out_dir / path, render().content):
+            content = render().content
+            rendered(path, content)
+            if write_if_changed(self.out_dir / path, content):
                 changed.append(self.out_dir / path)
             stamps[path] = caches.stamp(self.out_dir / path)
         wanted = {path for path, _key, _render in self.pages}

@@ -29,16 +29,23 @@ at 2,000 transcripts:
   by their place in the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs.
   A name two speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
 
-The pages themselves are not changed; these copies are written to a temporary folder for Pagefind.
+The pages themselves are not changed. The copies are made by the generator from the pages it writes
+(``index_copy``: each page's Markdown rendered as MkDocs renders it, then read as the built page would be)
+into ``docs/search/<script>/`` (pipeline.plan_index_copies), each again only when its page changes, so
+Pagefind can index them while MkDocs builds.
 """
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from .render import page_url
 
 INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time
 
@@ -399,3 +406,102 @@ def speaker_values(names: dict[str, str], notes: dict[str, str]) -> dict[str, st
         for sid in sids:
             values[sid] = name if len(sids) == 1 else f"{name} · {notes.get(sid) or sid}"
     return values
+
+
+# ------------------------------------------------------------------ copies made from the generated pages
+
+SEARCH_DIR = "search"  # docs/search/<script>/: the copies Pagefind reads, beside the scripts' pages
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)  # render.front_matter: one JSON object
+
+
+def copy_path(page: str) -> str | None:
+    """Where the index copy of a generated page (``events/x.md``) stands (``events/x/index.html``, the built
+    page's path), or None for a page search does not index."""
+    if not page.endswith(".md"):
+        return None
+    built = f"{page_url(page)}index.html"
+    return built if page_kind(PurePosixPath(built)) else None
+
+
+MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")  # the extensions MkDocs always adds (config.defaults)
+
+
+@functools.lru_cache(maxsize=4)
+def _markdown(config_file: str, _stamp: tuple | None) -> Callable[[str], str]:
+    import markdown
+    from mkdocs.utils import yaml_load  # MkDocs' reading of its file: !ENV and INHERIT as it reads them
+    from .mkdocs_hook import _HtmlBlocksExtension
+    listed: list = []
+    if _stamp is not None:
+        with open(config_file, encoding="utf-8") as f:
+            listed = (yaml_load(f) or {}).get("markdown_extensions") or []
+    names, configs = list(MKDOCS_BUILTINS), {}
+    for item in listed:  # as MkDocs' MarkdownExtensions option: a name, or {name: its settings}
+        name, settings = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+        if name not in names:
+            names.append(name)
+        if settings:
+            configs[name] = settings
+    blocks = _HtmlBlocksExtension()
+    md = markdown.Markdown(extensions=[*names, blocks], extension_configs=configs)
+
+    def to_html(text: str) -> str:
+        blocks.ids.clear()
+        return md.reset().convert(text)
+    return to_html
+
+
+def markdown_renderer(config_file: Path) -> Callable[[str], str]:
+    """A page's Markdown as MkDocs renders it with ``config_file`` (mkdocs.yml): its extensions, MkDocs' own and
+    the hook's (generator/mkdocs_hook.py); the file is read again when it changes."""
+    try:
+        info = config_file.stat()
+    except FileNotFoundError:
+        return _markdown(str(config_file), None)
+    return _markdown(str(config_file), (info.st_size, info.st_mtime_ns))
+
+
+def built_page(text: str, lang: str, to_html: Callable[[str], str]) -> str:
+    """What search reads of a built page, from the generated page (docs/<script>/….md) alone: its lang, its
+    script config (the front matter's yl_cite, as templates/overrides/main.html writes it into window.YANLU)
+    and its article, the Markdown as MkDocs renders it."""
+    front = _FRONT_MATTER.match(text)
+    meta = json.loads(front.group(1)) if front else {}
+    config = json.dumps({"cite": meta.get("yl_cite") or {}}, ensure_ascii=False, sort_keys=True)
+    config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # as Jinja's tojson
+    body = to_html(text[front.end():] if front else text)
+    return (f'<html lang="{_attr(lang)}"><head><script>window.YANLU = {config};</script></head>'
+            f"<body><article data-pagefind-body>\n{body}\n</article></body></html>")
+
+
+def index_copy(text: str, kind: str, lang: str, values: dict[str, str], to_html: Callable[[str], str]) -> str:
+    """The copy Pagefind reads of a generated page of ``kind`` (``page_kind``); ``values``, each speaker
+    id's filter value (``speaker_values``)."""
+    page = built_page(text, lang, to_html)
+    if kind == "event":
+        facts = event_facts(page)
+        copy = event_page(page, facts, values) if facts else None
+    else:
+        entity = entity_page(page, kind)
+        copy = entity[0] if entity else None
+    if copy is None:
+        raise ValueError(f"a generated {kind} page without an article")  # built_page always writes one
+    return copy
+
+
+_META = re.compile(r'<meta data-pagefind-meta="(title|who|year)\[content\]" content="([^"]*)">')
+
+
+def filter_choices(copies: Path) -> dict[str, list]:
+    """The filter controls' choices, from the event pages' copies under ``copies``: speakers by pages, most
+    first; events by name; years newest first; each with its number of pages."""
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in FILTER_LETTERS}
+    for copy in sorted((copies / "events").glob("*/index.html")):
+        head = copy.read_text(encoding="utf-8").split("</head>", 1)[0]
+        meta = {name: html_lib.unescape(value) for name, value in _META.findall(head)}
+        facts = EventFacts(meta.get("title", ""), meta.get("year", ""))
+        for kind, value in filter_values(facts, json.loads(meta.get("who", "[]"))):
+            counts[kind][value] = counts[kind].get(value, 0) + 1
+    ordered = {"speaker": sorted(counts["speaker"], key=lambda v: (-counts["speaker"][v], v)),
+               "event": sorted(counts["event"]), "year": sorted(counts["year"], reverse=True)}
+    return {kind: [[v, counts[kind][v]] for v in values] for kind, values in ordered.items()}

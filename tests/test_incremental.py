@@ -35,10 +35,14 @@ def make_fixture(dest: Path) -> pipeline.Project:
 
 
 def inputs_of(project: pipeline.Project, dest: Path) -> pipeline.Project:
-    """A copy of a project's inputs alone (no docs/, no .yanlu-cache/)."""
+    """A copy of a project's inputs alone (no docs/, no .yanlu-cache/): its MkDocs configurations too, where it
+    has them (the index copies are rendered with their Markdown extensions)."""
     dest.mkdir(parents=True)
     for folder in ("seeds", "site_config", "templates"):
         shutil.copytree(project.root / folder, dest / folder)
+    for name in ("mkdocs.yml", "mkdocs.zh-hant.yml"):
+        if (project.root / name).exists():
+            shutil.copy2(project.root / name, dest / name)
     return pipeline.Project(dest)
 
 

@@ -1104,6 +1104,27 @@ def test_the_search_box_is_in_every_header_and_loads_its_scripts_own_index(site)
         "yanlu-search.js must put transcript text into the page as text: Pagefind's excerpts are not escaped")
 
 
+def test_the_index_copies_the_generator_writes_are_what_the_built_pages_give(site):
+    """docs/search/<script>/ is made from the generated Markdown without MkDocs (search.index_copy): for every
+    event, speaker and topic page, the copy is byte for byte what the page MkDocs built gives."""
+    for script in SCRIPTS:
+        copies = site.project / "docs" / search.SEARCH_DIR / script
+        built = {p.rel[len(script) + 1:]: p for p in site.pages(script)
+                 if search.page_kind(PurePosixPath(p.rel[len(script) + 1:]))}
+        assert sorted(p.relative_to(copies).as_posix() for p in copies.rglob("*.html")) == sorted(built), script
+        for rel, page in built.items():
+            copy = (copies / rel).read_text(encoding="utf-8")
+            kind = search.page_kind(PurePosixPath(rel))
+            if kind == "event":
+                facts = search.event_facts(page.html)
+                # Each speaker's filter value as the copy names it (told apart where two share a name).
+                who = json.loads(re.search(r'who\[content\]" content="([^"]*)"', copy).group(1).replace("&quot;", '"'))
+                expected = search.event_page(page.html, facts, {sid: who[k] for k, (sid, _name) in enumerate(facts.speakers)})
+            else:
+                expected = search.entity_page(page.html, kind)[0]
+            assert copy == expected, f"{script}/{rel}"
+
+
 def test_pagefind_reads_the_pages_words_once_each_and_its_places_in_one_anchor():
     html = ('<html lang="zh-Hant"><head><title>不要</title></head><body><nav>導航</nav>'
             '<article class="md-content__inner" data-pagefind-body><h1 id="x">價格戰</h1>'
