@@ -7,12 +7,14 @@ at 2,000 transcripts:
   (``#q-…``). A speaker or topic page is a small *entity* result: its name and the line under it (a
   speaker's note, a topic's keywords), never its list of quotes, which repeats the event pages'
   paragraphs. Home, list pages and the further parts of a long speaker or topic page are not indexed.
-- **Index words, each once a page**: every Chinese character is written as the word of it and the two
-  characters after it in its run (价格战是 → 价格战 格战是 战是 是; ``index_words``). A query of three
-  characters is then one word, a longer one its words of three, a shorter one the prefix of words
-  (Pagefind matches words by prefix): every substring of the text is found, whatever a word segmenter
-  would cut. A page holds each word once, so a word's posting list has one entry a page: 大模型, on all
-  2,000 event pages, is a few kilobytes of index to read, not the 200 kB of its 40,000 places. Pages are
+- **Index words, each once a page**: every Chinese character is written as the word of it and the
+  character after it in its run (价格战是 → 价格 格战 战是 是; ``index_words``). A query of two characters is
+  then one word, a longer one its words of two (Pagefind finds the pages holding all of them; the box keeps
+  those whose text holds the query), one character the prefix of words (Pagefind matches words by prefix):
+  every substring of the text is found, whatever a word segmenter would cut. A page holds each word once, so
+  a word's posting list has one entry a page: 模型, on all 2,000 event pages, is a few kilobytes of index to
+  read, not the 200 kB of its 40,000 places. Words of two, not three, make fewer distinct words a page, which
+  is what Pagefind's time goes on (a third less at 500 transcripts). Pages are
   given the neutral language ``und``: Pagefind then splits words at spaces only (for ``zh`` it
   re-segments the text with jieba and the query with Intl.Segmenter, which cut differently and lose results).
 - **The page's places, in one anchor**: where on the page the query stands is found by
@@ -92,31 +94,31 @@ def _tag_name(tag: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+WORD_CHARS = 2  # a Chinese index word: a character and the one after it (yanlu-search.js WORD_CHARS)
+
+
 def _han_words(run: str) -> list[str]:
-    """A run of Chinese characters as index words: from each character, it and the two after it."""
-    return [run[i:i + 3] for i in range(len(run))]
+    """A run of Chinese characters as index words: from each character, it and the one after it."""
+    return [run[i:i + WORD_CHARS] for i in range(len(run))]
 
 
 def index_words(texts: list[str]) -> list[str]:
     """The distinct index words of a page's texts, in the order they first stand.
 
-    A Chinese character stands as the word of it and the two characters after it in its run (价格战是 →
-    价格战 格战是 战是 是): a query of three characters is one word, a longer one its words of three, one of
-    one or two characters the prefix of a word (Pagefind matches words by prefix), so every substring of
-    the text is found. Other text is its words as written (Pagefind normalises them). Each word stands
-    once: where on the page does not matter to the index (yanlu-search.js finds the places in the page's
-    text), and a word's posting list is then one entry a page, not one an occurrence."""
-    seen: dict[str, None] = {}
+    A Chinese character stands as the word of it and the character after it in its run (价格战是 → 价格 格战
+    战是 是): a query of two characters is one word, a longer one its words of two, one of one character
+    the prefix of a word (Pagefind matches words by prefix), so every substring of the text is found.
+    Other text is its words as written (Pagefind normalises them). Each word stands once: where on the
+    page does not matter to the index (yanlu-search.js finds the places in the page's text), and a word's
+    posting list is then one entry a page, not one an occurrence."""
+    seen: dict[str, None] = {}  # dict.update keeps a word where it first stood
     for text in texts:
         at = 0
         for match in _HAN_RUN.finditer(text):
-            for word in text[at:match.start()].split():
-                seen.setdefault(word, None)
-            for word in _han_words(match.group()):
-                seen.setdefault(word, None)
+            seen.update(dict.fromkeys(text[at:match.start()].split()))
+            seen.update(dict.fromkeys(_han_words(match.group())))
             at = match.end()
-        for word in text[at:].split():
-            seen.setdefault(word, None)
+        seen.update(dict.fromkeys(text[at:].split()))
     return list(seen)
 
 

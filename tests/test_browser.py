@@ -339,8 +339,8 @@ def test_enter_in_the_search_box_opens_the_first_result(browser, base):
         assert not page.js_errors, page.js_errors
 
 
-# 量子纠缠: words no page holds (Pagefind would search them as a shorter start, 量子); 源模型是: its words 源模型 and
-# 模型是 stand on pages (apsara-2024-o1-panel), never together.
+# 量子纠缠: words no page holds (子纠, 纠缠: Pagefind would search them as a shorter start, 子, 纠); 源模型是: its words
+# 源模, 模型 and 型是 stand on one page (apsara-2024-o1-panel), never together.
 @pytest.mark.parametrize("query", ["量子纠缠", "源模型是"])
 def test_search_for_words_that_are_nowhere_says_so(browser, base, corpus, query):
     assert not any(query in p["zh-Hans"] for p in corpus["paragraphs"])

@@ -1154,10 +1154,10 @@ def test_pagefind_reads_the_pages_words_once_each_and_its_places_in_one_anchor()
     assert "導航" not in page and "頁腳" not in page and "不要" not in page and "目錄" not in page
     assert "提問" not in page and "舊詞" not in page and "#q-1" not in page  # kind, earlier words, tools: not said
     # The title's words weighted; then every other word once, in the order it first stands; garbled letters not.
-    assert '<div data-pagefind-weight="5">價格戰 格戰 戰</div>' in page
+    assert '<div data-pagefind-weight="5">價格 格戰 戰</div>' in page
     words = re.search(r"<div>([^<]*)</div>", page).group(1).split()
-    assert words == ["日期", "期", "2024-06-14", "李大海", "大海", "海", "嘉賓", "賓", "來源", "源", "1",
-                     "大海表", "海表示", "表示", "示", "，AI", "時代", "代", "&lt;b&gt;", "Scaling", "Law"], words
+    assert words == ["日期", "期", "2024-06-14", "李大", "大海", "海", "嘉賓", "賓", "來源", "源", "1",
+                     "海表", "表示", "示", "，AI", "時代", "代", "&lt;b&gt;", "Scaling", "Law"], words
     data = json.loads(unquote(re.search(f'id="{search.DATA_ANCHOR}([^"]*)"', page).group(1).replace("&lt;", "<")
                               .replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")))
     assert data["p"][2] == {"i": "q-1", "t": text, "k": 0, "n": "李大海", "g": [[start, start + 6]]}
@@ -1166,7 +1166,7 @@ def test_pagefind_reads_the_pages_words_once_each_and_its_places_in_one_anchor()
     tokens = " ".join(search.filter_token(*pair) for pair in (("event", "價格戰"), ("year", "2024"), ("speaker", "李大海 · 面壁")))
     assert f'<div id="yl-filters">{tokens}</div></article>' in page
     assert "data-pagefind-filter" not in page  # Pagefind's filter files change from run to run
-    assert search.index_words(["價格戰是", "價格"]) == ["價格戰", "格戰是", "戰是", "是", "價格", "格"]
+    assert search.index_words(["價格戰是", "價格"]) == ["價格", "格戰", "戰是", "是", "格"]
     entity = search.entity_page('<html lang="zh-Hans"><body><article data-pagefind-body><h1 id="a">李大海</h1>\n'
                                 "<p>面壁智能 CEO</p><h2>各活动中的身份</h2><blockquote>引语</blockquote></article></body></html>",
                                 "speaker")

@@ -106,15 +106,16 @@
     return word.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
   }
 
-  /* The index's words for a run of tokens (generator/search.py index_words): a Chinese run as its words of three
-     characters, or, shorter, as it is (the prefix of the page's words); every other run as it is:
-     价格战 → 价格战, 开源模型 → 开源模 源模型, o1模型 → o1 模型. */
+  /* The index's words for a run of tokens (generator/search.py index_words): a Chinese run as its words of two
+     characters, or, one character, as it is (the prefix of the page's words); every other run as it is:
+     价格战 → 价格 格战, 开源模型 → 开源 源模 模型, o1模型 → o1 模型. */
+  const WORD_CHARS = 2;  // generator/search.py WORD_CHARS
   function indexWords(tokens) {
     const words = [];
     let run = [];
     const flush = function () {
-      if (run.length && run.length < 3) words.push(run.join(""));
-      for (let i = 0; i + 3 <= run.length; i++) words.push(run[i] + run[i + 1] + run[i + 2]);
+      if (run.length && run.length < WORD_CHARS) words.push(run.join(""));
+      for (let i = 0; i + WORD_CHARS <= run.length; i++) words.push(run.slice(i, i + WORD_CHARS).join(""));
       run = [];
     };
     for (const token of tokens) {
@@ -243,12 +244,12 @@
     const pf = await load();
     const tokens = Object.keys(filters).map(function (name) { return filterToken(name, filters[name]); });
     const words = [].concat.apply([], parts.map(function (p) { return p.words; }));
-    // Pagefind searches a word no page holds as the longest start of it some page does (量子纠 as 量子). A word the
-    // index holds whole (three Chinese characters, a filter's) is also searched alone and exactly (quoted): the same
+    // Pagefind searches a word no page holds as the longest start of it some page does (子纠 as 子). A word the
+    // index holds whole (two Chinese characters, a filter's) is also searched alone and exactly (quoted): the same
     // index chunk, no extra bytes.
     const whole = words.filter(function (w) {
       const chars = Array.from(w);
-      return chars.length === 3 && chars.every(function (c) { return IS_HAN.test(c); });
+      return chars.length === WORD_CHARS && chars.every(function (c) { return IS_HAN.test(c); });
     }).concat(tokens);
     const answers = await Promise.all([words.concat(tokens).join(" ")].concat(whole.map(function (w) {
       return '"' + w + '"'; })).map(function (q) { return pf.search(q); }));
