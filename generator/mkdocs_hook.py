@@ -47,7 +47,8 @@ def rebuild(project: pipeline.Project, **options) -> pipeline.Build:
     first = _Hook.root != project.root
     if first:
         _Hook.session, _Hook.root = Session(project.cache, in_memory=True), project.root
-    result = pipeline.build(project, jobs=1, cache=_Hook.session, **options)  # no fork: serve runs threads
+    # No fork: serve runs threads. No index copies: a preview has no search (`make site` brings them up to date).
+    result = pipeline.build(project, jobs=1, cache=_Hook.session, index_copies=False, **options)
     if first:
         # What the first build keeps in memory (every source's result) lives as long as the
         # server: the cycle collector need never walk it again (at 2,000 transcripts each

@@ -32,8 +32,8 @@ from .parallel import PARALLEL_FROM, fast, in_parallel
 from .parse import parse
 from .discover import configure_unlisted
 from .read import read_seed, seed_files
-from .render import (SCRIPT_DIRS, TEMPLATES, CorpusIndex, Page, PagePlan, Renderer, entities_fingerprint, public_address,
-                     seeds_url, shown_digest)
+from .render import (PAGE_LIMIT, SCRIPT_DIRS, TEMPLATES, CorpusIndex, Page, PagePlan, Renderer, entities_fingerprint,
+                     public_address, seeds_url, shown_digest)
 
 SourceCache = Session  # the name tests and tools used before cache.py held every cache
 
@@ -527,6 +527,8 @@ def plan_index_copies(project: Project, pages: PagePlan) -> tuple[PagePlan, Call
         def make(path=path, render=render, copy=copy) -> Page:
             text = just_rendered.pop(path, None)
             text = render().content if text is None else text
+            if len(text) > PAGE_LIMIT:  # never published (publish.check_page_sizes refuses it): not worth indexing
+                return Page(copy, "")
             return Page(copy, search.index_copy(text, search.page_kind(PurePosixPath(copy)), renderer.script.value,
                                                 values, search.markdown_renderer(config)))
         planned.append((copy, fingerprint(key, settings), make))
@@ -540,12 +542,16 @@ def plan_index_copies(project: Project, pages: PagePlan) -> tuple[PagePlan, Call
     return copies, heard
 
 
-def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None) -> None:
-    """One script's due pages and their index copies, its assets and its query map (with ``session`` in
+def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None,
+                 index_copies: bool = True) -> None:
+    """One script's due pages (and their index copies), its assets and its query map (with ``session`` in
     memory, made again only when the characters, names and titles it is made of change)."""
-    copies, heard = plan_index_copies(project, plan)
-    plan.write(heard)
-    copies.write()
+    if index_copies:
+        copies, heard = plan_index_copies(project, plan)
+        plan.write(heard)
+        copies.write()
+    else:
+        plan.write()
     assets = plan.out_dir / "assets"
     wanted = {"yanlu-chars.js"}
     for asset in sorted((plan.renderer.templates / "assets").iterdir()):
@@ -563,8 +569,11 @@ def write_script(project: Project, result: Build, plan: PagePlan, session: Sessi
 
 
 @fast
-def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: Session | None = None) -> Build:
-    """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts.
+def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: Session | None = None,
+          index_copies: bool = True) -> Build:
+    """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts, and what
+    Pagefind reads of them (``plan_index_copies``; not with ``index_copies`` False: a preview has no search,
+    and the copies it leaves are brought up to date by the next build that writes them, by their keys).
 
     With ``jobs`` > 1 a large build parses sources, and renders the two scripts,
     side by side, and writes the export while the scripts render.
@@ -589,7 +598,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
             export_in_background()
         plans = plan_pages(project, result, session)
         due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages
-        in_parallel(lambda script: write_script(project, result, plans[script], session), list(plans),
+        in_parallel(lambda script: write_script(project, result, plans[script], session, index_copies), list(plans),
                     jobs if due >= PARALLEL_FROM else 1, meanwhile=None if export_written else export_in_background)
     finally:
         for wait in export_written:

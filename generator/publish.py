@@ -35,10 +35,8 @@ from xml.sax.saxutils import escape
 
 from . import export, ids, search, shortlinks
 from .model import YanluError, YanluErrors
-from .pipeline import Build, Project, build
-from .render import page_url, public_address
-
-CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
+from .pipeline import CONFIGS, Build, Project, build
+from .render import PAGE_LIMIT, page_url, public_address
 
 ROOT_PAGE = """<!doctype html>
 <html lang="zh">
@@ -328,7 +326,6 @@ def mkdocs_problems(err: str, root: Path) -> list[str]:
 
 # ------------------------------------------------------------------ all or nothing
 
-PAGE_LIMIT = 10_000_000  # bytes of one generated page: ~30 times today's longest; MkDocs takes minutes beyond
 STAGING = ".{name}.new-"  # the folder beside site/ that a publish builds in: .site.new-<pid>-…
 
 

@@ -47,6 +47,7 @@ FEEDS = "feeds"  # docs/<script>/feeds/: the Atom feeds of new events and of cor
 # Links in a feed are relative to the feed's own address (feeds/x.xml): as from a page in feeds/.
 FEED_BASE = f"{FEEDS}/index.md"
 FEED_ENTRIES = 50  # the newest this many events in the events feed (every correction is in its feed)
+PAGE_LIMIT = 10_000_000  # bytes of one generated page: ~30 times today's longest; MkDocs takes minutes beyond
 # Each script's CSL-JSON per event (generator/citations.py): docs/<script>/data/csl/<event>.json, written with
 # the pages (a file MkDocs copies into the site as it is, so `mkdocs serve` offers it too).
 CSL_DIR = "data/csl"

@@ -1,4 +1,4 @@
-"""search: what Pagefind reads of each built page; publish.py runs Pagefind on it (README, "Search").
+"""search: what Pagefind reads of each page, written by the generator; publish.py runs Pagefind on it (README, "Search").
 
 The index is built for the answers a reader wants, so that a query reads little and answers fast
 at 2,000 transcripts:
@@ -246,6 +246,8 @@ class _Text:
         self.out = ""
 
     def add(self, piece: str) -> None:
+        if not piece:  # between two tags
+            return
         piece = _SPACES.sub(" ", html_lib.unescape(piece))
         if piece.startswith(" ") and (not self.out or self.out.endswith(" ")):
             piece = piece[1:]

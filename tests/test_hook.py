@@ -14,7 +14,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from generator import pipeline
+from generator import pipeline, search
 from helpers_project import ROOT, line_of, replace_in
 from test_incremental import EDITS, differences, inputs_of, make_fixture, tree
 
@@ -52,8 +52,15 @@ def test_an_edit_between_two_builds_in_one_process_equals_a_fresh_build(tmp_path
     serve_build(project)
     assert processed == ["qa.txt"]
     fresh = inputs_of(project, tmp_path / "fresh")
-    pipeline.build(fresh)
+    pipeline.build(fresh, index_copies=False)
     assert differences(tree(project.docs), tree(fresh.docs)) == []
+    assert not (project.docs / search.SEARCH_DIR).exists(), "a preview has no search: it writes no index copies"
+    # The command line's build after the previews writes them, as a build from nothing does.
+    pipeline.build(project)
+    whole = inputs_of(project, tmp_path / "fresh-whole")
+    pipeline.build(whole)
+    assert (whole.docs / search.SEARCH_DIR).is_dir()
+    assert differences(tree(project.docs), tree(whole.docs)) == []
     parts = sorted((project.root / "site" / "zh-hans" / "speakers" / "wang-xiaoming").glob("*/index.html"))
     assert parts, "the speaker's quotes are on parts of the page, one a year"
     page = "".join(part.read_text(encoding="utf-8") for part in parts)
