@@ -504,13 +504,12 @@ CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
 
 def plan_index_copies(project: Project, pages: PagePlan) -> tuple[PagePlan, Callable[[str, str], None]]:
     """What Pagefind reads of one script's pages (search.index_copy), as files the build keeps current in
-    docs/search/<script>/: each keyed by its page's key and the script's MkDocs configuration (its Markdown
-    extensions). Returned with what hears the pages written: a copy due is made from its page as just
+    docs/search/<script>/: each keyed by its page's key and the Markdown extensions of the script's MkDocs
+    configuration. Returned with what hears the pages written: a copy due is made from its page as just
     rendered, else by rendering the page again."""
     renderer = pages.renderer
     folder = SCRIPT_DIRS[renderer.script]
-    config = project.root / CONFIGS[folder]
-    settings = hashlib.sha256(config.read_bytes()).hexdigest() if config.exists() else ""
+    settings = search.markdown_settings(project.root / CONFIGS[folder])
     # A speaker's filter value: the name, told apart by the note where participants share it (entities: in every key).
     taking_part = {p.speaker for event in renderer.corpus.events for p in event.participants}
     values = search.speaker_values({sid: renderer.name(sid) for sid in taking_part},
@@ -530,8 +529,8 @@ def plan_index_copies(project: Project, pages: PagePlan) -> tuple[PagePlan, Call
             if len(text) > PAGE_LIMIT:  # never published (publish.check_page_sizes refuses it): not worth indexing
                 return Page(copy, "")
             return Page(copy, search.index_copy(text, search.page_kind(PurePosixPath(copy)), renderer.script.value,
-                                                values, search.markdown_renderer(config)))
-        planned.append((copy, fingerprint(key, settings), make))
+                                                values, search.markdown_renderer(settings)))
+        planned.append((copy, fingerprint(key, search.settings_text(settings)), make))
     copies = PagePlan(renderer, {}, project.docs / search.SEARCH_DIR / folder, project.cache / f"search-{folder}.json",
                       pages=planned)
     due = {copy for copy, _key, _make in copies.due}

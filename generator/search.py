@@ -39,7 +39,6 @@ Pagefind can index them while MkDocs builds.
 
 from __future__ import annotations
 
-import functools
 import html as html_lib
 import json
 import re
@@ -430,39 +429,47 @@ def copy_path(page: str) -> str | None:
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")  # the extensions MkDocs always adds (config.defaults)
 
 
-@functools.lru_cache(maxsize=4)
-def _markdown(config_file: str, _stamp: tuple | None) -> Callable[[str], str]:
-    import markdown
+def markdown_settings(config_file: Path) -> tuple[list[str], dict]:
+    """The Markdown extensions MkDocs builds with under ``config_file`` (mkdocs.yml, with what it INHERITs), as
+    MkDocs' MarkdownExtensions option reads them: its own, then each listed name, with its settings."""
     from mkdocs.utils import yaml_load  # MkDocs' reading of its file: !ENV and INHERIT as it reads them
-    from .mkdocs_hook import _HtmlBlocksExtension
     listed: list = []
-    if _stamp is not None:
+    if config_file.exists():
         with open(config_file, encoding="utf-8") as f:
             listed = (yaml_load(f) or {}).get("markdown_extensions") or []
     names, configs = list(MKDOCS_BUILTINS), {}
-    for item in listed:  # as MkDocs' MarkdownExtensions option: a name, or {name: its settings}
+    for item in listed:  # a name, or {name: its settings}
         name, settings = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name not in names:
             names.append(name)
         if settings:
             configs[name] = settings
-    blocks = _HtmlBlocksExtension()
-    md = markdown.Markdown(extensions=[*names, blocks], extension_configs=configs)
-
-    def to_html(text: str) -> str:
-        blocks.ids.clear()
-        return md.reset().convert(text)
-    return to_html
+    return names, configs
 
 
-def markdown_renderer(config_file: Path) -> Callable[[str], str]:
-    """A page's Markdown as MkDocs renders it with ``config_file`` (mkdocs.yml): its extensions, MkDocs' own and
-    the hook's (generator/mkdocs_hook.py); the file is read again when it changes."""
-    try:
-        info = config_file.stat()
-    except FileNotFoundError:
-        return _markdown(str(config_file), None)
-    return _markdown(str(config_file), (info.st_size, info.st_mtime_ns))
+_RENDERERS: dict[str, Callable[[str], str]] = {}  # by the settings' text: one Markdown instance each
+
+
+def markdown_renderer(settings: tuple[list[str], dict]) -> Callable[[str], str]:
+    """A page's Markdown as MkDocs renders it with ``settings`` (``markdown_settings``) and the hook's own
+    extension (generator/mkdocs_hook.py)."""
+    key = settings_text(settings)
+    if key not in _RENDERERS:
+        import markdown
+        from .mkdocs_hook import _HtmlBlocksExtension
+        blocks = _HtmlBlocksExtension()
+        md = markdown.Markdown(extensions=[*settings[0], blocks], extension_configs=settings[1])
+
+        def to_html(text: str) -> str:
+            blocks.ids.clear()
+            return md.reset().convert(text)
+        _RENDERERS[key] = to_html
+    return _RENDERERS[key]
+
+
+def settings_text(settings: tuple[list[str], dict]) -> str:
+    """The settings as text, for a key (a setting YAML made into an object is named by its repr)."""
+    return json.dumps(settings, sort_keys=True, ensure_ascii=False, default=repr)
 
 
 def built_page(text: str, lang: str, to_html: Callable[[str], str]) -> str:

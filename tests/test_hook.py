@@ -67,6 +67,20 @@ def test_an_edit_between_two_builds_in_one_process_equals_a_fresh_build(tmp_path
     assert "AGI是一种信念" in page and "agi是一种信念" not in page
 
 
+def test_an_edit_to_the_markdown_extensions_remakes_the_index_copies_as_from_nothing(tmp_path):
+    """The index copies are the pages as MkDocs renders them with mkdocs.yml's Markdown extensions."""
+    project = mkdocs_project(tmp_path / "p")
+    pipeline.build(project)
+    copy = project.docs / search.SEARCH_DIR / "zh-hans" / "events" / "header-panel" / "index.html"
+    assert "{: #participants }" not in copy.read_text(encoding="utf-8")  # attr_list read it
+    replace_in(project.root / "mkdocs.yml", "  - attr_list\n", "")
+    pipeline.build(project)
+    assert "{: #participants }" in copy.read_text(encoding="utf-8"), "the copy was not made again"
+    fresh = inputs_of(project, tmp_path / "fresh")
+    pipeline.build(fresh)
+    assert differences(tree(project.docs), tree(fresh.docs)) == []
+
+
 def test_an_editors_mistake_is_a_clean_mkdocs_error_with_file_and_line(tmp_path, caplog):
     project = mkdocs_project(tmp_path / "p")
     speakers = project.site_config / "speakers.yaml"
