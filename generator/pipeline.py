@@ -502,14 +502,14 @@ def plan_pages(project: Project, result: Build, session: Session | None = None) 
 CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
 
 
-def plan_index_copies(project: Project, pages: PagePlan) -> tuple[PagePlan, Callable[[str, str], None]]:
+def plan_index_copies(project: Project, pages: PagePlan,
+                      settings: tuple[list[str], dict]) -> tuple[PagePlan, Callable[[str, str], None]]:
     """What Pagefind reads of one script's pages (search.index_copy), as files the build keeps current in
-    docs/search/<script>/: each keyed by its page's key and the Markdown extensions of the script's MkDocs
-    configuration. Returned with what hears the pages written: a copy due is made from its page as just
+    docs/search/<script>/: each keyed by its page's key and ``settings``, the Markdown extensions of the
+    script's MkDocs configuration (search.markdown_settings). Returned with what hears the pages written: a copy due is made from its page as just
     rendered, else by rendering the page again."""
     renderer = pages.renderer
     folder = SCRIPT_DIRS[renderer.script]
-    settings = search.markdown_settings(project.root / CONFIGS[folder])
     # A speaker's filter value: the name, told apart by the note where participants share it (entities: in every key).
     taking_part = {p.speaker for event in renderer.corpus.events for p in event.participants}
     values = search.speaker_values({sid: renderer.name(sid) for sid in taking_part},
@@ -542,11 +542,11 @@ def plan_index_copies(project: Project, pages: PagePlan) -> tuple[PagePlan, Call
 
 
 def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None,
-                 index_copies: bool = True) -> None:
+                 markdown: dict[str, tuple[list[str], dict]] | None = None) -> None:
     """One script's due pages (and their index copies), its assets and its query map (with ``session`` in
     memory, made again only when the characters, names and titles it is made of change)."""
-    if index_copies:
-        copies, heard = plan_index_copies(project, plan)
+    if markdown is not None:
+        copies, heard = plan_index_copies(project, plan, markdown[plan.out_dir.name])
         plan.write(heard)
         copies.write()
     else:
@@ -577,6 +577,10 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     With ``jobs`` > 1 a large build parses sources, and renders the two scripts,
     side by side, and writes the export while the scripts render.
     """
+    # The Markdown extensions the index copies are rendered with, read before anything is written (a
+    # broken mkdocs.yml is the editor's error, with its line).
+    markdown = ({folder: search.markdown_settings(project.root / config) for folder, config in CONFIGS.items()}
+                if index_copies else None)
     session = cache or Session(project.cache)
     if not session.swept:
         caches.settle()
@@ -597,7 +601,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
             export_in_background()
         plans = plan_pages(project, result, session)
         due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages
-        in_parallel(lambda script: write_script(project, result, plans[script], session, index_copies), list(plans),
+        in_parallel(lambda script: write_script(project, result, plans[script], session, markdown), list(plans),
                     jobs if due >= PARALLEL_FROM else 1, meanwhile=None if export_written else export_in_background)
     finally:
         for wait in export_written:

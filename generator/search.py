@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from .model import YanluError
 from .render import page_url
 
 INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time
@@ -432,14 +433,23 @@ MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")  # the extensions MkDocs alwa
 def markdown_settings(config_file: Path) -> tuple[list[str], dict]:
     """The Markdown extensions MkDocs builds with under ``config_file`` (mkdocs.yml, with what it INHERITs), as
     MkDocs' MarkdownExtensions option reads them: its own, then each listed name, with its settings."""
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.utils import yaml_load  # MkDocs' reading of its file: !ENV and INHERIT as it reads them
-    listed: list = []
+    listed: object = []
     if config_file.exists():
-        with open(config_file, encoding="utf-8") as f:
-            listed = (yaml_load(f) or {}).get("markdown_extensions") or []
+        try:
+            with open(config_file, encoding="utf-8") as f:
+                read = yaml_load(f)
+        except MkDocsException as exc:  # its message names the file and the line
+            raise YanluError(config_file.name, str(exc), f"Correct {config_file.name} where it says; "
+                             "`mkdocs build` reads it the same way.") from None
+        listed = (read.get("markdown_extensions") if isinstance(read, dict) else None) or []
     names, configs = list(MKDOCS_BUILTINS), {}
-    for item in listed:  # a name, or {name: its settings}
-        name, settings = next(iter(item.items())) if isinstance(item, dict) else (item, None)
+    for item in listed if isinstance(listed, list) else []:  # a name, or {name: its settings}
+        name, settings = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
+        if not isinstance(name, str):
+            raise YanluError(config_file.name, f"markdown_extensions lists {item!r}, which names no extension",
+                             "List each extension by its name, or as `- name: {its settings}`.")
         if name not in names:
             names.append(name)
         if settings:

@@ -317,6 +317,14 @@ def test_a_theme_template_with_a_syntax_error_leaves_site_unchanged_and_names_th
     assert "TemplateSyntaxError" in told and "site/ is unchanged" in told
 
 
+def test_a_broken_mkdocs_yml_is_named_with_its_line_before_anything_is_written(copy):
+    """The generator reads mkdocs.yml's Markdown extensions (the index copies are rendered with them)."""
+    config = copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - [unclosed\n", encoding="utf-8")
+    told = refused(copy, "mkdocs.yml", command="build")
+    assert re.search(r'mkdocs\.yml", line \d+', told), told
+
+
 def test_a_broken_link_fails_the_strict_build_with_mkdocs_own_message_and_leaves_site_unchanged(copy):
     (copy / "docs" / "zh-hans" / "extra.md").write_text("# 多余的页\n\n[坏链接](nowhere.md)\n", encoding="utf-8")
     told = refused(copy, "mkdocs.yml")
