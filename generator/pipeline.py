@@ -506,8 +506,8 @@ def plan_index_copies(project: Project, pages: PagePlan,
                       settings: tuple[list[str], dict]) -> tuple[PagePlan, Callable[[str, str], None]]:
     """What Pagefind reads of one script's pages (search.index_copy), as files the build keeps current in
     docs/search/<script>/: each keyed by its page's key and ``settings``, the Markdown extensions of the
-    script's MkDocs configuration (search.markdown_settings). Returned with what hears the pages written: a copy due is made from its page as just
-    rendered, else by rendering the page again."""
+    script's MkDocs configuration (search.markdown_settings). Returned with what hears the pages written: a
+    copy due is made from its page as just rendered, else by rendering the page again."""
     renderer = pages.renderer
     folder = SCRIPT_DIRS[renderer.script]
     # A speaker's filter value: the name, told apart by the note where participants share it (entities: in every key).
@@ -517,20 +517,21 @@ def plan_index_copies(project: Project, pages: PagePlan,
     just_rendered: dict[str, str] = {}
     copy_of: dict[str, str] = {}
     planned = []
+    extensions = search.settings_text(settings)
+    to_html = functools.cache(lambda: search.markdown_renderer(settings))  # made when a copy is first due
     for path, key, render in pages.pages:
         copy = search.copy_path(path)
         if copy is None:
             continue
         copy_of[path] = copy
 
-        def make(path=path, render=render, copy=copy) -> Page:
+        def make(path=path, render=render, copy=copy, kind=search.page_kind(PurePosixPath(copy))) -> Page:
             text = just_rendered.pop(path, None)
             text = render().content if text is None else text
             if len(text) > PAGE_LIMIT:  # never published (publish.check_page_sizes refuses it): not worth indexing
                 return Page(copy, "")
-            return Page(copy, search.index_copy(text, search.page_kind(PurePosixPath(copy)), renderer.script.value,
-                                                values, search.markdown_renderer(settings)))
-        planned.append((copy, fingerprint(key, search.settings_text(settings)), make))
+            return Page(copy, search.index_copy(text, kind, renderer.script.value, values, to_html()))
+        planned.append((copy, fingerprint(key, extensions), make))
     copies = PagePlan(renderer, {}, project.docs / search.SEARCH_DIR / folder, project.cache / f"search-{folder}.json",
                       pages=planned)
     due = {copy for copy, _key, _make in copies.due}
@@ -546,7 +547,7 @@ def write_script(project: Project, result: Build, plan: PagePlan, session: Sessi
     """One script's due pages (and their index copies), its assets and its query map (with ``session`` in
     memory, made again only when the characters, names and titles it is made of change)."""
     if markdown is not None:
-        copies, heard = plan_index_copies(project, plan, markdown[plan.out_dir.name])
+        copies, heard = plan_index_copies(project, plan, markdown[SCRIPT_DIRS[plan.renderer.script]])
         plan.write(heard)
         copies.write()
     else:

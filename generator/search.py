@@ -478,8 +478,10 @@ def markdown_renderer(settings: tuple[list[str], dict]) -> Callable[[str], str]:
 
 
 def settings_text(settings: tuple[list[str], dict]) -> str:
-    """The settings as text, for a key (a setting YAML made into an object is named by its repr)."""
-    return json.dumps(settings, sort_keys=True, ensure_ascii=False, default=repr)
+    """The settings as text, for a key: a setting YAML made into an object (``!!python/name:``) by its module and
+    name, the same in every process (its repr may hold a memory address)."""
+    return json.dumps(settings, sort_keys=True, ensure_ascii=False,
+                      default=lambda o: f"{getattr(o, '__module__', '')}.{getattr(o, '__qualname__', type(o).__qualname__)}")
 
 
 def built_page(text: str, lang: str, to_html: Callable[[str], str]) -> str:

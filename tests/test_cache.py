@@ -202,7 +202,8 @@ def test_a_build_killed_at_any_write_leaves_what_the_next_build_makes_a_fresh_bu
         if then == "undone":
             EDITS[edit](project.root)
         pipeline.build(project)
-        expected = expected or fresh_tree(project, tmp_path / "fresh")
+        if expected is None:
+            expected = fresh_tree(project, tmp_path / "fresh")
         assert differences(tree(project.docs), expected) == [], at
         assert not list(project.root.rglob(f"{cache.TEMPORARY}*"))
 
