@@ -1240,7 +1240,9 @@ class PagePlan:
     hand). A page the build wrote and no longer plans is deleted; pages about to
     be written for the first time are recorded before they are written, so a
     killed build's new pages are deleted too if the next build does not want them.
-    A page the build never wrote (one an editor put in docs/) is left alone.
+    A page the build never wrote (one an editor put in docs/) is left alone. A folder
+    holding nothing (a removed page's, an index copy being a folder of its own) is
+    removed, as a build from nothing has none.
     """
 
     def __init__(self, renderer: Renderer, source_keys: dict[str, str], out_dir: Path, manifest: Path,
@@ -1251,7 +1253,8 @@ class PagePlan:
         self.pages = renderer.plan(source_keys) if pages is None else pages  # ``pages``: files made of the pages
         known = caches.load_json(manifest)
         self.known: dict[str, list] = known if isinstance(known, dict) else {}
-        present = _files_under(out_dir)
+        self.empty: list[Path] = []  # folders holding nothing: left by a removal a kill cut short, or an older build
+        present = _files_under(out_dir, empty=self.empty)
         self.present = present
         self.due = [page for page in self.pages if self._stale(page, present)]
 
@@ -1275,28 +1278,49 @@ class PagePlan:
             stamps[path] = caches.stamp(self.out_dir / path)
         wanted = {path for path, _key, _render in self.pages}
         # The pages written before and not wanted now (a speaker who no longer speaks); without a
-        # record of what was written, every page in the folder is looked at.
-        written = set(self.known) if self.known else {p for p in self.present if p.endswith(".md")}
+        # record of what was written, every file in the folder of a kind this plan writes is looked at.
+        kinds = {os.path.splitext(path)[1] for path in wanted}
+        written = set(self.known) if self.known else {p for p in self.present if os.path.splitext(p)[1] in kinds}
         for stale in sorted(p for p in written - wanted if p in self.present):
             (self.out_dir / stale).unlink(missing_ok=True)
             changed.append(self.out_dir / stale)
+            self.empty.append((self.out_dir / stale).parent)
+        for folder in sorted(self.empty, reverse=True):  # the deepest first
+            _remove_empty_folders(folder, self.out_dir)
         caches.save_json(self.manifest, {path: [key, stamps[path]] for path, key, _render in self.pages})
         return changed
 
 
-def _files_under(folder: Path, prefix: str = "", found: dict[str, list[int]] | None = None) -> dict[str, list[int]]:
-    """The files under ``folder`` by path relative to it, with '/', each with its size and mtime."""
+def _remove_empty_folders(folder: Path, top: Path) -> None:
+    """``folder`` and the folders above it, up to ``top``, that a page's removal left empty (a build from
+    nothing has no such folder: an index copy is a folder of its own, events/<id>/index.html)."""
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty (or gone)
+            return
+        folder = folder.parent
+
+
+def _files_under(folder: Path, prefix: str = "", found: dict[str, list[int]] | None = None,
+                 empty: list[Path] | None = None) -> dict[str, list[int]]:
+    """The files under ``folder`` by path relative to it, with '/', each with its size and mtime; the folders
+    that hold nothing are added to ``empty``."""
     found = {} if found is None else found
     try:
         entries = os.scandir(folder)
     except (FileNotFoundError, NotADirectoryError):
         return found
     with entries:
+        held = False
         for entry in entries:
+            held = True
             if entry.is_dir():
                 if not entry.is_symlink():  # as os.walk: a linked folder is not entered
-                    _files_under(entry.path, f"{prefix}{entry.name}/", found)
+                    _files_under(entry.path, f"{prefix}{entry.name}/", found, empty)
             else:
                 info = entry.stat()
                 found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+        if not held and empty is not None and prefix:
+            empty.append(Path(folder))
     return found

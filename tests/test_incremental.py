@@ -46,11 +46,15 @@ def inputs_of(project: pipeline.Project, dest: Path) -> pipeline.Project:
     return pipeline.Project(dest)
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+FOLDER = "a folder"  # what tree() gives a folder: one a build left behind, empty, is a difference
 
 
-def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+def tree(folder: Path) -> dict[str, bytes | str]:
+    """Every file under ``folder`` with its bytes, and every folder."""
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else FOLDER for p in sorted(folder.rglob("*"))}
+
+
+def differences(a: dict[str, bytes | str], b: dict[str, bytes | str]) -> list[str]:
     return sorted(name for name in a.keys() | b.keys() if a.get(name) != b.get(name))
 
 
