@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from .config import is_reserved
 from .model import YanluError
 from .render import page_url
 
@@ -79,9 +80,10 @@ def is_han(char: str) -> bool:
 
 
 def page_kind(relative: PurePosixPath) -> str | None:
-    """What a built page is to search: 'event', 'speaker', 'topic', or None (not indexed)."""
+    """What a built page is to search: 'event', 'speaker', 'topic', or None (not indexed). A name no event,
+    speaker or topic may have is one of the site's own list pages (events/2024/: that year's events)."""
     parts = relative.parts
-    if len(parts) == 3 and parts[2] == "index.html":
+    if len(parts) == 3 and parts[2] == "index.html" and not is_reserved(parts[0], parts[1]):
         return {"events": "event", "speakers": "speaker", "topics": "topic"}.get(parts[0])
     return None
 

@@ -1112,6 +1112,8 @@ def test_the_index_copies_the_generator_writes_are_what_the_built_pages_give(sit
         built = {p.rel[len(script) + 1:]: p for p in site.pages(script)
                  if search.page_kind(PurePosixPath(p.rel[len(script) + 1:]))}
         assert sorted(p.relative_to(copies).as_posix() for p in copies.rglob("*.html")) == sorted(built), script
+        # An event result is an event: a year's list of events (events/2024/) is no result.
+        assert {p.parent.name for p in (copies / "events").glob("*/index.html")} == {e["id"] for e in site.corpus["events"]}
         for rel, page in built.items():
             copy = (copies / rel).read_text(encoding="utf-8")
             kind = search.page_kind(PurePosixPath(rel))
