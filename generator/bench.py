@@ -488,7 +488,7 @@ def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None
     files of the query's characters; ``fragments``: the ``.pf_fragment`` of each page shown (the box
     shows 10 at first). Without Chromium or Playwright only the fixed files on disk are counted.
     """
-    folder = script_dir / "pagefind"
+    folder = script_dir.parent / "pagefind"  # the index both scripts share, beside their folders
     if not folder.is_dir():
         return None
     fixed_files = [p for p in folder.iterdir() if p.is_file() and (
@@ -574,7 +574,7 @@ def first_results(script_dir: Path, queries: list[str], how: str = "ime") -> dic
     last keystroke's input event to the first result drawn in the list (measured in the page), and
     the bytes under pagefind/ that had arrived by then (each file's size as served;
     Pagefind's files are compressed already). None without Chromium."""
-    if not (script_dir / "pagefind").is_dir():
+    if not (script_dir.parent / "pagefind").is_dir():
         return None
     out: dict[str, dict] = {}
     with served_chromium(script_dir) as (browser, home):

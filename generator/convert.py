@@ -53,6 +53,13 @@ def _converters() -> dict[Script, opencc.OpenCC]:
     return {Script.HANS: opencc.OpenCC("t2s.json"), Script.HANT: opencc.OpenCC("s2tw.json")}
 
 
+def simplified_alone(char: str) -> str:
+    """A character as OpenCC's t2s converts it standing alone (no phrase around it): the form search indexes
+    both scripts' text in (generator/search.py ``index_form``); itself where t2s gives more than one character."""
+    converted = _converters()[Script.HANS].convert(char)
+    return converted if len(converted) == 1 else char
+
+
 class Converter:
     """OpenCC converters built once (each costs ~0.2 s), with protected terms."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import operator
 import os
 import pickle
@@ -483,6 +484,16 @@ def query_chars(result: Build, script: Script, converter: Converter, extra: str 
     return json.dumps(pairs, ensure_ascii=False, sort_keys=True)
 
 
+def index_chars(result: Build, converter: Converter, extra: str = "") -> str:
+    """JSON map of every character the corpus uses, in either script, whose form in the search index differs
+    (search.index_form): the box turns a query into the index's form with it (yanlu-search.js indexForm)."""
+    names = entity_text(result.corpus) + "\n" + extra
+    used = set(result.chars[Script.HANS]) | set(result.chars[Script.HANT]) | set(names)
+    used |= {c for script in (Script.HANS, Script.HANT) for c in converter.to(script, names)}
+    return json.dumps({c: form for c in sorted(used) if (form := search.index_form(c)) != c},
+                      ensure_ascii=False, sort_keys=True)
+
+
 def plan_pages(project: Project, result: Build, session: Session | None = None) -> dict[Script, PagePlan]:
     """Both scripts' pages, each with its key, and which of them are due (cache.py: pages-<script>.json)."""
     # Made once, for both scripts' renderers (and any worker) to share; source by source, so that a
@@ -502,12 +513,20 @@ def plan_pages(project: Project, result: Build, session: Session | None = None) 
 CONFIGS = {"zh-hans": "mkdocs.yml", "zh-hant": "mkdocs.zh-hant.yml"}
 
 
-def plan_index_copies(project: Project, pages: PagePlan,
+def search_part_keys(pages: PagePlan, settings: tuple[list[str], dict]) -> dict[str, str]:
+    """Each page search indexes (by the place Pagefind reads it: search.copy_path) with the key of its part in
+    one script: its page's key and ``settings``, the Markdown extensions of the script's MkDocs configuration
+    (search.markdown_settings)."""
+    extensions = search.settings_text(settings)
+    return {copy: fingerprint(key, extensions)
+            for path, key, _render in pages.pages if (copy := search.copy_path(path)) is not None}
+
+
+def plan_search_parts(project: Project, pages: PagePlan,
                       settings: tuple[list[str], dict]) -> tuple[PagePlan, Callable[[str, str], None]]:
-    """What Pagefind reads of one script's pages (search.index_copy), as files the build keeps current in
-    docs/search/<script>/: each keyed by its page's key and ``settings``, the Markdown extensions of the
-    script's MkDocs configuration (search.markdown_settings). Returned with what hears the pages written: a
-    copy due is made from its page as just rendered, else by rendering the page again."""
+    """What search takes of one script's pages (search.page_part), as files the build keeps current in
+    docs/search/<script>/, keyed by ``search_part_keys``. Returned with what hears the pages written: a part
+    due is made from its page as just rendered, else by rendering the page again."""
     renderer = pages.renderer
     folder = SCRIPT_DIRS[renderer.script]
     # A speaker's filter value: the name, told apart by the note where participants share it (entities: in every key).
@@ -515,31 +534,52 @@ def plan_index_copies(project: Project, pages: PagePlan,
     values = search.speaker_values({sid: renderer.name(sid) for sid in taking_part},
                                    {sid: renderer.t(renderer.speakers[sid].note) for sid in taking_part})
     just_rendered: dict[str, str] = {}
-    copy_of: dict[str, str] = {}
+    part_of: dict[str, str] = {}
     planned = []
-    extensions = search.settings_text(settings)
-    to_html = functools.cache(lambda: search.markdown_renderer(settings))  # made when a copy is first due
-    for path, key, render in pages.pages:
+    keys = search_part_keys(pages, settings)
+    to_html = functools.cache(lambda: search.markdown_renderer(settings))  # made when a part is first due
+    for path, _key, render in pages.pages:
         copy = search.copy_path(path)
         if copy is None:
             continue
-        copy_of[path] = copy
+        part = part_of[path] = search.part_path(copy)
 
-        def make(path=path, render=render, copy=copy, kind=search.page_kind(PurePosixPath(copy))) -> Page:
+        def make(path=path, render=render, part=part, kind=search.page_kind(PurePosixPath(copy))) -> Page:
             text = just_rendered.pop(path, None)
             text = render().content if text is None else text
             if len(text) > PAGE_LIMIT:  # never published (publish.check_page_sizes refuses it): not worth indexing
-                return Page(copy, "")
-            return Page(copy, search.index_copy(text, kind, renderer.script.value, values, to_html()))
-        planned.append((copy, fingerprint(key, extensions), make))
-    copies = PagePlan(renderer, {}, project.docs / search.SEARCH_DIR / folder, project.cache / f"search-{folder}.json",
-                      pages=planned)
-    due = {copy for copy, _key, _make in copies.due}
+                return Page(part, "")
+            made = search.page_part(text, kind, renderer.script.value, values, to_html())
+            return Page(part, json.dumps(made, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        planned.append((part, keys[copy], make))
+    parts = PagePlan(renderer, {}, project.docs / search.SEARCH_DIR / folder, project.cache / f"search-{folder}.json",
+                     pages=planned)
+    due = {part for part, _key, _make in parts.due}
 
     def heard(path: str, content: str) -> None:
-        if copy_of.get(path) in due:
+        if part_of.get(path) in due:
             just_rendered[path] = content
-    return copies, heard
+    return parts, heard
+
+
+def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan],
+                        markdown: dict[str, tuple[list[str], dict]]) -> PagePlan:
+    """The pages Pagefind reads, in docs/search/pagefind/ (search.pagefind_page): each made of its parts in both
+    scripts (``plan_search_parts``, written before), keyed by their keys."""
+    keys = {script: search_part_keys(plan, markdown[SCRIPT_DIRS[script]]) for script, plan in plans.items()}
+    folders = {script: project.docs / search.SEARCH_DIR / SCRIPT_DIRS[script] for script in plans}
+    planned = []
+    for copy in sorted(set().union(*keys.values())):
+        holding = [script for script in plans if copy in keys[script]]
+
+        def make(copy=copy, holding=holding) -> Page:
+            texts = [(folders[script] / search.part_path(copy)).read_text(encoding="utf-8") for script in holding]
+            parts = [json.loads(text) for text in texts if text]  # "": a page too large to publish
+            return Page(copy, search.pagefind_page(parts) if parts else "")
+        planned.append((copy, fingerprint([keys[script][copy] for script in holding]), make))
+    first = next(iter(plans.values()))
+    return PagePlan(first.renderer, {}, project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT,
+                    project.cache / "search-pagefind.json", pages=planned)
 
 
 def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None,
@@ -547,9 +587,9 @@ def write_script(project: Project, result: Build, plan: PagePlan, session: Sessi
     """One script's due pages (and their index copies), its assets and its query map (with ``session`` in
     memory, made again only when the characters, names and titles it is made of change)."""
     if markdown is not None:
-        copies, heard = plan_index_copies(project, plan, markdown[SCRIPT_DIRS[plan.renderer.script]])
+        parts, heard = plan_search_parts(project, plan, markdown[SCRIPT_DIRS[plan.renderer.script]])
         plan.write(heard)
-        copies.write()
+        parts.write()
     else:
         plan.write()
     assets = plan.out_dir / "assets"
@@ -563,7 +603,9 @@ def write_script(project: Project, result: Build, plan: PagePlan, session: Sessi
               corpus.events, corpus.sources, [r.sections for r in result.results], labels, result.converter)
     chars = (session or Session(None)).reuse(f"query map {script.value}", inputs,
                                              lambda: query_chars(result, script, result.converter, labels))
-    write_if_changed(assets / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\n")
+    index = (session or Session(None)).reuse("query map index", inputs[1:] + (result.chars[Script.HANS], result.chars[Script.HANT]),
+                                             lambda: index_chars(result, result.converter, labels))
+    write_if_changed(assets / "yanlu-chars.js", f"window.YANLU_CHARS = {chars};\nwindow.YANLU_INDEX_CHARS = {index};\n")
     for stale in sorted(set(os.listdir(assets)) - wanted):  # an asset no longer in templates/assets/
         (assets / stale).unlink()
 
@@ -604,6 +646,8 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
         due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages
         in_parallel(lambda script: write_script(project, result, plans[script], session, markdown), list(plans),
                     jobs if due >= PARALLEL_FROM else 1, meanwhile=None if export_written else export_in_background)
+        if markdown is not None:  # both scripts' parts are written: Pagefind's pages are made of them
+            plan_pagefind_pages(project, plans, markdown).write()
     finally:
         for wait in export_written:
             wait()

@@ -34,9 +34,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import export, ids, search, shortlinks
-from .model import YanluError, YanluErrors
+from .model import YanluError
 from .pipeline import CONFIGS, Build, Project, build
-from .render import PAGE_LIMIT, page_url, public_address
+from .render import PAGE_LIMIT, SCRIPT_DIRS, page_url, public_address
 
 ROOT_PAGE = """<!doctype html>
 <html lang="zh">
@@ -194,9 +194,9 @@ def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str) 
     return subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-# ------------------------------------------------------------------ search: one Pagefind index per script
+# ------------------------------------------------------------------ search: one Pagefind index for both scripts
 
-PAGEFIND_DIR = "pagefind"  # site/<script>/pagefind/: what templates/assets/yanlu-search.js loads
+PAGEFIND_DIR = "pagefind"  # site/pagefind/: the one index both scripts' box (templates/assets/yanlu-search.js) loads
 # Pagefind's ready-made search interfaces; the header's box uses its JavaScript API only.
 PAGEFIND_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                    "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
@@ -219,8 +219,8 @@ def pagefind_binary() -> Path:
 
 
 def start_pagefind(copies: Path, bundle: Path) -> tuple[subprocess.Popen, int]:
-    """Start Pagefind on one script's index copies (docs/search/<script>/, written by the generator:
-    generator/search.py), its bundle into ``bundle``. Returns the process and the number of pages given to it."""
+    """Start Pagefind on the pages the generator wrote for it (docs/search/pagefind/: generator/search.py), its
+    bundle into ``bundle``. Returns the process and the number of pages given to it."""
     binary = pagefind_binary()
     pages = sum(1 for _ in copies.rglob("*.html"))
     if not pages:
@@ -230,15 +230,15 @@ def start_pagefind(copies: Path, bundle: Path) -> tuple[subprocess.Popen, int]:
     try:
         return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
     except OSError as exc:
-        raise YanluError(f"pagefind ({copies.name})", f"could not run {binary}: {exc}",
+        raise YanluError("pagefind", f"could not run {binary}: {exc}",
                          "Reinstall the pinned packages: `.venv/bin/pip install -r requirements.txt`.") from None
 
 
-def finish_pagefind(name: str, bundle: Path, run: subprocess.Popen, pages: int) -> None:
+def finish_pagefind(bundle: Path, run: subprocess.Popen, pages: int) -> None:
     """Wait for Pagefind, check that it indexed every page it was given (in the neutral language
     search.INDEX_LANG), drop what is not used."""
     out, err = run.communicate()
-    where = f"pagefind ({name})"
+    where = "pagefind"
     if run.returncode:
         raise YanluError(where, f"{' '.join(run.args)} failed (exit status {run.returncode}):\n{(err or out).strip() or '(it printed nothing)'}",
                          "Fix the problem Pagefind names above.")
@@ -251,44 +251,35 @@ def finish_pagefind(name: str, bundle: Path, run: subprocess.Popen, pages: int) 
     if indexed != {search.INDEX_LANG: pages}:
         raise YanluError(where, f"Pagefind indexed {indexed}, expected {pages} pages in {search.INDEX_LANG}",
                          "generator/search.py writes every page Pagefind reads with "
-                         f"<html lang=\"{search.INDEX_LANG}\">; check that nothing else is in docs/{search.SEARCH_DIR}/{name}/.")
+                         f"<html lang=\"{search.INDEX_LANG}\">; check that nothing else is in "
+                         f"docs/{search.SEARCH_DIR}/{search.PAGEFIND_INPUT}/.")
     for unused in PAGEFIND_UNUSED:
         (bundle / unused).unlink(missing_ok=True)
 
 
 def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None) -> None:
-    """Build both scripts' Pagefind indexes from their copies under ``copies`` (docs/search/), side by side
-    and at once: the generator wrote the copies, so Pagefind indexes while MkDocs builds, and ``meanwhile``
-    runs then too. Each bundle goes to ``site/<script>/pagefind/`` once ``ready`` has named every script (its
-    MkDocs build done: ``mkdocs_finished``). An error from either stops the indexing."""
-    failures: list[YanluError] = []
+    """Build the Pagefind index of both scripts from what the generator wrote under ``copies`` (docs/search/):
+    Pagefind indexes while MkDocs builds, and ``meanwhile`` runs then too. The bundle goes to ``site/pagefind/``,
+    with each script's filter choices, once ``ready`` has named every script (its MkDocs build done:
+    ``mkdocs_finished``)."""
     with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
-        runs = {}
+        bundle = Path(work) / PAGEFIND_DIR
+        run, pages = start_pagefind(copies / search.PAGEFIND_INPUT, bundle)
         try:
-            for name in CONFIGS:
-                runs[name] = start_pagefind(copies / name, Path(work) / name)
             meanwhile()
-            built = list(ready)
+            list(ready)
         except BaseException:
-            for run, _pages in runs.values():
-                if run.poll() is None:
-                    run.kill()
-                    run.wait()
+            if run.poll() is None:
+                run.kill()
+                run.wait()
             raise
-        for name in built:
-            run, pages = runs[name]
-            bundle = Path(work) / name
-            try:
-                finish_pagefind(name, bundle, run, pages)
-                choices = search.filter_choices(copies / name)
-                (bundle / search.FILTERS_FILE).write_text(
-                    json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-                shutil.rmtree(site / name / PAGEFIND_DIR, ignore_errors=True)
-                shutil.move(bundle, site / name / PAGEFIND_DIR)
-            except YanluError as exc:
-                failures.append(exc)
-    if failures:
-        raise failures[0] if len(failures) == 1 else YanluErrors(failures)
+        finish_pagefind(bundle, run, pages)
+        for script, folder in SCRIPT_DIRS.items():
+            choices = search.filter_choices(copies / folder)
+            (bundle / search.filters_file(script.value)).write_text(
+                json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        shutil.rmtree(site / PAGEFIND_DIR, ignore_errors=True)
+        shutil.move(bundle, site / PAGEFIND_DIR)
 
 
 # ------------------------------------------------------------------ MkDocs' own messages
@@ -445,7 +436,7 @@ def mkdocs_finished(project: Project, runs: dict[str, subprocess.Popen], say: Ca
                          "room for a second site beside site/) and run it again." if full else
                          "Fix the problems MkDocs names above (a page in docs/ comes from site_config/, seeds/ "
                          "or templates/; a theme file from templates/overrides/), then run it again.")
-    say("Finishing the search indexes (Pagefind) …")
+    say("Finishing the search index (Pagefind) …")
 
 
 def publish(project: Project, site: Path | None = None, jobs: int = 1,

@@ -47,6 +47,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from .config import is_reserved
+from .convert import simplified_alone
 from .model import YanluError
 from .render import page_url
 
@@ -124,6 +125,27 @@ def index_words(texts: list[str]) -> list[str]:
     return list(seen)
 
 
+class _IndexForms(dict):
+    """Each character's form in the index, looked up once per process (``str.translate`` asks by code point)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = form = simplified_alone(char) if _HAN_CHAR.match(char) else char
+        return form
+
+
+_FORMS = _IndexForms()
+
+
+def index_form(text: str) -> str:
+    """Text as the index holds it, whichever script it is in: each Chinese character as OpenCC's t2s converts
+    it alone (說 → 说; convert.simplified_alone), so one index serves both scripts (a Traditional page's words
+    are its Simplified twin's, but where the scripts' texts differ beyond a character's form); yanlu-search.js
+    turns a query into the same form with window.YANLU_INDEX_CHARS (pipeline.index_chars), made by this
+    function."""
+    return text.translate(_FORMS)
+
+
 # ------------------------------------------------------------------ pages
 
 
@@ -148,14 +170,15 @@ def _attr(value: str) -> str:
     return html_lib.escape(value, quote=True)
 
 
-def _document(head: list[str], body: str, lang: str) -> str:
-    # data-yl-lang keeps the script the page was written in, for anyone reading this copy.
-    return (f'<!doctype html>\n<html lang="{INDEX_LANG}" data-yl-lang="{_attr(lang)}">\n<head><meta charset="utf-8">'
+def _document(head: list[str], body: str) -> str:
+    return (f'<!doctype html>\n<html lang="{INDEX_LANG}">\n<head><meta charset="utf-8">'
             f'<title></title>\n{"".join(head)}</head>\n<body>{body}</body>\n</html>\n')
 
 
 FILTER_LETTERS = {"speaker": "s", "event": "e", "year": "y"}
-FILTERS_FILE = "yanlu-filters.json"  # in the Pagefind bundle: each filter's values, with their pages
+def filters_file(lang: str) -> str:
+    """In the Pagefind bundle: one script's filter values, with their pages (``filter_choices``)."""
+    return f"yanlu-filters-{lang}.json"
 
 
 def filter_token(kind: str, value: str) -> str:
@@ -184,8 +207,9 @@ class EventFacts:
     speakers: list[tuple[str, str]] = field(default_factory=list)  # (speaker id, name as shown)
 
 
-def entity_page(page: str, kind: str) -> tuple[str, str, str] | None:
-    """A speaker or topic page as a small result: (Pagefind's copy, its name, the line under it)."""
+def entity_part(page: str, kind: str) -> dict | None:
+    """A speaker or topic page as a small result (a part: ``page_part``): its name (its words weighted) and the
+    line under it (a speaker's note, a topic's keywords)."""
     found = article(page)
     if found is None:
         return None
@@ -196,12 +220,9 @@ def entity_page(page: str, kind: str) -> tuple[str, str, str] | None:
     name = text_of(h1.group(1))
     line = _FIRST_P.match(body, h1.end())
     description = text_of(line.group(1)) if line else ""
-    head = [_meta("meta", "kind", kind), _meta("meta", "title", name)]
-    if description:
-        head.append(_meta("meta", "description", description))
-    content = (f'<article data-pagefind-body><h1 data-pagefind-weight="10">{_attr(" ".join(index_words([name])))}</h1>'
-               + (f'<p>{_attr(" ".join(index_words([description])))}</p>' if description else "") + "</article>")
-    return _document(head, content, lang), name, description
+    data = {"t": name, "d": description} if description else {"t": name}
+    return {"kind": kind, "lang": lang, "title": index_words([index_form(name)]),
+            "said": index_words([index_form(description)]), "data": data}
 
 
 def event_facts(page: str) -> EventFacts | None:
@@ -337,10 +358,9 @@ def _searchable(place: Place) -> str:
     return " ".join(out)
 
 
-def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | None:
-    """An event page as Pagefind reads it: the distinct index words of everything it says (the title's
-    weighted), the page's places as JSON in the id of one anchor (``DATA_ANCHOR``: ids are in the fragment
-    the box loads anyway and, unlike Pagefind meta, never words of the index), and the page's filters.
+def event_part(page: str, facts: EventFacts, names: dict[str, str]) -> dict | None:
+    """An event page as search reads it (a part: ``page_part``): the index words of its title and of everything
+    it says, its filters, and, for the reader of its script, its title, its speakers (``w``) and its places.
     ``names`` gives each speaker id's filter value."""
     found = article(page)
     if found is None:
@@ -355,20 +375,34 @@ def event_page(page: str, facts: EventFacts, names: dict[str, str]) -> str | Non
             who.append(names.get(place.speaker, place.speaker))
     cite = cite_sources(page)
     sources = {sid: n for n, sid in enumerate(cite)}
-    data = {"p": [place_record(place, order, sources) for place in spots], "c": list(cite.values())}
-    title = index_words([facts.title])
+    data = {"t": facts.title, "w": who, "p": [place_record(place, order, sources) for place in spots],
+            "c": list(cite.values())}
+    return {"kind": "event", "lang": lang, "year": facts.year, "title": index_words([index_form(facts.title)]),
+            "said": index_words([index_form(p.name + " " + _searchable(p)) for p in spots]),
+            "filters": [list(pair) for pair in filter_values(facts, who)], "data": data}
+
+
+def pagefind_page(parts: list[dict]) -> str:
+    """What Pagefind reads of a page: one page for its parts in both scripts (``page_part``). Its words are the
+    parts' index words, each once (the title's weighted; the filters as words, ``filter_token``); each script's
+    data in the id of an anchor of its own (``DATA_ANCHOR``, the script's lang, "-"), so the box reads its own
+    script's title, speakers and places from the fragment it loads anyway (ids, unlike Pagefind meta, are
+    never words of the index)."""
+    kind = parts[0]["kind"]
+    title = list(dict.fromkeys(w for part in parts for w in part["title"]))
     in_title = set(title)
-    said = [w for w in index_words([p.name + " " + _searchable(p) for p in spots]) if w not in in_title]
-    tokens = " ".join(filter_token(kind, value) for kind, value in filter_values(facts, who))
-    head = [_meta("meta", "kind", "event"), _meta("meta", "title", facts.title),
-            _meta("meta", "who", json.dumps(who, ensure_ascii=False))]
-    if facts.year:
-        head.append(_meta("meta", "year", facts.year))
-    content = (f'<article data-pagefind-body><div data-pagefind-weight="5">{_attr(" ".join(title))}</div>'
-               f'<div>{_attr(" ".join(said))}</div>'
-               f'<span id="{DATA_ANCHOR}{anchor_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))}"></span>'
-               f'<div id="yl-filters">{tokens}</div></article>')
-    return _document(head, content, lang)
+    said = [w for w in dict.fromkeys(w for part in parts for w in part["said"]) if w not in in_title]
+    tokens = dict.fromkeys(filter_token(name, index_form(value)) for part in parts for name, value in part.get("filters", []))
+    head = [_meta("meta", "kind", kind)]
+    if parts[0].get("year"):
+        head.append(_meta("meta", "year", parts[0]["year"]))
+    anchors = "".join(f'<span id="{DATA_ANCHOR}{_attr(part["lang"])}-'
+                      f'{anchor_text(json.dumps(part["data"], ensure_ascii=False, separators=(",", ":")))}"></span>'
+                      for part in parts)
+    content = (f'<article data-pagefind-body><div data-pagefind-weight="{5 if kind == "event" else 10}">'
+               f'{_attr(" ".join(title))}</div>' + (f'<div>{_attr(" ".join(said))}</div>' if said else "")
+               + anchors + (f'<div id="yl-filters">{" ".join(tokens)}</div>' if tokens else "") + "</article>")
+    return _document(head, content)
 
 
 _UNSAFE_IN_ID = re.compile(r"[%\s]")
@@ -416,17 +450,24 @@ def speaker_values(names: dict[str, str], notes: dict[str, str]) -> dict[str, st
 
 # ------------------------------------------------------------------ copies made from the generated pages
 
-SEARCH_DIR = "search"  # docs/search/<script>/: the copies Pagefind reads, beside the scripts' pages
+SEARCH_DIR = "search"  # docs/search/: beside the scripts' pages, what search takes of them
+PAGEFIND_INPUT = "pagefind"  # docs/search/pagefind/: the pages Pagefind reads (``pagefind_page``), both scripts in one
+PART_SUFFIX = ".json"  # docs/search/<script>/events/x/index.json: a page's part in that script (``page_part``)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)  # render.front_matter: one JSON object
 
 
 def copy_path(page: str) -> str | None:
-    """Where the index copy of a generated page (``events/x.md``) stands (``events/x/index.html``, the built
-    page's path), or None for a page search does not index."""
+    """Where Pagefind reads a generated page (``events/x.md``) under docs/search/pagefind/ (``events/x/index.html``,
+    the built page's path: its result's address), or None for a page search does not index. Its parts stand
+    at ``part_path``."""
     if not page.endswith(".md"):
         return None
     built = f"{page_url(page)}index.html"
     return built if page_kind(PurePosixPath(built)) else None
+
+
+def part_path(copy: str) -> str:
+    return copy.removesuffix(".html") + PART_SUFFIX
 
 
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")  # the extensions MkDocs always adds (config.defaults)
@@ -499,33 +540,29 @@ def built_page(text: str, lang: str, to_html: Callable[[str], str]) -> str:
             f"<body><article data-pagefind-body>\n{body}\n</article></body></html>")
 
 
-def index_copy(text: str, kind: str, lang: str, values: dict[str, str], to_html: Callable[[str], str]) -> str:
-    """The copy Pagefind reads of a generated page of ``kind`` (``page_kind``); ``values``, each speaker
-    id's filter value (``speaker_values``)."""
+def page_part(text: str, kind: str, lang: str, values: dict[str, str], to_html: Callable[[str], str]) -> dict:
+    """What search takes of a generated page of ``kind`` (``page_kind``) in one script: {kind, lang, title and
+    said (index words, ``index_form``), year and filters (an event's), data (what the box shows: t the title or
+    name, d an entity's line, w an event's speakers, p its places, c its sources' citation facts)}.
+    ``values``: each speaker id's filter value (``speaker_values``)."""
     page = built_page(text, lang, to_html)
     if kind == "event":
         facts = event_facts(page)
-        copy = event_page(page, facts, values) if facts else None
+        part = event_part(page, facts, values) if facts else None
     else:
-        entity = entity_page(page, kind)
-        copy = entity[0] if entity else None
-    if copy is None:
+        part = entity_part(page, kind)
+    if part is None:
         raise ValueError(f"a generated {kind} page without an article")  # built_page always writes one
-    return copy
+    return part
 
 
-_META = re.compile(r'<meta data-pagefind-meta="(title|who|year)\[content\]" content="([^"]*)">')
-
-
-def filter_choices(copies: Path) -> dict[str, list]:
-    """The filter controls' choices, from the event pages' copies under ``copies``: speakers by pages, most
-    first; events by name; years newest first; each with its number of pages."""
+def filter_choices(parts: Path) -> dict[str, list]:
+    """The filter controls' choices in one script, from its event pages' parts under ``parts``: speakers by
+    pages, most first; events by name; years newest first; each with its number of pages."""
     counts: dict[str, dict[str, int]] = {kind: {} for kind in FILTER_LETTERS}
-    for copy in sorted((copies / "events").glob("*/index.html")):
-        head = copy.read_text(encoding="utf-8").split("</head>", 1)[0]
-        meta = {name: html_lib.unescape(value) for name, value in _META.findall(head)}
-        facts = EventFacts(meta.get("title", ""), meta.get("year", ""))
-        for kind, value in filter_values(facts, json.loads(meta.get("who", "[]"))):
+    for path in sorted((parts / "events").glob(f"*/index{PART_SUFFIX}")):
+        text = path.read_text(encoding="utf-8")
+        for kind, value in json.loads(text).get("filters", []) if text else []:
             counts[kind][value] = counts[kind].get(value, 0) + 1
     ordered = {"speaker": sorted(counts["speaker"], key=lambda v: (-counts["speaker"][v], v)),
                "event": sorted(counts["event"]), "year": sorted(counts["year"], reverse=True)}

@@ -68,10 +68,10 @@ def test_an_edit_between_two_builds_in_one_process_equals_a_fresh_build(tmp_path
 
 
 def test_an_edit_to_the_markdown_extensions_remakes_the_index_copies_as_from_nothing(tmp_path):
-    """The index copies are the pages as MkDocs renders them with mkdocs.yml's Markdown extensions."""
+    """What search takes of the pages is the pages as MkDocs renders them with mkdocs.yml's Markdown extensions."""
     project = mkdocs_project(tmp_path / "p")
     pipeline.build(project)
-    copy = project.docs / search.SEARCH_DIR / "zh-hans" / "events" / "header-panel" / "index.html"
+    copy = project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT / "events" / "header-panel" / "index.html"
     assert "{: #participants }" not in copy.read_text(encoding="utf-8")  # attr_list read it
     replace_in(project.root / "mkdocs.yml", "  - attr_list\n", "")
     pipeline.build(project)

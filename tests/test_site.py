@@ -937,14 +937,14 @@ def test_every_paragraph_names_its_speaker_and_links_to_their_page(site):
     assert not problems, report(problems, "paragraphs with a wrong or missing name beside them")
 
 
-# ------------------------------------------------------------------ 9. search: one Pagefind index per script
+# ------------------------------------------------------------------ 9. search: one Pagefind index for both scripts
 
 
-def pagefind_fragments(site: Site, script: str) -> dict[str, dict]:
-    """Page address (relative to the script's folder, as Pagefind stores it) → that page's fragment:
-    its index words (apart by spaces, each once: search.index_words), meta, filters and anchors (the places: places_of)."""
+def pagefind_fragments(site: Site) -> dict[str, dict]:
+    """Page address (relative to a script's folder, as Pagefind stores it) → that page's fragment: its index words
+    (apart by spaces, each once: search.index_words), meta, filters and anchors (each script's data: data_of)."""
     fragments = {}
-    for path in sorted((site.root / script / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((site.root / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), f"{path}: not a Pagefind fragment"
         fragment = json.loads(data[len(b"pagefind_dcd"):])
@@ -952,10 +952,12 @@ def pagefind_fragments(site: Site, script: str) -> dict[str, dict]:
     return fragments
 
 
-def places_of(fragment: dict) -> dict:
-    """The places an event page's fragment carries in the id of its data anchor (search.event_page)."""
-    anchor = next(a["id"] for a in fragment["anchors"] if a["id"].startswith(search.DATA_ANCHOR))
-    return json.loads(unquote(anchor[len(search.DATA_ANCHOR):]))
+def data_of(fragment: dict, lang: str) -> dict:
+    """What a page's fragment carries for the reader of one script in the id of its anchor (search.pagefind_page)."""
+    prefix = f"{search.DATA_ANCHOR}{lang}-"
+    anchors = [a["id"] for a in fragment["anchors"] if a["id"].startswith(prefix)]
+    assert len(anchors) == 1, f"{fragment['url']}: {len(anchors)} anchors for {lang}"
+    return json.loads(unquote(anchors[0][len(prefix):]))
 
 
 def words_said(place: dict) -> str:
@@ -977,66 +979,80 @@ def pieces_said(place: dict) -> list[str]:
 
 
 def han_words(text: str) -> set[str]:
-    return {w for w in search.index_words([text]) if search.is_han(w[0])}
+    """The index words of a text's Chinese, in the index's form (search.index_form)."""
+    return {w for w in search.index_words([search.index_form(text)]) if search.is_han(w[0])}
 
 
-def test_each_script_has_its_own_pagefind_index_of_event_speaker_and_topic_pages_only(site):
+def indexed_pages(site: Site, script: str) -> list:
+    return [p for p in site.pages(script) if search.page_kind(PurePosixPath(p.rel[len(script) + 1:]))]
+
+
+def test_one_pagefind_index_serves_both_scripts_with_their_event_speaker_and_topic_pages_only(site):
+    pages = {script: indexed_pages(site, script) for script in SCRIPTS}
+    kinds = {search.page_kind(PurePosixPath(p.rel[len("zh-hans") + 1:])) for p in pages["zh-hans"]}
+    assert kinds == {"event", "speaker", "topic"}, kinds
+    addresses = {script: {"/" + p.rel[len(script) + 1:].removesuffix("index.html") for p in found}
+                 for script, found in pages.items()}
+    assert addresses["zh-hans"] == addresses["zh-hant"], "both scripts have the same pages, page for page"
+    folder = site.root / "pagefind"
+    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {k: v["page_count"] for k, v in entry["languages"].items()} == {search.INDEX_LANG: len(pages["zh-hans"])}, (
+        f"pagefind/ should index the {len(pages['zh-hans'])} event, speaker and topic pages once, in the neutral "
+        f"language {search.INDEX_LANG}: {entry}")
+    fragments = pagefind_fragments(site)
+    assert set(fragments) == addresses["zh-hans"]
+    assert "/" not in fragments and "/events/" not in fragments, "home and list pages are no search results"
+    for fragment in fragments.values():  # each script's reader finds its own script's data
+        for lang in SCRIPTS.values():
+            data_of(fragment, lang)
+    for name in ("pagefind.js", "pagefind-worker.js"):
+        assert (folder / name).is_file(), f"pagefind/{name} is missing"
+    assert list(folder.glob("wasm.*.pagefind")), "pagefind/ has no WebAssembly"
     for script in SCRIPTS:
-        folder = site.root / script
-        pages = [p for p in site.pages(script) if search.page_kind(PurePosixPath(p.rel[len(script) + 1:]))]
-        kinds = {search.page_kind(PurePosixPath(p.rel[len(script) + 1:])) for p in pages}
-        assert kinds == {"event", "speaker", "topic"}, kinds
-        entry = json.loads((folder / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-        assert {k: v["page_count"] for k, v in entry["languages"].items()} == {search.INDEX_LANG: len(pages)}, (
-            f"{script}/pagefind/ should index the {len(pages)} event, speaker and topic pages of {script} in the "
-            f"neutral language {search.INDEX_LANG}: {entry}")
-        expected = {"/" + p.rel[len(script) + 1:].removesuffix("index.html") for p in pages}
-        fragments = pagefind_fragments(site, script)
-        assert set(fragments) == expected
-        assert "/" not in fragments and "/events/" not in fragments, "home and list pages are no search results"
-        for name in ("pagefind.js", "pagefind-worker.js"):
-            assert (folder / "pagefind" / name).is_file(), f"{script}/pagefind/{name} is missing"
-        assert list((folder / "pagefind").glob("wasm.*.pagefind")), f"{script}/pagefind/ has no WebAssembly"
-        assert not (folder / "search").exists(), f"{script}/search/: mkdocs-material's search plugin is still on"
+        assert not (site.root / script / "pagefind").exists(), f"{script}/pagefind/: a second index"
+        assert not (site.root / script / "search").exists(), f"{script}/search/: mkdocs-material's search plugin is still on"
     assert not list(site.project.rglob("jieba*")), "jieba files are written although search no longer uses jieba"
 
 
 def test_speaker_and_topic_pages_are_small_results_of_name_and_note(site):
     problems = []
+    fragments = pagefind_fragments(site)
     for script, key in SCRIPTS.items():
-        fragments = pagefind_fragments(site, script)
         for speaker in site.corpus["speakers"]:
             fragment = fragments.get(f"/speakers/{speaker['id']}/")
             if fragment is None:
-                problems.append(f"{script}/speakers/{speaker['id']}/ is not indexed")
+                problems.append(f"speakers/{speaker['id']}/ is not indexed")
                 continue
-            meta = fragment["meta"]
-            if meta.get("kind") != "speaker" or speaker["name"][key] not in meta.get("title", ""):
-                problems.append(f"{script}/speakers/{speaker['id']}/: meta {meta}")
+            data = data_of(fragment, key)
+            if fragment["meta"].get("kind") != "speaker" or speaker["name"][key] not in data.get("t", ""):
+                problems.append(f"{script}/speakers/{speaker['id']}/: meta {fragment['meta']}, data {data}")
             if len(fragment["content"]) > 400:  # the name and the note, never the quotes
-                problems.append(f"{script}/speakers/{speaker['id']}/: {len(fragment['content'])} characters indexed")
+                problems.append(f"speakers/{speaker['id']}/: {len(fragment['content'])} characters indexed")
         for topic in site.corpus["topics"]:
             fragment = fragments[f"/topics/{topic['id']}/"]
-            if fragment["meta"].get("kind") != "topic" or fragment["meta"].get("title") != topic["name"][key] \
+            data = data_of(fragment, key)
+            if fragment["meta"].get("kind") != "topic" or data.get("t") != topic["name"][key] \
                     or len(fragment["content"]) > 400:
-                problems.append(f"{script}/topics/{topic['id']}/: {fragment['meta']}, {len(fragment['content'])} characters")
+                problems.append(f"{script}/topics/{topic['id']}/: {data}, {len(fragment['content'])} characters")
     assert not problems, report(problems, "speaker and topic pages indexed otherwise than as a name and a line")
 
 
 def test_every_paragraph_is_a_place_with_its_words_speaker_and_source_and_its_words_are_indexed_once(site):
     problems = []
+    fragments = pagefind_fragments(site)
     for script, key in SCRIPTS.items():
-        fragments = pagefind_fragments(site, script)
         names = {s["id"]: s["name"][key] for s in site.corpus["speakers"]}
+        choices = json.loads((site.root / "pagefind" / search.filters_file(key)).read_text(encoding="utf-8"))
+        offered = {(kind, value) for kind, pairs in choices.items() for value, _count in pairs}
         for event in site.corpus["events"]:
             fragment = fragments[f"/events/{event['id']}/"]
             where = f"{script}/events/{event['id']}/"
-            data = places_of(fragment)
+            data = data_of(fragment, key)
             places = {p["i"]: p for p in data["p"]}
             ids = list(site.shown(script, event["id"]))  # in page order
             if [p["i"] for p in data["p"] if p["i"].startswith("q-")] != ids:
                 problems.append(f"{where}: the index's paragraphs are {list(places)[:5]}…, the page's {ids[:5]}…")
-            who = json.loads(fragment["meta"]["who"])
+            who = data["w"]
             said = fragment["content"].split()
             if len(set(said)) != len(said):
                 problems.append(f"{where}: words indexed more than once: {[w for w in set(said) if said.count(w) > 1][:5]}")
@@ -1055,33 +1071,32 @@ def test_every_paragraph_is_a_place_with_its_words_speaker_and_source_and_its_wo
                 if missing:
                     problems.append(f"{where}#{p['id']}: not in the index: {sorted(missing)[:5]}")
 
-            # What only a garbled run holds is no word of the index.
-            clean = set().union(*(han_words(piece) for place in data["p"] for piece in pieces_said(place)))
+            # What only a garbled run holds (in either script) is no word of the index.
+            clean = set().union(*(han_words(piece) for lang in SCRIPTS.values()
+                                  for place in data_of(fragment, lang)["p"] for piece in pieces_said(place)))
             for place in data["p"]:
                 for start, end in place.get("g", []):
                     if (han_words(place["t"][start:end]) - clean) & words:
                         problems.append(f"{where}#{place['i']}: garbled run {place['t'][start:end]!r} is in the index")
             for chrome in ("复制链接", "複製連結", "言录 Yanlu", "言錄 Yanlu", "本页目录", "本頁目錄", "永久链接", "永久連結"):
-                if chrome in fragment["content"] or any(chrome in p["t"] for p in data["p"]):
+                if search.index_form(chrome) in fragment["content"] or any(chrome in p["t"] for p in data["p"]):
                     problems.append(f"{where}: the index holds {chrome!r} (not what was said)")
-            # Filters are words of the index (search.filter_token), after everything said.
+            # Filters are words of the index (search.filter_token of the value's index form), after everything said.
             spoke = {who[places[p["id"]]["k"]] for p in site.corpus["paragraphs"]
                      if p["event"] == event["id"] and p["speaker"] and p["id"] in ids}
-            wanted = [("year", event["date"][:4]), ("event", fragment["meta"]["title"])] + [("speaker", v) for v in spoke]
-            absent = [pair for pair in wanted if search.filter_token(*pair) not in words]
+            wanted = [("year", event["date"][:4]), ("event", data["t"])] + [("speaker", v) for v in spoke]
+            absent = [pair for pair in wanted if search.filter_token(pair[0], search.index_form(pair[1])) not in words]
             if absent or fragment["filters"]:
                 problems.append(f"{where}: filter words missing for {absent} (Pagefind filters: {fragment['filters']})")
-            choices = json.loads((site.root / script / "pagefind" / search.FILTERS_FILE).read_text(encoding="utf-8"))
-            offered = {(kind, value) for kind, pairs in choices.items() for value, _count in pairs}
             if not set(wanted) <= offered:
-                problems.append(f"{where}: {search.FILTERS_FILE} does not offer {sorted(set(wanted) - offered)}")
+                problems.append(f"{where}: {search.filters_file(key)} does not offer {sorted(set(wanted) - offered)}")
     assert not problems, report(problems, "paragraphs search cannot find, link to or cite")
 
 
-def test_the_search_box_is_in_every_header_and_loads_its_scripts_own_index(site):
+def test_the_search_box_is_in_every_header_and_loads_the_index_both_scripts_share(site):
     labels = {"zh-hans": "搜索", "zh-hant": "搜尋"}
     problems = []
-    for script in SCRIPTS:
+    for script, lang in SCRIPTS.items():
         for page in site.pages(script):
             header = page.dom.find("header")
             boxes = [e for e in (header.iter() if header else []) if "data-yl-search" in e.attrs]
@@ -1093,57 +1108,71 @@ def test_the_search_box_is_in_every_header_and_loads_its_scripts_own_index(site)
                 problems.append(f"{page.rel}: the search field is not labelled {labels[script]!r}")
             config = next((e.raw_text() for e in page.dom.find_all("script") if "window.YANLU =" in e.raw_text()), "")
             search = json.loads(config.split("=", 1)[1].strip().rstrip(";"))["search"] if config else {}
-            if not search.get("indexed"):
-                problems.append(f"{page.rel}: window.YANLU.search does not say the index was built")
+            if not search.get("indexed") or search.get("script") != lang:
+                problems.append(f"{page.rel}: window.YANLU.search does not say the index was built, for {lang}")
             target = site.resolve(page, search.get("pagefind", "")).target if search.get("pagefind") else None
-            if is_remote(search.get("pagefind", "")) or target != site.root / script / "pagefind" / "pagefind.js":
-                problems.append(f"{page.rel}: search loads {search.get('pagefind')!r}, not {script}/pagefind/pagefind.js")
+            if is_remote(search.get("pagefind", "")) or target != site.root / "pagefind" / "pagefind.js":
+                problems.append(f"{page.rel}: search loads {search.get('pagefind')!r}, not pagefind/pagefind.js")
+            base = site.resolve(page, search.get("base", "") + "index.html").target if search.get("base") else None
+            if base != site.root / script / "index.html":
+                problems.append(f"{page.rel}: its results' addresses start at {search.get('base')!r}, not {script}/")
     assert not problems, report(problems, "pages whose search box is missing or points elsewhere")
     script_text = (ROOT / "templates" / "assets" / "yanlu-search.js").read_text(encoding="utf-8")
     assert "innerHTML" not in script_text and "insertAdjacentHTML" not in script_text, (
         "yanlu-search.js must put transcript text into the page as text: Pagefind's excerpts are not escaped")
 
 
-def test_the_index_copies_the_generator_writes_are_what_the_built_pages_give(site):
-    """docs/search/<script>/ is made from the generated Markdown without MkDocs (search.index_copy): for every
-    event, speaker and topic page, the copy is byte for byte what the page MkDocs built gives."""
-    for script in SCRIPTS:
-        copies = site.project / "docs" / search.SEARCH_DIR / script
-        built = {p.rel[len(script) + 1:]: p for p in site.pages(script)
-                 if search.page_kind(PurePosixPath(p.rel[len(script) + 1:]))}
-        assert sorted(p.relative_to(copies).as_posix() for p in copies.rglob("*.html")) == sorted(built), script
+def test_what_search_takes_of_each_page_is_what_the_built_pages_give(site):
+    """docs/search/<script>/ is made from the generated Markdown without MkDocs (search.page_part): for every
+    event, speaker and topic page, the part is what the page MkDocs built gives; and what Pagefind reads,
+    docs/search/pagefind/, is made of both scripts' parts."""
+    copies = site.project / "docs" / search.SEARCH_DIR / search.PAGEFIND_INPUT
+    parts: dict[str, list[dict]] = {}
+    for script, lang in SCRIPTS.items():
+        folder = site.project / "docs" / search.SEARCH_DIR / script
+        built = {p.rel[len(script) + 1:]: p for p in indexed_pages(site, script)}
+        assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == \
+            sorted(search.part_path(rel) for rel in built), script
         # An event result is an event: a year's list of events (events/2024/) is no result.
-        assert {p.parent.name for p in (copies / "events").glob("*/index.html")} == {e["id"] for e in site.corpus["events"]}
+        assert {p.parent.name for p in (folder / "events").glob("*/index.json")} == {e["id"] for e in site.corpus["events"]}
         for rel, page in built.items():
-            copy = (copies / rel).read_text(encoding="utf-8")
+            part = json.loads((folder / search.part_path(rel)).read_text(encoding="utf-8"))
             kind = search.page_kind(PurePosixPath(rel))
             if kind == "event":
                 facts = search.event_facts(page.html)
-                # Each speaker's filter value as the copy names it (told apart where two share a name).
-                who = json.loads(re.search(r'who\[content\]" content="([^"]*)"', copy).group(1).replace("&quot;", '"'))
-                expected = search.event_page(page.html, facts, {sid: who[k] for k, (sid, _name) in enumerate(facts.speakers)})
+                # Each speaker's filter value as the part names it (told apart where two share a name).
+                who = part["data"]["w"]
+                expected = search.event_part(page.html, facts, {sid: who[k] for k, (sid, _name) in enumerate(facts.speakers)})
             else:
-                expected = search.entity_page(page.html, kind)[0]
-            assert copy == expected, f"{script}/{rel}"
+                expected = search.entity_part(page.html, kind)
+            assert part == expected, f"{script}/{rel}"
+            assert part["lang"] == lang
+            parts.setdefault(rel, []).append(part)
+    assert sorted(p.relative_to(copies).as_posix() for p in copies.rglob("*") if p.is_file()) == sorted(parts)
+    for rel, both in parts.items():
+        assert (copies / rel).read_text(encoding="utf-8") == search.pagefind_page(both), rel
 
 
-def test_pagefind_reads_the_pages_words_once_each_and_its_places_in_one_anchor():
-    html = ('<html lang="zh-Hant"><head><title>不要</title></head><body><nav>導航</nav>'
-            '<article class="md-content__inner" data-pagefind-body><h1 id="x">價格戰</h1>'
-            '<dl class="yl-facts"><dt>日期</dt><dd>2024-06-14</dd></dl>'
-            '<nav class="yl-toc" aria-label="本頁目錄"><a href="#q-1">目錄</a></nav>'
-            '<ul class="yl-participants"><li><a href="../../speakers/li-dahai/">李大海</a>　嘉賓</li></ul>'
-            '<h2 id="src-1">來源 1</h2>'
-            '<div class="yl-p" id="q-1" title="屬性不變" data-yl-src="src-1">\n<div class="yl-meta"><a class="yl-who" '
-            'href="../../speakers/li-dahai/">李大海</a><span class="yl-kind">提問</span></div>'
-            '<p class="yl-text"><a>李大海</a>表示，AI  時代 &lt;b&gt; 價格戰 <mark class="yl-garbled" data-pagefind-ignore="all">'
-            '<span class="yl-garbled__label">〔亂碼〕</span>煽啃</mark> Scaling Law</p>\n'
-            '<div class="yl-tools yl-revisions"><details><summary>更正</summary><p>舊詞</p></details></div>\n'
-            '<div class="yl-tools"><a class="yl-link" href="#q-1">#q-1</a> <a class="yl-topic" href="#">價格</a></div></div>'
-            '</article><footer>頁腳</footer></body></html>')
-    facts = search.event_facts(html)
+def test_pagefind_reads_the_pages_words_once_each_in_one_form_and_each_scripts_data_in_its_anchor():
+    def page(lang, text):
+        return (f'<html lang="{lang}"><head><title>不要</title></head><body><nav>導航</nav>'
+                f'<article class="md-content__inner" data-pagefind-body><h1 id="x">{text[0]}</h1>'
+                '<dl class="yl-facts"><dt>日期</dt><dd>2024-06-14</dd></dl>'
+                f'<nav class="yl-toc" aria-label="本頁目錄"><a href="#q-1">目錄</a></nav>'
+                f'<ul class="yl-participants"><li><a href="../../speakers/li-dahai/">李大海</a>　{text[1]}</li></ul>'
+                f'<h2 id="src-1">{text[2]} 1</h2>'
+                '<div class="yl-p" id="q-1" title="屬性不變" data-yl-src="src-1">\n<div class="yl-meta"><a class="yl-who" '
+                'href="../../speakers/li-dahai/">李大海</a><span class="yl-kind">提問</span></div>'
+                f'<p class="yl-text"><a>李大海</a>{text[3]}，AI  {text[4]} &lt;b&gt; {text[0]} <mark class="yl-garbled" '
+                'data-pagefind-ignore="all"><span class="yl-garbled__label">〔亂碼〕</span>煽啃</mark> Scaling Law</p>\n'
+                '<div class="yl-tools yl-revisions"><details><summary>更正</summary><p>舊詞</p></details></div>\n'
+                '<div class="yl-tools"><a class="yl-link" href="#q-1">#q-1</a> <a class="yl-topic" href="#">價格</a></div></div>'
+                '</article><footer>頁腳</footer></body></html>')
+    hant = page("zh-Hant", ["價格戰", "嘉賓", "來源", "表示", "時代"])
+    hans = page("zh-Hans", ["价格战", "嘉宾", "来源", "表示", "时代"])
+    facts = search.event_facts(hant)
     assert facts == search.EventFacts("價格戰", "2024", [("li-dahai", "李大海")])
-    body = search.article(html)[0]
+    body = search.article(hant)[0]
     text = "李大海表示，AI 時代 <b> 價格戰 〔亂碼〕煽啃 Scaling Law"
     start = text.index("〔")
     assert search.places(search._TOOLS.sub("", search._KIND.sub("", search._TOC.sub("", body)))) == [
@@ -1151,38 +1180,48 @@ def test_pagefind_reads_the_pages_words_once_each_and_its_places_in_one_anchor()
         search.Place("src-1", "來源 1", level=2, heading=4),
         search.Place("q-1", text, speaker="li-dahai", name="李大海", source="src-1", garbled=[(start, start + 6)]),
     ]
-    page = search.event_page(html, facts, {"li-dahai": "李大海 · 面壁"})
-    assert f'<html lang="{search.INDEX_LANG}"' in page
-    assert "導航" not in page and "頁腳" not in page and "不要" not in page and "目錄" not in page
-    assert "提問" not in page and "舊詞" not in page and "#q-1" not in page  # kind, earlier words, tools: not said
+    parts = [search.event_part(hans, search.event_facts(hans), {"li-dahai": "李大海 · 面壁"}),
+             search.event_part(hant, facts, {"li-dahai": "李大海 · 面壁"})]
+    # Each script's words in the index's form: the Traditional page's are its Simplified twin's.
+    assert parts[0]["title"] == parts[1]["title"] == ["价格", "格战", "战"]
+    assert parts[0]["said"] == parts[1]["said"]
+    out = search.pagefind_page(parts)
+    assert f'<html lang="{search.INDEX_LANG}"' in out
+    assert "導航" not in out and "頁腳" not in out and "不要" not in out and "目錄" not in out
+    assert "提問" not in out and "舊詞" not in out and "#q-1" not in out  # kind, earlier words, tools: not said
     # The title's words weighted; then every other word once, in the order it first stands; garbled letters not.
-    assert '<div data-pagefind-weight="5">價格 格戰 戰</div>' in page
-    words = re.search(r"<div>([^<]*)</div>", page).group(1).split()
-    assert words == ["日期", "期", "2024-06-14", "李大", "大海", "海", "嘉賓", "賓", "來源", "源", "1",
-                     "海表", "表示", "示", "，AI", "時代", "代", "&lt;b&gt;", "Scaling", "Law"], words
-    data = json.loads(unquote(re.search(f'id="{search.DATA_ANCHOR}([^"]*)"', page).group(1).replace("&lt;", "<")
-                              .replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")))
-    assert data["p"][2] == {"i": "q-1", "t": text, "k": 0, "n": "李大海", "g": [[start, start + 6]]}
-    assert data["c"] == []  # this page has no script config (window.YANLU): no facts, and no source index used
-    assert 'data-pagefind-meta="who[content]" content="[&quot;李大海 · 面壁&quot;]"' in page
-    tokens = " ".join(search.filter_token(*pair) for pair in (("event", "價格戰"), ("year", "2024"), ("speaker", "李大海 · 面壁")))
-    assert f'<div id="yl-filters">{tokens}</div></article>' in page
-    assert "data-pagefind-filter" not in page  # Pagefind's filter files change from run to run
+    assert '<div data-pagefind-weight="5">价格 格战 战</div>' in out
+    words = re.search(r"<div>([^<]*)</div>", out).group(1).split()
+    assert words == ["日期", "期", "2024-06-14", "李大", "大海", "海", "嘉宾", "宾", "来源", "源", "1",
+                     "海表", "表示", "示", "，AI", "时代", "代", "&lt;b&gt;", "Scaling", "Law"], words
+    for lang, title, place in (("zh-Hans", "价格战", text.replace("時代", "时代").replace("價格戰", "价格战").replace("亂碼", "亂碼")),
+                               ("zh-Hant", "價格戰", text)):
+        anchor = re.search(f'id="{search.DATA_ANCHOR}{lang}-([^"]*)"', out).group(1)
+        data = json.loads(unquote(anchor.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")))
+        assert data["t"] == title and data["w"] == ["李大海 · 面壁"]
+        assert data["p"][2] == {"i": "q-1", "t": place, "k": 0, "n": "李大海", "g": [[start, start + 6]]}
+        assert data["c"] == []  # this page has no script config (window.YANLU): no facts, and no source index used
+    assert "who[content]" not in out and "title[content]" not in out  # Pagefind meta would be words of the index
+    tokens = " ".join(search.filter_token(*pair) for pair in (("event", "价格战"), ("year", "2024"), ("speaker", "李大海 · 面壁")))
+    assert f'<div id="yl-filters">{tokens}</div></article>' in out
+    assert "data-pagefind-filter" not in out  # Pagefind's filter files change from run to run
     assert search.index_words(["價格戰是", "價格"]) == ["價格", "格戰", "戰是", "是", "格"]
-    entity = search.entity_page('<html lang="zh-Hans"><body><article data-pagefind-body><h1 id="a">李大海</h1>\n'
+    assert search.index_form("說價格戰 AI") == "说价格战 AI"
+    entity = search.entity_part('<html lang="zh-Hans"><body><article data-pagefind-body><h1 id="a">李大海</h1>\n'
                                 "<p>面壁智能 CEO</p><h2>各活动中的身份</h2><blockquote>引语</blockquote></article></body></html>",
                                 "speaker")
-    assert entity[1:] == ("李大海", "面壁智能 CEO") and "引语" not in entity[0] and "身份" not in entity[0]
+    assert entity["data"] == {"t": "李大海", "d": "面壁智能 CEO"} and entity["lang"] == "zh-Hans"
+    assert "引语" not in str(entity) and "身份" not in str(entity)
     assert search.page_kind(PurePosixPath("speakers/li-dahai/index.html")) == "speaker"
     assert search.page_kind(PurePosixPath("speakers/li-dahai/2024/index.html")) is None  # a further part
     assert search.page_kind(PurePosixPath("events/index.html")) is None
-    assert search.event_page('<html lang="zh-Hans"><body><article class="md-content__inner">404</article></body></html>',
+    assert search.event_part('<html lang="zh-Hans"><body><article class="md-content__inner">404</article></body></html>',
                              facts, {}) is None
 
 
 def query_map(site: Site, script: str) -> dict[str, str]:
     text = (site.root / script / "assets" / "yanlu-chars.js").read_text(encoding="utf-8")
-    return json.loads(text.split("=", 1)[1].strip().rstrip(";"))
+    return json.loads(text.splitlines()[0].split("=", 1)[1].strip().rstrip(";"))
 
 
 def test_the_query_map_converts_every_character_the_other_scripts_site_shows(site):

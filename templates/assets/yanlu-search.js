@@ -1,14 +1,16 @@
-/* Yanlu search: the header box, answered by this script's Pagefind index (pagefind/ beside the
-   pages, built by `python -m generator site`; `mkdocs serve` has none and the box says so).
+/* Yanlu search: the header box, answered by the Pagefind index both scripts share (pagefind/ beside the
+   scripts' folders, built by `python -m generator site`; `mkdocs serve` has none and the box says so).
    The index is described in generator/search.py and the README ("Search").
 
    - Lazy: Pagefind (pagefind/pagefind.js, its WebAssembly and the index's metadata) is loaded on the
      first focus of the box; a query then fetches only the index chunks of its words and the page
      fragments of the results shown (the best one first, so the first result comes early).
-   - Index words: each Chinese character with the two after it, once a page (generator/search.py index_words), so
-     价格战 is one word, 开源模型 the words 开源模 源模型, and 价格 or 价 the prefix of words (Pagefind matches words
-     by prefix); ranked by Pagefind's score. Where on a page the query stands is found here, in the page's own
-     text: its places (paragraphs, headings) come as JSON in the id of one anchor of the page's fragment. The
+   - Index words: each Chinese character with the one after it, once a page (generator/search.py index_words), so
+     价格 is one word, 开源模型 the words 开源 源模 模型, and 价 the prefix of words (Pagefind matches words by
+     prefix); ranked by Pagefind's score. Both scripts' words are in one form (search.py index_form: each
+     character as t2s converts it alone), the query's made so with window.YANLU_INDEX_CHARS. Where on a page the
+     query stands is found here, in the page's own text in this script: its title, speakers and places
+     (paragraphs, headings) come as JSON in the id of this script's anchor in the page's fragment. The
      index's language is "und", and Pagefind is started with that language so that it leaves the query's words as
      they are (for zh it would cut them again with Intl.Segmenter).
    - Both scripts: a query typed in the other script is converted with window.YANLU_CHARS (a map
@@ -30,6 +32,7 @@
   if (!CONFIG || !box) return;
 
   const CHARS = window.YANLU_CHARS || {};
+  const INDEX_CHARS = window.YANLU_INDEX_CHARS || {};
   const input = box.querySelector(".yl-search__input");
   const output = box.querySelector(".yl-search__output");
   const status = box.querySelector(".yl-search__meta");
@@ -50,7 +53,7 @@
   const HITS_SHOWN = 3;      // paragraphs shown per page before "N more on this page"
   const BEFORE = 12;         // words shown before the first hit (a Chinese character is one)
   const EXCERPT = 72;        // words per excerpt
-  const DATA_ANCHOR = "yld-";  // generator/search.py DATA_ANCHOR: the anchor whose id holds the page's places
+  const DATA_ANCHOR = "yld-" + CONFIG.script + "-";  // generator/search.py DATA_ANCHOR, this script's lang, "-"
   const EMPTY_BATCHES = 3;   // batches of pages checked before "nothing found", when none holds the query itself
   const WAIT_MS = 120;       // typing pause before searching
 
@@ -73,7 +76,8 @@
         const root = document.documentElement, lang = root.getAttribute("lang");
         root.setAttribute("lang", INDEX_LANG);
         // On the page's own thread: a worker costs its start and another 41 kB before the first search.
-        await module.options({noWorker: true});
+        // baseUrl: a result's address is its page's in this script's folder (the index lies beside both folders).
+        await module.options({noWorker: true, baseUrl: new URL(CONFIG.base, location.href).pathname});
         let started;
         try { started = module.init(); } finally { root.setAttribute("lang", lang); }
         await started;
@@ -86,10 +90,15 @@
 
   // ---------------------------------------------------------------- the query
 
-  function convert(text) {
+  function convert(text, chars) {
     let out = "";
-    for (const ch of text) out += CHARS[ch] || ch;
+    for (const ch of text) out += (chars || CHARS)[ch] || ch;
     return out;
+  }
+
+  /* Text in the form the index holds both scripts in (generator/search.py index_form). */
+  function indexForm(text) {
+    return convert(text, INDEX_CHARS);
   }
 
   /* The box holds the query in this page's script: convert what the reader typed in the other. */
@@ -132,7 +141,7 @@
   function parse(query) {
     const parts = [];
     for (const run of query.split(/[^\p{L}\p{N}]+/u)) {
-      const tokens = run.match(TOKEN);
+      const tokens = indexForm(run).match(TOKEN);
       if (!tokens) continue;
       const words = indexWords(tokens).map(normal).filter(Boolean);
       if (words.length) parts.push({words: words, key: normal(run), word: !IS_HAN.test(tokens[0])});
@@ -242,7 +251,7 @@
      score; where each part stands on a page is found in its text (``regionsOf``). */
   async function pages(parts, filters) {
     const pf = await load();
-    const tokens = Object.keys(filters).map(function (name) { return filterToken(name, filters[name]); });
+    const tokens = Object.keys(filters).map(function (name) { return filterToken(name, indexForm(filters[name])); });
     const words = [].concat.apply([], parts.map(function (p) { return p.words; }));
     // Pagefind searches a word no page holds as the longest start of it some page does (子纠 as 子). A word the
     // index holds whole (two Chinese characters, a filter's) is also searched alone and exactly (quoted): the same
@@ -277,17 +286,15 @@
 
   // ---------------------------------------------------------------- one page of results
 
-  /* A page's places, as generator/search.py event_page writes them into the id of its data anchor:
-     {p: [{i: id, t: text, h: heading level, l: the heading's own length, k: speaker (in meta.who), n: the name shown,
-     s: source (in c), g: garbled runs [[start, end]]}], c: [each source's citation facts]}. */
-  function placesOf(page) {
+  /* A page in this script, as generator/search.py page_part writes it into the id of this script's anchor:
+     {t: title or name, d: an entity's line, w: an event's speakers, p: [{i: id, t: text, h: heading level, l: the
+     heading's own length, k: speaker (in w), n: the name shown, s: source (in c), g: garbled runs [[start, end]]}],
+     c: [each source's citation facts]}. */
+  function dataOf(page) {
     const anchor = (page.anchors || []).find(function (a) { return a.id && a.id.startsWith(DATA_ANCHOR); });
-    try {
-      const data = JSON.parse(decodeURIComponent(anchor.id.slice(DATA_ANCHOR.length)));
-      return {p: data.p || [], c: data.c || []};
-    } catch (e) {
-      return {p: [], c: []};
-    }
+    let data = {};
+    try { data = JSON.parse(decodeURIComponent(anchor.id.slice(DATA_ANCHOR.length))) || {}; } catch (e) { data = {}; }
+    return {t: String(data.t || ""), d: String(data.d || ""), w: data.w || [], p: data.p || [], c: data.c || []};
   }
 
   /* A text's letters and numbers, lower-cased, as a query's parts are matched: spaces go (o1模型 finds "o1 模型"),
@@ -335,9 +342,7 @@
      garbled, hits, heading (the heading's text above, or its own), isHeading, speaker, name, source}]; with a speaker
      chosen, that speaker's paragraphs only. A paragraph's speaker's name counts (a hit there is shown by the name). */
   function regionsOf(page, run) {
-    let who = [];
-    try { who = JSON.parse((page.meta || {}).who || "[]"); } catch (e) { who = []; }
-    const data = placesOf(page), regions = [];
+    const data = dataOf(page), who = data.w, regions = [];
     let heading = "";
     data.p.forEach(function (p, index) {
       const text = String(p.t || "");
@@ -376,12 +381,12 @@
 
   function item(page, run) {
     const meta = page.meta || {};
-    if (meta.kind === "speaker" || meta.kind === "topic") return entity(page, meta);
+    if (meta.kind === "speaker" || meta.kind === "topic") return entity(page, meta, dataOf(page));
     const kept = regionsOf(page, run);
     if (!kept.length) return null;
 
     const entry = el("li", "yl-search__item");
-    const title = el("a", "yl-search__page", meta.title || page.url);
+    const title = el("a", "yl-search__page", dataOf(page).t || page.url);
     title.href = page.url;
     entry.append(title);
     const hitList = el("ol", "yl-search__hits");
@@ -416,14 +421,14 @@
   }
 
   /* A speaker's or topic's page: its name and the line under it. */
-  function entity(page, meta) {
+  function entity(page, meta, data) {
     const entry = el("li", "yl-search__item yl-search__item--entity");
-    const title = el("a", "yl-search__page", meta.title || page.url);
+    const title = el("a", "yl-search__page", data.t || page.url);
     title.href = page.url;
     const kind = el("span", "yl-search__kind", meta.kind === "speaker" ? CONFIG.speaker : CONFIG.topic);
     title.prepend(kind);
     entry.append(title);
-    if (meta.description) entry.append(el("span", "yl-search__excerpt", meta.description));
+    if (data.d) entry.append(el("span", "yl-search__excerpt", data.d));
     return entry;
   }
 
@@ -502,9 +507,10 @@
   filterBox.addEventListener("toggle", function () {
     if (!filterBox.open || filtersLoaded) return;
     // Loaded when the reader opens the filters, not before a first result.
-    // pagefind/yanlu-filters.json (generator/publish.py): each filter's values, in the order to offer them.
-    filtersLoaded = fetch(new URL("yanlu-filters.json", new URL(CONFIG.pagefind, location.href)).href).then(function (r) {
-      if (!r.ok) throw new Error("yanlu-filters.json: " + r.status);
+    // pagefind/yanlu-filters-<script>.json (generator/publish.py): each filter's values, in the order to offer them.
+    const file = "yanlu-filters-" + CONFIG.script + ".json";
+    filtersLoaded = fetch(new URL(file, new URL(CONFIG.pagefind, location.href)).href).then(function (r) {
+      if (!r.ok) throw new Error(file + ": " + r.status);
       return r.json();
     }).then(function (all) {
       for (const name of FILTERS) {
