@@ -584,7 +584,7 @@ def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan],
 
 def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None,
                  markdown: dict[str, tuple[list[str], dict]] | None = None) -> None:
-    """One script's due pages (and their index copies), its assets and its query map (with ``session`` in
+    """One script's due pages (and their parts for search), its assets and its query map (with ``session`` in
     memory, made again only when the characters, names and titles it is made of change)."""
     if markdown is not None:
         parts, heard = plan_search_parts(project, plan, markdown[SCRIPT_DIRS[plan.renderer.script]])
@@ -614,13 +614,13 @@ def write_script(project: Project, result: Build, plan: PagePlan, session: Sessi
 def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: Session | None = None,
           index_copies: bool = True) -> Build:
     """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts, and what
-    Pagefind reads of them (``plan_index_copies``; not with ``index_copies`` False: a preview has no search,
-    and the copies it leaves are brought up to date by the next build that writes them, by their keys).
+    Pagefind reads of them (``plan_search_parts``, ``plan_pagefind_pages``; not with ``index_copies`` False: a
+    preview has no search, and what it leaves is brought up to date by the next build that writes it, by keys).
 
     With ``jobs`` > 1 a large build parses sources, and renders the two scripts,
     side by side, and writes the export while the scripts render.
     """
-    # The Markdown extensions the index copies are rendered with, read before anything is written (a
+    # The Markdown extensions the parts for search are rendered with, read before anything is written (a
     # broken mkdocs.yml is the editor's error, with its line).
     markdown = ({folder: search.markdown_settings(project.root / config) for folder, config in CONFIGS.items()}
                 if index_copies else None)

@@ -1,10 +1,9 @@
 """publish: build what goes online into ``site/``: both scripts and the root page, all or nothing.
 
 ``site/zh-hans/`` and ``site/zh-hant/`` are two MkDocs builds, page for page
-with the same paths and paragraph ids, run side by side on two cores. Each
-gets its own Pagefind search index in ``site/<script>/pagefind/``, made at the
-same time from the copies the generator keeps in ``docs/search/<script>/``
-(``index_search``). The root ``site/index.html`` sends a visitor to the
+with the same paths and paragraph ids, run side by side on two cores. Both
+share one Pagefind search index, ``site/pagefind/``, made at the same time from
+what the generator keeps in ``docs/search/pagefind/`` (``index_search``). The root ``site/index.html`` sends a visitor to the
 script they chose before, or the one their browser prefers, and without
 JavaScript shows both links.
 
@@ -457,7 +456,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
     try:
         epoch = build_epoch(result)
         say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) and indexing them with Pagefind …")
-        # Both MkDocs builds and both Pagefind runs at once (the index copies are in docs/search/ already), and
+        # Both MkDocs builds and the Pagefind run at once (what it reads is in docs/search/ already), and
         # the rest of the site meanwhile: the two cores stay busy until the last of them ends.
         runs = {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS}
         site_url = public_address()

@@ -17,24 +17,30 @@ at 2,000 transcripts:
   is what Pagefind's time goes on (a third less at 500 transcripts). Pages are
   given the neutral language ``und``: Pagefind then splits words at spaces only (for ``zh`` it
   re-segments the text with jieba and the query with Intl.Segmenter, which cut differently and lose results).
-- **The page's places, in one anchor**: where on the page the query stands is found by
-  yanlu-search.js in the page's own text: each place (a paragraph with its speaker and source, a heading
-  with what follows it) as JSON in the id of one empty anchor (``DATA_ANCHOR``), with each garbled run's
+- **One index for both scripts**: the words are in one form, each character as t2s converts it alone
+  (``index_form``), so a Traditional page's words are its Simplified twin's and Pagefind reads each page once,
+  not once a script (half its time and memory); the box turns a query into that form too.
+- **The page's places, an anchor a script**: where on the page the query stands is found by
+  yanlu-search.js in the page's own text, in the reader's script: the page's title, speakers and each place
+  (a paragraph with its speaker and source, a heading with what follows it) as JSON in the id of an empty
+  anchor of that script (``DATA_ANCHOR``, its lang, "-"), with each garbled run's
   span and each source's citation facts (event, date, place, title, publisher, language), so a result's
   copy-quote and cite buttons give what the paragraph's own buttons give. An id is in the fragment the
   box loads anyway and, unlike Pagefind meta, never words of the index.
 - **Filters**: speaker (each participant), event (its name) and year, as words of the index
   (``filter_token``: "ylf", the filter's letter and a hash of the value, which yanlu-search.js
-  computes the same way), searched with the query: Pagefind's own filters write their index files
-  in a different order on every run, and the site must be the same for the same input. The values
-  for the filter controls are ``pagefind/yanlu-filters.json``. Each paragraph's record names its speaker
-  by their place in the page's ``who`` list, so a speaker filter shows only that speaker's paragraphs.
+  computes the same way, of the value's index form), searched with the query: Pagefind's own filters write
+  their index files in a different order on every run, and the site must be the same for the same input.
+  The values for the filter controls are ``pagefind/yanlu-filters-<lang>.json``. Each paragraph's record
+  names its speaker by their place in the page's speakers, so a speaker filter shows only that speaker's
+  paragraphs.
   A name two speakers share is told apart by the speaker's note (``张鹏 · 智谱 AI CEO``), else their id.
 
-The pages themselves are not changed. The copies are made by the generator from the pages it writes
-(``index_copy``: each page's Markdown rendered as MkDocs renders it, then read as the built page would be)
-into ``docs/search/<script>/`` (pipeline.plan_index_copies), each again only when its page changes, so
-Pagefind can index them while MkDocs builds.
+The pages themselves are not changed. The generator takes each page's part in its script (``page_part``:
+the page's Markdown rendered as MkDocs renders it, then read as the built page would be) into
+``docs/search/<script>/`` (pipeline.plan_search_parts), and makes what Pagefind reads of the page from both
+scripts' parts (``pagefind_page``) into ``docs/search/pagefind/`` (pipeline.plan_pagefind_pages), each again
+only when its page changes, so Pagefind can index them while MkDocs builds.
 """
 
 from __future__ import annotations
@@ -243,7 +249,7 @@ _PLACE = re.compile(r'<(h[1-6]|div)\b[^>]*\bid="([^"]*)"')
 _WHO = re.compile(r'<a\b[^>]*\bclass="yl-who"[^>]*\bhref="[^"]*speakers/([^/"]+)/"')
 _SOURCE = re.compile(r'\bdata-yl-src="([^"]*)"')
 _SPACES = re.compile(r"[ \t\n\r\f]+")  # what HTML collapses (not U+3000, the ideographic space)
-DATA_ANCHOR = "yld-"  # the id of the anchor that carries a page's places (``event_page``)
+DATA_ANCHOR = "yld-"  # the id of the anchor that carries a page's data in one script (``pagefind_page``)
 
 
 @dataclass
@@ -448,7 +454,7 @@ def speaker_values(names: dict[str, str], notes: dict[str, str]) -> dict[str, st
     return values
 
 
-# ------------------------------------------------------------------ copies made from the generated pages
+# ------------------------------------------------------------------ parts made from the generated pages
 
 SEARCH_DIR = "search"  # docs/search/: beside the scripts' pages, what search takes of them
 PAGEFIND_INPUT = "pagefind"  # docs/search/pagefind/: the pages Pagefind reads (``pagefind_page``), both scripts in one
