@@ -523,9 +523,10 @@ def search_part_keys(pages: PagePlan, settings: tuple[list[str], dict]) -> dict[
 
 
 def plan_search_parts(project: Project, pages: PagePlan,
-                      settings: tuple[list[str], dict]) -> tuple[PagePlan, Callable[[str, str], None]]:
-    """What search takes of one script's pages (search.page_part), as files the build keeps current in
-    docs/search/<script>/, keyed by ``search_part_keys``. Returned with what hears the pages written: a part
+                      settings: tuple[list[str], dict]) -> tuple[list[PagePlan], Callable[[str, str], None]]:
+    """What search takes of one script's pages (search.page_part), as files the build keeps current, keyed by
+    ``search_part_keys``: the words and filters in docs/search/<script>/, what the box shows in
+    docs/search/data/<script>/ (written in that order). Returned with what hears the pages written: a part
     due is made from its page as just rendered, else by rendering the page again."""
     renderer = pages.renderer
     folder = SCRIPT_DIRS[renderer.script]
@@ -535,7 +536,8 @@ def plan_search_parts(project: Project, pages: PagePlan,
                                    {sid: renderer.t(renderer.speakers[sid].note) for sid in taking_part})
     just_rendered: dict[str, str] = {}
     part_of: dict[str, str] = {}
-    planned = []
+    shows: dict[str, str] = {}  # a page's data as written, from its words' file being made until its data's is
+    planned, shown = [], []
     keys = search_part_keys(pages, settings)
     to_html = functools.cache(lambda: search.markdown_renderer(settings))  # made when a part is first due
     for path, _key, render in pages.pages:
@@ -544,22 +546,39 @@ def plan_search_parts(project: Project, pages: PagePlan,
             continue
         part = part_of[path] = search.part_path(copy)
 
-        def make(path=path, render=render, part=part, kind=search.page_kind(PurePosixPath(copy))) -> Page:
+        def made_of(path=path, render=render, kind=search.page_kind(PurePosixPath(copy))) -> dict | None:
             text = just_rendered.pop(path, None)
             text = render().content if text is None else text
             if len(text) > PAGE_LIMIT:  # never published (publish.check_page_sizes refuses it): not worth indexing
-                return Page(part, "")
-            made = search.page_part(text, kind, renderer.script.value, values, to_html())
-            return Page(part, json.dumps(made, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-        planned.append((part, keys[copy], make))
-    parts = PagePlan(renderer, {}, project.docs / search.SEARCH_DIR / folder, project.cache / f"search-{folder}.json",
-                     pages=planned)
-    due = {part for part, _key, _make in parts.due}
+                return None
+            return search.page_part(text, kind, renderer.script.value, values, to_html())
+
+        def words(path=path, part=part, made_of=made_of) -> Page:
+            found = made_of()
+            shows[path] = "" if found is None else _json(found.pop("data"))
+            return Page(part, "" if found is None else _json(found))
+
+        def data(path=path, part=part, made_of=made_of) -> Page:
+            if path in shows:
+                return Page(part, shows.pop(path))
+            found = made_of()
+            return Page(part, "" if found is None else _json(found["data"]))
+        planned.append((part, keys[copy], words))
+        shown.append((search.data_path(copy), keys[copy], data))
+    search_dir = project.docs / search.SEARCH_DIR
+    plans = [PagePlan(renderer, {}, search_dir / folder, project.cache / f"search-{folder}.json", pages=planned),
+             PagePlan(renderer, {}, search_dir / search.DATA_DIR / folder, project.cache / f"search-data-{folder}.json",
+                      pages=shown)]
+    due = {part for plan in plans for part, _key, _make in plan.due}
 
     def heard(path: str, content: str) -> None:
         if part_of.get(path) in due:
             just_rendered[path] = content
-    return parts, heard
+    return plans, heard
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan],
@@ -589,7 +608,8 @@ def write_script(project: Project, result: Build, plan: PagePlan, session: Sessi
     if markdown is not None:
         parts, heard = plan_search_parts(project, plan, markdown[SCRIPT_DIRS[plan.renderer.script]])
         plan.write(heard)
-        parts.write()
+        for each in parts:
+            each.write()
     else:
         plan.write()
     assets = plan.out_dir / "assets"

@@ -256,6 +256,22 @@ def finish_pagefind(bundle: Path, run: subprocess.Popen, pages: int) -> None:
         (bundle / unused).unlink(missing_ok=True)
 
 
+def place_data(bundle: Path, copies: Path) -> None:
+    """What the box shows of each page in each script (docs/search/data/<script>/), named by the page's Pagefind
+    id (``yanlu/<lang>/<id>.json``), so the box fetches it beside the page's fragment, at once. Linked, not
+    copied, where it can be: the generator replaces a file it writes, never changes it in place."""
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        copy = search.fragment_address(fragment.read_bytes()).lstrip("/") + "index.html"
+        for script, folder in SCRIPT_DIRS.items():
+            source = copies / search.DATA_DIR / folder / search.data_path(copy)
+            target = bundle / search.BUNDLE_DATA / script.value / f"{fragment.stem}.json"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:  # another file system, or no hard links there
+                shutil.copyfile(source, target)
+
+
 def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None) -> None:
     """Build the Pagefind index of both scripts from what the generator wrote under ``copies`` (docs/search/):
     Pagefind indexes while MkDocs builds, and ``meanwhile`` runs then too. The bundle goes to ``site/pagefind/``,
@@ -273,6 +289,7 @@ def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanw
                 run.wait()
             raise
         finish_pagefind(bundle, run, pages)
+        place_data(bundle, copies)
         for script, folder in SCRIPT_DIRS.items():
             choices = search.filter_choices(copies / folder)
             (bundle / search.filters_file(script.value)).write_text(

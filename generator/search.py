@@ -20,13 +20,13 @@ at 2,000 transcripts:
 - **One index for both scripts**: the words are in one form, each character as t2s converts it alone
   (``index_form``), so a Traditional page's words are its Simplified twin's and Pagefind reads each page once,
   not once a script (half its time and memory); the box turns a query into that form too.
-- **The page's places, an anchor a script**: where on the page the query stands is found by
+- **The page's places, a file a script**: where on the page the query stands is found by
   yanlu-search.js in the page's own text, in the reader's script: the page's title, speakers and each place
-  (a paragraph with its speaker and source, a heading with what follows it) as JSON in the id of an empty
-  anchor of that script (``DATA_ANCHOR``, its lang, "-"), with each garbled run's
-  span and each source's citation facts (event, date, place, title, publisher, language), so a result's
-  copy-quote and cite buttons give what the paragraph's own buttons give. An id is in the fragment the
-  box loads anyway and, unlike Pagefind meta, never words of the index.
+  (a paragraph with its speaker and source, a heading with what follows it), with each garbled run's span
+  and each source's citation facts (event, date, place, title, publisher, language), so a result's
+  copy-quote and cite buttons give what the paragraph's own buttons give. They are a JSON file of that
+  script, named by the page's Pagefind id (``pagefind/yanlu/<lang>/<id>.json``, placed by publish.py), which
+  the box fetches beside the page's fragment; not Pagefind meta, whose values are words of the index.
 - **Filters**: speaker (each participant), event (its name) and year, as words of the index
   (``filter_token``: "ylf", the filter's letter and a hash of the value, which yanlu-search.js
   computes the same way, of the value's index form), searched with the query: Pagefind's own filters write
@@ -249,7 +249,6 @@ _PLACE = re.compile(r'<(h[1-6]|div)\b[^>]*\bid="([^"]*)"')
 _WHO = re.compile(r'<a\b[^>]*\bclass="yl-who"[^>]*\bhref="[^"]*speakers/([^/"]+)/"')
 _SOURCE = re.compile(r'\bdata-yl-src="([^"]*)"')
 _SPACES = re.compile(r"[ \t\n\r\f]+")  # what HTML collapses (not U+3000, the ideographic space)
-DATA_ANCHOR = "yld-"  # the id of the anchor that carries a page's data in one script (``pagefind_page``)
 
 
 @dataclass
@@ -389,11 +388,10 @@ def event_part(page: str, facts: EventFacts, names: dict[str, str]) -> dict | No
 
 
 def pagefind_page(parts: list[dict]) -> str:
-    """What Pagefind reads of a page: one page for its parts in both scripts (``page_part``). Its words are the
-    parts' index words, each once (the title's weighted; the filters as words, ``filter_token``); each script's
-    data in the id of an anchor of its own (``DATA_ANCHOR``, the script's lang, "-"), so the box reads its own
-    script's title, speakers and places from the fragment it loads anyway (ids, unlike Pagefind meta, are
-    never words of the index)."""
+    """What Pagefind reads of a page: one page for its parts in both scripts (``page_part``), their index words,
+    each once (the title's weighted; the filters as words, ``filter_token``). What the box shows of it is in
+    each script's data file (``data_path``), not in Pagefind's fragment: Pagefind compresses every fragment
+    it writes, and both scripts' places in each made a fifth of its time."""
     kind = parts[0]["kind"]
     title = list(dict.fromkeys(w for part in parts for w in part["title"]))
     in_title = set(title)
@@ -402,22 +400,10 @@ def pagefind_page(parts: list[dict]) -> str:
     head = [_meta("meta", "kind", kind)]
     if parts[0].get("year"):
         head.append(_meta("meta", "year", parts[0]["year"]))
-    anchors = "".join(f'<span id="{DATA_ANCHOR}{_attr(part["lang"])}-'
-                      f'{anchor_text(json.dumps(part["data"], ensure_ascii=False, separators=(",", ":")))}"></span>'
-                      for part in parts)
     content = (f'<article data-pagefind-body><div data-pagefind-weight="{5 if kind == "event" else 10}">'
                f'{_attr(" ".join(title))}</div>' + (f'<div>{_attr(" ".join(said))}</div>' if said else "")
-               + anchors + (f'<div id="yl-filters">{" ".join(tokens)}</div>' if tokens else "") + "</article>")
+               + (f'<div id="yl-filters">{" ".join(tokens)}</div>' if tokens else "") + "</article>")
     return _document(head, content)
-
-
-_UNSAFE_IN_ID = re.compile(r"[%\s]")
-
-
-def anchor_text(text: str) -> str:
-    """Text as an id can carry it: ``%`` and whitespace percent-encoded, the rest as it is (the attribute is
-    HTML-escaped; yanlu-search.js reads it with decodeURIComponent)."""
-    return _attr(_UNSAFE_IN_ID.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text))
 
 
 def cite_sources(page: str) -> dict[str, dict[str, str]]:
@@ -474,6 +460,22 @@ def copy_path(page: str) -> str | None:
 
 def part_path(copy: str) -> str:
     return copy.removesuffix(".html") + PART_SUFFIX
+
+
+DATA_DIR = "data"  # docs/search/data/<script>/events/x/index.json: what the box shows of a page in that script
+BUNDLE_DATA = "yanlu"  # site/pagefind/yanlu/<lang>/<the page's Pagefind id>.json: the same, named as the box finds it
+
+
+def data_path(copy: str) -> str:
+    """Under docs/search/data/<script>/: a page's data in that script (a part's ``data``)."""
+    return part_path(copy)
+
+
+def fragment_address(fragment: bytes) -> str:
+    """The page address (``/events/x/``) a Pagefind fragment file (gzip, ``pagefind_dcd`` and JSON) is of."""
+    import gzip
+    text = gzip.decompress(fragment)
+    return json.loads(text[text.index(b"{"):])["url"]
 
 
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")  # the extensions MkDocs always adds (config.defaults)

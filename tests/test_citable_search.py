@@ -8,7 +8,6 @@ The published site is the session's (tests/conftest.py: published_project, publi
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from html.parser import HTMLParser
@@ -259,19 +258,14 @@ def test_every_page_names_both_feeds_in_its_head_and_the_links_reach_them(publis
 # ------------------------------------------------------------------ what the index carries for the tools
 
 
-def places_in(copy: str, lang: str) -> dict:
-    """What the page Pagefind reads carries for one script in the id of its anchor (search.pagefind_page)."""
-    found = re.search(f'<span id="{search_stage.DATA_ANCHOR}{lang}-([^"]*)"></span>', copy)
-    return json.loads(unquote(html.unescape(found.group(1))))
-
-
 def test_the_index_copy_of_an_event_page_carries_its_sources_facts_and_garbled_runs_in_its_places(published_project):
     site = published_project / "www" / "yanlu"
     page = (site / "zh-hant" / "events" / GARBLED_EVENT / "index.html").read_text(encoding="utf-8")
     config = json.loads(re.search(r"<script>window\.YANLU = (\{.*?\});</script>", page).group(1))
-    copy = search_stage.pagefind_page([search_stage.event_part(page, search_stage.event_facts(page), {})])
+    part = search_stage.event_part(page, search_stage.event_facts(page), {})
+    copy = search_stage.pagefind_page([part])
     head, body = copy.split("<body>", 1)
-    data = places_in(copy, "zh-Hant")
+    data = part["data"]
     assert data["c"] == [{k: v for k, v in s.items() if k in search_stage.CITE_FIELDS and v}
                          for s in config["cite"]["sources"].values()]
     assert all(data["c"][p["s"]]["title"] for p in data["p"] if p["i"].startswith("q-"))

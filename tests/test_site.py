@@ -942,22 +942,20 @@ def test_every_paragraph_names_its_speaker_and_links_to_their_page(site):
 
 def pagefind_fragments(site: Site) -> dict[str, dict]:
     """Page address (relative to a script's folder, as Pagefind stores it) → that page's fragment: its index words
-    (apart by spaces, each once: search.index_words), meta, filters and anchors (each script's data: data_of)."""
+    (apart by spaces, each once: search.index_words), meta and filters; "id", the page's Pagefind id (data_of)."""
     fragments = {}
     for path in sorted((site.root / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), f"{path}: not a Pagefind fragment"
         fragment = json.loads(data[len(b"pagefind_dcd"):])
-        fragments[fragment["url"]] = fragment
+        assert search.fragment_address(path.read_bytes()) == fragment["url"]
+        fragments[fragment["url"]] = fragment | {"id": path.stem}
     return fragments
 
 
-def data_of(fragment: dict, lang: str) -> dict:
-    """What a page's fragment carries for the reader of one script in the id of its anchor (search.pagefind_page)."""
-    prefix = f"{search.DATA_ANCHOR}{lang}-"
-    anchors = [a["id"] for a in fragment["anchors"] if a["id"].startswith(prefix)]
-    assert len(anchors) == 1, f"{fragment['url']}: {len(anchors)} anchors for {lang}"
-    return json.loads(unquote(anchors[0][len(prefix):]))
+def data_of(site: Site, fragment: dict, lang: str) -> dict:
+    """What the box shows of a page in one script: the file named by its Pagefind id (publish.place_data)."""
+    return json.loads((site.root / "pagefind" / search.BUNDLE_DATA / lang / f"{fragment['id']}.json").read_text(encoding="utf-8"))
 
 
 def words_said(place: dict) -> str:
@@ -1004,7 +1002,7 @@ def test_one_pagefind_index_serves_both_scripts_with_their_event_speaker_and_top
     assert "/" not in fragments and "/events/" not in fragments, "home and list pages are no search results"
     for fragment in fragments.values():  # each script's reader finds its own script's data
         for lang in SCRIPTS.values():
-            data_of(fragment, lang)
+            data_of(site, fragment, lang)
     for name in ("pagefind.js", "pagefind-worker.js"):
         assert (folder / name).is_file(), f"pagefind/{name} is missing"
     assert list(folder.glob("wasm.*.pagefind")), "pagefind/ has no WebAssembly"
@@ -1023,14 +1021,14 @@ def test_speaker_and_topic_pages_are_small_results_of_name_and_note(site):
             if fragment is None:
                 problems.append(f"speakers/{speaker['id']}/ is not indexed")
                 continue
-            data = data_of(fragment, key)
+            data = data_of(site, fragment, key)
             if fragment["meta"].get("kind") != "speaker" or speaker["name"][key] not in data.get("t", ""):
                 problems.append(f"{script}/speakers/{speaker['id']}/: meta {fragment['meta']}, data {data}")
             if len(fragment["content"]) > 400:  # the name and the note, never the quotes
                 problems.append(f"speakers/{speaker['id']}/: {len(fragment['content'])} characters indexed")
         for topic in site.corpus["topics"]:
             fragment = fragments[f"/topics/{topic['id']}/"]
-            data = data_of(fragment, key)
+            data = data_of(site, fragment, key)
             if fragment["meta"].get("kind") != "topic" or data.get("t") != topic["name"][key] \
                     or len(fragment["content"]) > 400:
                 problems.append(f"{script}/topics/{topic['id']}/: {data}, {len(fragment['content'])} characters")
@@ -1047,7 +1045,7 @@ def test_every_paragraph_is_a_place_with_its_words_speaker_and_source_and_its_wo
         for event in site.corpus["events"]:
             fragment = fragments[f"/events/{event['id']}/"]
             where = f"{script}/events/{event['id']}/"
-            data = data_of(fragment, key)
+            data = data_of(site, fragment, key)
             places = {p["i"]: p for p in data["p"]}
             ids = list(site.shown(script, event["id"]))  # in page order
             if [p["i"] for p in data["p"] if p["i"].startswith("q-")] != ids:
@@ -1073,7 +1071,7 @@ def test_every_paragraph_is_a_place_with_its_words_speaker_and_source_and_its_wo
 
             # What only a garbled run holds (in either script) is no word of the index.
             clean = set().union(*(han_words(piece) for lang in SCRIPTS.values()
-                                  for place in data_of(fragment, lang)["p"] for piece in pieces_said(place)))
+                                  for place in data_of(site, fragment, lang)["p"] for piece in pieces_said(place)))
             for place in data["p"]:
                 for start, end in place.get("g", []):
                     if (han_words(place["t"][start:end]) - clean) & words:
@@ -1131,21 +1129,23 @@ def test_what_search_takes_of_each_page_is_what_the_built_pages_give(site):
     for script, lang in SCRIPTS.items():
         folder = site.project / "docs" / search.SEARCH_DIR / script
         built = {p.rel[len(script) + 1:]: p for p in indexed_pages(site, script)}
-        assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == \
-            sorted(search.part_path(rel) for rel in built), script
+        for each in (folder, folder.parent / search.DATA_DIR / script):
+            assert sorted(p.relative_to(each).as_posix() for p in each.rglob("*") if p.is_file()) == \
+                sorted(search.part_path(rel) for rel in built), each
         # An event result is an event: a year's list of events (events/2024/) is no result.
         assert {p.parent.name for p in (folder / "events").glob("*/index.json")} == {e["id"] for e in site.corpus["events"]}
         for rel, page in built.items():
             part = json.loads((folder / search.part_path(rel)).read_text(encoding="utf-8"))
+            shown = json.loads((folder.parent / search.DATA_DIR / script / search.data_path(rel)).read_text(encoding="utf-8"))
             kind = search.page_kind(PurePosixPath(rel))
             if kind == "event":
                 facts = search.event_facts(page.html)
                 # Each speaker's filter value as the part names it (told apart where two share a name).
-                who = part["data"]["w"]
+                who = shown["w"]
                 expected = search.event_part(page.html, facts, {sid: who[k] for k, (sid, _name) in enumerate(facts.speakers)})
             else:
                 expected = search.entity_part(page.html, kind)
-            assert part == expected, f"{script}/{rel}"
+            assert part | {"data": shown} == expected, f"{script}/{rel}"
             assert part["lang"] == lang
             parts.setdefault(rel, []).append(part)
     assert sorted(p.relative_to(copies).as_posix() for p in copies.rglob("*") if p.is_file()) == sorted(parts)
@@ -1153,7 +1153,7 @@ def test_what_search_takes_of_each_page_is_what_the_built_pages_give(site):
         assert (copies / rel).read_text(encoding="utf-8") == search.pagefind_page(both), rel
 
 
-def test_pagefind_reads_the_pages_words_once_each_in_one_form_and_each_scripts_data_in_its_anchor():
+def test_pagefind_reads_the_pages_words_once_each_in_one_form_and_each_script_has_its_data():
     def page(lang, text):
         return (f'<html lang="{lang}"><head><title>不要</title></head><body><nav>導航</nav>'
                 f'<article class="md-content__inner" data-pagefind-body><h1 id="x">{text[0]}</h1>'
@@ -1194,14 +1194,14 @@ def test_pagefind_reads_the_pages_words_once_each_in_one_form_and_each_scripts_d
     words = re.search(r"<div>([^<]*)</div>", out).group(1).split()
     assert words == ["日期", "期", "2024-06-14", "李大", "大海", "海", "嘉宾", "宾", "来源", "源", "1",
                      "海表", "表示", "示", "，AI", "时代", "代", "&lt;b&gt;", "Scaling", "Law"], words
-    for lang, title, place in (("zh-Hans", "价格战", text.replace("時代", "时代").replace("價格戰", "价格战").replace("亂碼", "亂碼")),
-                               ("zh-Hant", "價格戰", text)):
-        anchor = re.search(f'id="{search.DATA_ANCHOR}{lang}-([^"]*)"', out).group(1)
-        data = json.loads(unquote(anchor.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")))
+    for part, title, place in ((parts[0], "价格战", text.replace("時代", "时代").replace("價格戰", "价格战")),
+                               (parts[1], "價格戰", text)):
+        data = part["data"]
         assert data["t"] == title and data["w"] == ["李大海 · 面壁"]
         assert data["p"][2] == {"i": "q-1", "t": place, "k": 0, "n": "李大海", "g": [[start, start + 6]]}
         assert data["c"] == []  # this page has no script config (window.YANLU): no facts, and no source index used
     assert "who[content]" not in out and "title[content]" not in out  # Pagefind meta would be words of the index
+    assert "李大海 · 面壁" not in out and "q-1" not in out  # what the box shows is in the data files, not the index
     tokens = " ".join(search.filter_token(*pair) for pair in (("event", "价格战"), ("year", "2024"), ("speaker", "李大海 · 面壁")))
     assert f'<div id="yl-filters">{tokens}</div></article>' in out
     assert "data-pagefind-filter" not in out  # Pagefind's filter files change from run to run

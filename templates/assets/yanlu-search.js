@@ -10,7 +10,8 @@
      prefix); ranked by Pagefind's score. Both scripts' words are in one form (search.py index_form: each
      character as t2s converts it alone), the query's made so with window.YANLU_INDEX_CHARS. Where on a page the
      query stands is found here, in the page's own text in this script: its title, speakers and places
-     (paragraphs, headings) come as JSON in the id of this script's anchor in the page's fragment. The
+     (paragraphs, headings) are a JSON file of this script named by the page's Pagefind id
+     (pagefind/yanlu/<lang>/<id>.json), fetched with the page's fragment. The
      index's language is "und", and Pagefind is started with that language so that it leaves the query's words as
      they are (for zh it would cut them again with Intl.Segmenter).
    - Both scripts: a query typed in the other script is converted with window.YANLU_CHARS (a map
@@ -53,7 +54,7 @@
   const HITS_SHOWN = 3;      // paragraphs shown per page before "N more on this page"
   const BEFORE = 12;         // words shown before the first hit (a Chinese character is one)
   const EXCERPT = 72;        // words per excerpt
-  const DATA_ANCHOR = "yld-" + CONFIG.script + "-";  // generator/search.py DATA_ANCHOR, this script's lang, "-"
+  const DATA = "yanlu/" + CONFIG.script + "/";  // generator/search.py BUNDLE_DATA: each page's data in this script
   const EMPTY_BATCHES = 3;   // batches of pages checked before "nothing found", when none holds the query itself
   const WAIT_MS = 120;       // typing pause before searching
 
@@ -271,7 +272,7 @@
     const run = current;
     const batch = run.results.slice(run.shown, run.shown + (count || PAGES_AT_ONCE));
     run.shown += batch.length;
-    const pages = await Promise.all(batch.map(function (r) { return r.data(); }));
+    const pages = await Promise.all(batch.map(fetchPage));
     if (run !== current) return;
     for (const page of pages) {
       const entry = item(page, run);
@@ -286,15 +287,25 @@
 
   // ---------------------------------------------------------------- one page of results
 
-  /* A page in this script, as generator/search.py page_part writes it into the id of this script's anchor:
-     {t: title or name, d: an entity's line, w: an event's speakers, p: [{i: id, t: text, h: heading level, l: the
-     heading's own length, k: speaker (in w), n: the name shown, s: source (in c), g: garbled runs [[start, end]]}],
-     c: [each source's citation facts]}. */
+  /* A result's fragment, and what the box shows of its page in this script (generator/search.py page_part, placed
+     by generator/publish.py place_data), fetched at once: {t: title or name, d: an entity's line, w: an event's
+     speakers, p: [{i: id, t: text, h: heading level, l: the heading's own length, k: speaker (in w), n: the name
+     shown, s: source (in c), g: garbled runs [[start, end]]}], c: [each source's citation facts]}. */
+  function fetchPage(result) {
+    const url = new URL(DATA + result.id + ".json", new URL(CONFIG.pagefind, location.href)).href;
+    const shown = fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+    return Promise.all([result.data(), shown]).then(function (both) {
+      const data = both[1] || {};
+      both[0].shown = {t: String(data.t || ""), d: String(data.d || ""), w: data.w || [], p: data.p || [], c: data.c || []};
+      return both[0];
+    });
+  }
+
   function dataOf(page) {
-    const anchor = (page.anchors || []).find(function (a) { return a.id && a.id.startsWith(DATA_ANCHOR); });
-    let data = {};
-    try { data = JSON.parse(decodeURIComponent(anchor.id.slice(DATA_ANCHOR.length))) || {}; } catch (e) { data = {}; }
-    return {t: String(data.t || ""), d: String(data.d || ""), w: data.w || [], p: data.p || [], c: data.c || []};
+    return page.shown;
   }
 
   /* A text's letters and numbers, lower-cased, as a query's parts are matched: spaces go (o1模型 finds "o1 模型"),
@@ -615,7 +626,7 @@
       const converted = convert(query), parts = parse(converted), run = {parts: parts, speaker: (filters || {}).speaker || ""};
       if (!parts.length) return {query: converted, hits: []};
       const results = await pages(parts, filters || {});
-      const data = await Promise.all(results.map(function (r) { return r.data(); }));
+      const data = await Promise.all(results.map(fetchPage));
       const hits = [];
       for (const page of data) {
         const meta = page.meta || {};
