@@ -7,6 +7,7 @@ published ids and aliases in ``generator/ids.py``.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
@@ -464,6 +465,17 @@ def entity_text(corpus: Corpus) -> str:
     return "\n".join(t for t in texts if t)
 
 
+EPOCH_RECORD = "epoch.json"  # .yanlu-cache/epoch.json: ``build_epoch`` of the last build (publish.py reads it)
+
+
+def build_epoch(result: Build) -> str:
+    """SOURCE_DATE_EPOCH from the inputs, not the clock: midnight UTC of the newest event (MkDocs dates the
+    sitemap from it, so two builds of the same input are identical)."""
+    dates = sorted((e.date + "-01-01")[:10] for e in result.corpus.events if e.date)
+    newest = datetime.date.fromisoformat(dates[-1]) if dates else datetime.date(2000, 1, 1)
+    return str(int(datetime.datetime.combine(newest, datetime.time(), datetime.timezone.utc).timestamp()))
+
+
 def query_chars(result: Build, script: Script, converter: Converter, extra: str = "") -> str:
     """JSON map of the other script's characters to this one's, for every character the corpus uses.
 
@@ -671,6 +683,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
     finally:
         for wait in export_written:
             wait()
+    caches.save_json(project.cache / EPOCH_RECORD, {"epoch": build_epoch(result)})
     progress("render", len(plans), len(plans))
     return result
 

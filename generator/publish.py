@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import datetime
 import errno
 import json
 import os
@@ -32,10 +31,11 @@ from pathlib import Path
 
 from xml.sax.saxutils import escape
 
+from . import cache as caches
 from . import export, ids, search, shortlinks
 from .model import YanluError
-from .pipeline import CONFIGS, Build, Project, build
-from .render import PAGE_LIMIT, SCRIPT_DIRS, page_url, public_address
+from .pipeline import CONFIGS, EPOCH_RECORD, Build, Project, build, build_epoch
+from .render import PAGE_LIMIT, SCRIPT_DIRS, _files_under, page_url, public_address
 
 ROOT_PAGE = """<!doctype html>
 <html lang="zh">
@@ -167,14 +167,11 @@ def publish_data(project: Project, site: Path) -> None:
             shutil.copyfile(path, copy)  # the preview (serve.py) calls this on every save
 
 
-def build_epoch(result: Build) -> str:
-    """SOURCE_DATE_EPOCH from the inputs, not the clock: midnight UTC of the newest event."""
-    dates = sorted((e.date + "-01-01")[:10] for e in result.corpus.events if e.date)
-    newest = datetime.date.fromisoformat(dates[-1]) if dates else datetime.date(2000, 1, 1)
-    return str(int(datetime.datetime.combine(newest, datetime.time(), datetime.timezone.utc).timestamp()))
+def _yielding() -> None:  # in the child, before it runs: the generator, still at work, comes first
+    os.nice(EARLY_NICE)
 
 
-def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str) -> subprocess.Popen:
+def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str, early: bool = False) -> subprocess.Popen:
     """Start ``mkdocs build --strict`` of one script; the generator has run already, so the hook only reads.
 
     Not ``--quiet``: MkDocs counts the warnings that make a strict build fail from its log, and
@@ -190,7 +187,47 @@ def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str) 
     base = public_address()
     if base:
         env["YANLU_SCRIPT_URL"] = f"{base.rstrip('/')}/{script_dir}/"
-    return subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(command, cwd=project.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_yielding if early else None)
+
+
+# ------------------------------------------------------------------ started before the generator is done
+#
+# On a publish whose docs/ the generator leaves as it was (a publish right after a build, or again), the two
+# MkDocs builds and Pagefind start at once, beside the generator's pass over the cache, at a lower priority so
+# that they take the core it leaves free, not its own. Each reads only its folder of docs/ (and files the
+# generator never writes): when the generator has changed anything in that folder, or the sitemap's date
+# (SOURCE_DATE_EPOCH) moved, it is stopped and started again on what the generator wrote. What is published
+# is then always what a start after the generator gives.
+
+EARLY_NICE = 10  # nice(2) of a run started early, until the generator is done
+
+
+def early_inputs(project: Project) -> dict[str, dict]:
+    """What each run reads of docs/, as size and mtime by file: each script's folder and Pagefind's."""
+    return {name: _files_under(project.docs / name) for name in CONFIGS} | {
+        PAGEFIND_DIR: _files_under(project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT)}
+
+
+def last_epoch(project: Project) -> str | None:
+    record = caches.load_json(project.cache / EPOCH_RECORD)
+    epoch = record.get("epoch") if isinstance(record, dict) else None
+    return epoch if isinstance(epoch, str) else None
+
+
+def hurry(run: subprocess.Popen) -> None:
+    """A run started early back at the usual priority, every thread of it (where the system lets it)."""
+    for task in Path(f"/proc/{run.pid}/task").glob("*"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, int(task.name), 0)
+        except (OSError, ValueError):  # not allowed to raise a priority, or the thread is gone: it runs on
+            pass
+
+
+def stop(run: subprocess.Popen) -> None:
+    if run.poll() is None:
+        run.kill()
+    run.communicate()
 
 
 # ------------------------------------------------------------------ search: one Pagefind index for both scripts
@@ -217,7 +254,7 @@ def pagefind_binary() -> Path:
                          "(it lists pagefind-bin-extended).") from None
 
 
-def start_pagefind(copies: Path, bundle: Path) -> tuple[subprocess.Popen, int]:
+def start_pagefind(copies: Path, bundle: Path, early: bool = False) -> tuple[subprocess.Popen, int]:
     """Start Pagefind on the pages the generator wrote for it (docs/search/pagefind/: generator/search.py), its
     bundle into ``bundle``. Returns the process and the number of pages given to it."""
     binary = pagefind_binary()
@@ -227,7 +264,8 @@ def start_pagefind(copies: Path, bundle: Path) -> tuple[subprocess.Popen, int]:
                          "Run `python -m generator build`: it writes the pages search reads there.")
     command = [str(binary), "--site", str(copies), "--output-path", str(bundle), "--silent"]
     try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True), pages
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=_yielding if early else None), pages
     except OSError as exc:
         raise YanluError("pagefind", f"could not run {binary}: {exc}",
                          "Reinstall the pinned packages: `.venv/bin/pip install -r requirements.txt`.") from None
@@ -272,30 +310,26 @@ def place_data(bundle: Path, copies: Path) -> None:
                 shutil.copyfile(source, target)
 
 
-def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None) -> None:
-    """Build the Pagefind index of both scripts from what the generator wrote under ``copies`` (docs/search/):
-    Pagefind indexes while MkDocs builds, and ``meanwhile`` runs then too. The bundle goes to ``site/pagefind/``,
-    with each script's filter choices, once ``ready`` has named every script (its MkDocs build done:
-    ``mkdocs_finished``)."""
-    with tempfile.TemporaryDirectory(prefix="yanlu-pagefind-") as work:
-        bundle = Path(work) / PAGEFIND_DIR
-        run, pages = start_pagefind(copies / search.PAGEFIND_INPUT, bundle)
-        try:
-            meanwhile()
-            list(ready)
-        except BaseException:
-            if run.poll() is None:
-                run.kill()
-                run.wait()
-            raise
-        finish_pagefind(bundle, run, pages)
-        place_data(bundle, copies)
-        for script, folder in SCRIPT_DIRS.items():
-            choices = search.filter_choices(copies / folder)
-            (bundle / search.filters_file(script.value)).write_text(
-                json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-        shutil.rmtree(site / PAGEFIND_DIR, ignore_errors=True)
-        shutil.move(bundle, site / PAGEFIND_DIR)
+def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None,
+                 started: tuple[subprocess.Popen, int] | None = None) -> None:
+    """Build the Pagefind index of both scripts from what the generator wrote under ``copies`` (docs/search/)
+    into ``site/pagefind/`` (or go on with the run ``started`` there): Pagefind indexes while MkDocs builds, and
+    ``meanwhile`` runs then too. Each script's filter choices and data are added once ``ready`` has named every
+    script (its MkDocs build done: ``mkdocs_finished``)."""
+    bundle = site / PAGEFIND_DIR
+    run, pages = started or start_pagefind(copies / search.PAGEFIND_INPUT, bundle)
+    try:
+        meanwhile()
+        list(ready)
+    except BaseException:
+        stop(run)
+        raise
+    finish_pagefind(bundle, run, pages)
+    place_data(bundle, copies)
+    for script, folder in SCRIPT_DIRS.items():
+        choices = search.filter_choices(copies / folder)
+        (bundle / search.filters_file(script.value)).write_text(
+            json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
 
 
 # ------------------------------------------------------------------ MkDocs' own messages
@@ -460,8 +494,6 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
     """Generate docs/, build both scripts in parallel and index them, write the root page and the
     sitemap, all into a folder beside ``site``, then swap it in. ``say`` hears what is being done."""
     say("Generating docs/ …")
-    result = build(project, jobs=jobs)
-    check_page_sizes(project, result)
     site = (site or project.root / "site").absolute()
     site.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(site)
@@ -470,12 +502,40 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
     os.umask(umask)
     os.chmod(staging, 0o777 & ~umask)  # as a folder made by mkdir: mkdtemp makes it private
     runs: dict[str, subprocess.Popen] = {}
+    pagefind: tuple[subprocess.Popen, int] | None = None
+    copies = project.docs / search.SEARCH_DIR
     try:
+        early = last_epoch(project)  # started early: see EARLY_NICE
+        before = early_inputs(project) if early is not None else {}
+        if early is not None and all(before.values()):
+            try:
+                for name in CONFIGS:
+                    runs[name] = mkdocs_build(project, name, staging / name, early, early=True)
+                pagefind = start_pagefind(copies / search.PAGEFIND_INPUT, staging / PAGEFIND_DIR, early=True)
+            except (OSError, YanluError):  # whatever stops a run here is reported once the generator is done
+                for run in runs.values():
+                    stop(run)
+                runs = {}
+        result = build(project, jobs=jobs)
+        check_page_sizes(project, result)
         epoch = build_epoch(result)
+        after = early_inputs(project) if runs else {}
+        for name in [*runs, *([PAGEFIND_DIR] if pagefind else [])]:
+            run = pagefind[0] if name == PAGEFIND_DIR else runs[name]
+            if epoch == early and after[name] == before[name]:
+                hurry(run)
+                continue
+            stop(run)  # the generator changed what it reads: started again below
+            shutil.rmtree(staging / name, ignore_errors=True)
+            if name == PAGEFIND_DIR:
+                pagefind = None
+            else:
+                del runs[name]
         say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) and indexing them with Pagefind …")
         # Both MkDocs builds and the Pagefind run at once (what it reads is in docs/search/ already), and
         # the rest of the site meanwhile: the two cores stay busy until the last of them ends.
-        runs = {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS}
+        runs |= {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS if name not in runs}
+        runs = {name: runs[name] for name in CONFIGS}  # in the scripts' order, however they were started
         site_url = public_address()
 
         def write_the_rest() -> None:  # beside the scripts' folders, which MkDocs writes
@@ -485,8 +545,8 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
             (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
             shortlinks.write_shortlinks(result.corpus, staging)  # site/q/: a short link for every paragraph
 
-        index_search(project.docs / search.SEARCH_DIR, staging, ready=mkdocs_finished(project, runs, say),
-                     meanwhile=write_the_rest)
+        index_search(copies, staging, ready=mkdocs_finished(project, runs, say), meanwhile=write_the_rest,
+                     started=pagefind)
         if not site_url:
             for name in CONFIGS:
                 page = staging / name / "404.html"
@@ -494,7 +554,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         say(f"Replacing {os.path.relpath(site, project.root) if site.is_relative_to(project.root) else site}/ …")
         swap_in(staging, site)
     finally:
-        for run in runs.values():  # an error or an interrupt: no MkDocs left writing
+        for run in [*runs.values(), *([pagefind[0]] if pagefind else [])]:  # an error or an interrupt: none left writing
             if run.poll() is None:
                 run.kill()
                 run.wait()

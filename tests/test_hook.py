@@ -162,3 +162,29 @@ def test_markdown_an_editor_writes_and_html_not_shaped_as_the_generators_are_sti
     assert stashed == plain
     assert '<a href="other.md#there">a link</a>' in stashed and "<em>emphasis</em>" in stashed
     assert ids == {"kept"}  # only the block it took: the others went to Python-Markdown (and MkDocs' scan)
+
+
+def test_a_publish_after_an_edit_is_what_a_publish_from_nothing_is(tmp_path, monkeypatch):
+    """Publishing starts MkDocs and Pagefind beside the generator's pass over the cache (publish.EARLY_NICE):
+    with nothing changed they go on; after an edit the ones whose part of docs/ the generator changed are
+    started again on what it wrote, so the site is byte for byte what a publish from nothing gives."""
+    from generator import publish
+    project = mkdocs_project(tmp_path / "p")
+    publish.publish(project)
+    started, indexed = [], []
+    build, index = publish.mkdocs_build, publish.start_pagefind
+    monkeypatch.setattr(publish, "mkdocs_build", lambda *a, early=False: started.append(early) or build(*a, early=early))
+    monkeypatch.setattr(publish, "start_pagefind", lambda *a, early=False: indexed.append(early) or index(*a, early=early))
+    publish.publish(project)
+    assert (started, indexed) == ([True, True], [True]), "nothing changed: the runs started early went on"
+    started.clear(), indexed.clear()
+    EDITS["a word"](project.root)
+    fresh = mkdocs_project(tmp_path / "fresh")  # the same inputs (site_config/published-ids.txt too), no docs/ or cache
+    for folder in ("seeds", "site_config", "templates"):
+        shutil.rmtree(fresh.root / folder, ignore_errors=True)
+        shutil.copytree(project.root / folder, fresh.root / folder)
+    publish.publish(project)
+    assert (started, indexed) == ([True, True, False, False], [True, False]), "the edit changed both scripts and search"
+    assert "价格战对我们影响很小" in (project.root / "site" / "zh-hans" / "events" / "qa-interview" / "index.html").read_text(encoding="utf-8")
+    publish.publish(fresh)
+    assert differences(tree(project.root / "site"), tree(fresh.root / "site")) == []
