@@ -494,7 +494,7 @@ def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None
     fixed_files = [p for p in folder.iterdir() if p.is_file() and (
         p.name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json") or p.suffix in (".pf_meta", ".pagefind"))]
     measured = {"query": query, "fixed": sum(p.stat().st_size for p in fixed_files), "chunks": None,
-                "fragments": None, "total": None, "pages": None, "seconds": None}
+                "fragments": None, "data": None, "total": None, "pages": None, "seconds": None}
     fetched: dict[str, int] = {}
     with served_chromium(script_dir) as (browser, home):
         if browser is None:
@@ -511,7 +511,9 @@ def pagefind_bytes(script_dir: Path, query: str = PAGEFIND_QUERY) -> dict | None
         measured["pages"] = page.locator(".yl-search__item").count()
     by_kind = lambda suffix: sum(size for url, size in fetched.items() if url.split("?")[0].endswith(suffix))
     measured["chunks"], measured["fragments"] = by_kind(".pf_index"), by_kind(".pf_fragment")
-    measured["fixed"] = sum(fetched.values()) - measured["chunks"] - measured["fragments"]
+    # What the box shows of each page, in the reader's script (pagefind/yanlu/<lang>/<id>.json, publish.place_data).
+    measured["data"] = sum(size for url, size in fetched.items() if "/pagefind/yanlu/" in url)
+    measured["fixed"] = sum(fetched.values()) - measured["chunks"] - measured["fragments"] - measured["data"]
     measured["total"] = sum(fetched.values())
     return measured
 
@@ -532,7 +534,7 @@ def _pagefind_cell(found: dict | None) -> str:
     if found["total"] is None:
         return f"{found['fixed'] / 1e3:.0f} kB fixed (no browser to measure the rest)"
     return (f"{found['total'] / 1e3:.0f} kB = {found['fixed'] / 1e3:.0f} + {found['chunks'] / 1e3:.0f} + "
-            f"{found['fragments'] / 1e3:.0f} ({found['pages']} pages, {found['seconds']:.1f} s)")
+            f"{found['fragments'] / 1e3:.0f} + {found['data'] / 1e3:.0f} ({found['pages']} pages, {found['seconds']:.1f} s)")
 
 
 # In the page before it loads: when the box last got input, when the first result was drawn, and which
@@ -928,7 +930,8 @@ def table(results: list[Measure]) -> str:
                                      if m.search_gz[f][1] else "none"))
     row("(f) search worker script, gzip kB (fixed)",
         lambda m: _pair(m, lambda f: f"{m.worker_gz[f] / 1e3:.0f}" if m.worker_gz[f] else "none"))
-    row(f"(f) Pagefind, bytes before the first results for {PAGEFIND_QUERY}: total = fixed + index chunks + fragments",
+    row(f"(f) Pagefind, bytes before the first results for {PAGEFIND_QUERY}: total = fixed + index chunks + fragments + "
+        "pages' data (as served, uncompressed)",
         lambda m: _pair(m, lambda f: _pagefind_cell(m.pagefind[f])) if m.pagefind else "—")
     row("(j) bytes per short-link lookup, at most: q/index.html + its largest map shard (shards × ids)",
         lambda m: f"{shortlinks.lookup_bytes(m.shortlink) / 1e3:.1f} kB = {m.shortlink['page_bytes'] / 1e3:.1f} + "
