@@ -485,7 +485,6 @@ def query_chars(result: Build, script: Script, converter: Converter, extra: str 
     of every name and title, in both scripts (a speaker named 谨 is typed 謹), and of ``extra``
     (the page labels, templates/labels.yaml).
     """
-    import json
     other_script = Script.HANT if script is Script.HANS else Script.HANS
     names = entity_text(result.corpus) + "\n" + extra
     other = set(result.chars[other_script]) | set(converter.changing(script, converter.to(other_script, names)))
@@ -534,8 +533,8 @@ def search_part_keys(pages: PagePlan, settings: tuple[list[str], dict]) -> dict[
             for path, key, _render in pages.pages if (copy := search.copy_path(path)) is not None}
 
 
-def plan_search_parts(project: Project, pages: PagePlan,
-                      settings: tuple[list[str], dict]) -> tuple[list[PagePlan], Callable[[str, str], None]]:
+def plan_search_parts(project: Project, pages: PagePlan, settings: tuple[list[str], dict],
+                      keys: dict[str, str]) -> tuple[list[PagePlan], Callable[[str, str], None]]:
     """What search takes of one script's pages (search.page_part), as files the build keeps current, keyed by
     ``search_part_keys``: the words and filters in docs/search/<script>/, what the box shows in
     docs/search/data/<script>/ (written in that order). Returned with what hears the pages written: a part
@@ -550,7 +549,6 @@ def plan_search_parts(project: Project, pages: PagePlan,
     part_of: dict[str, str] = {}
     shows: dict[str, str] = {}  # a page's data as written, from its words' file being made until its data's is
     planned, shown = [], []
-    keys = search_part_keys(pages, settings)
     to_html = functools.cache(lambda: search.markdown_renderer(settings))  # made when a part is first due
     for path, _key, render in pages.pages:
         copy = search.copy_path(path)
@@ -567,16 +565,16 @@ def plan_search_parts(project: Project, pages: PagePlan,
 
         def words(path=path, part=part, made_of=made_of) -> Page:
             found = made_of()
-            shows[path] = "" if found is None else _json(found.pop("data"))
-            return Page(part, "" if found is None else _json(found))
+            shows[path] = "" if found is None else export_stage.compact(found.pop("data"))
+            return Page(part, "" if found is None else export_stage.compact(found))
 
         def data(path=path, part=part, made_of=made_of) -> Page:
             if path in shows:
                 return Page(part, shows.pop(path))
             found = made_of()
-            return Page(part, "" if found is None else _json(found["data"]))
+            return Page(part, "" if found is None else export_stage.compact(found["data"]))
         planned.append((part, keys[copy], words))
-        shown.append((search.data_path(copy), keys[copy], data))
+        shown.append((part, keys[copy], data))
     search_dir = project.docs / search.SEARCH_DIR
     plans = [PagePlan(renderer, {}, search_dir / folder, project.cache / f"search-{folder}.json", pages=planned),
              PagePlan(renderer, {}, search_dir / search.DATA_DIR / folder, project.cache / f"search-data-{folder}.json",
@@ -589,15 +587,9 @@ def plan_search_parts(project: Project, pages: PagePlan,
     return plans, heard
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan],
-                        markdown: dict[str, tuple[list[str], dict]]) -> PagePlan:
+def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan], keys: dict[Script, dict[str, str]]) -> PagePlan:
     """The pages Pagefind reads, in docs/search/pagefind/ (search.pagefind_page): each made of its parts in both
-    scripts (``plan_search_parts``, written before), keyed by their keys."""
-    keys = {script: search_part_keys(plan, markdown[SCRIPT_DIRS[script]]) for script, plan in plans.items()}
+    scripts (``plan_search_parts``, written before), keyed by their keys (``search_part_keys``)."""
     folders = {script: project.docs / search.SEARCH_DIR / SCRIPT_DIRS[script] for script in plans}
     planned = []
     for copy in sorted(set().union(*keys.values())):
@@ -614,11 +606,11 @@ def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan],
 
 
 def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None,
-                 markdown: dict[str, tuple[list[str], dict]] | None = None) -> None:
+                 markdown: dict[str, tuple[list[str], dict]] | None = None, keys: dict[str, str] | None = None) -> None:
     """One script's due pages (and their parts for search), its assets and its query map (with ``session`` in
     memory, made again only when the characters, names and titles it is made of change)."""
     if markdown is not None:
-        parts, heard = plan_search_parts(project, plan, markdown[SCRIPT_DIRS[plan.renderer.script]])
+        parts, heard = plan_search_parts(project, plan, markdown[SCRIPT_DIRS[plan.renderer.script]], keys or {})
         plan.write(heard)
         for each in parts:
             each.write()
@@ -676,10 +668,13 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
             export_in_background()
         plans = plan_pages(project, result, session)
         due = sum(len(plan.due) for plan in plans.values())  # forking costs more than rendering a few pages
-        in_parallel(lambda script: write_script(project, result, plans[script], session, markdown), list(plans),
-                    jobs if due >= PARALLEL_FROM else 1, meanwhile=None if export_written else export_in_background)
+        keys = ({script: search_part_keys(plan, markdown[SCRIPT_DIRS[script]]) for script, plan in plans.items()}
+                if markdown is not None else {})
+        in_parallel(lambda script: write_script(project, result, plans[script], session, markdown, keys.get(script)),
+                    list(plans), jobs if due >= PARALLEL_FROM else 1,
+                    meanwhile=None if export_written else export_in_background)
         if markdown is not None:  # both scripts' parts are written: Pagefind's pages are made of them
-            plan_pagefind_pages(project, plans, markdown).write()
+            plan_pagefind_pages(project, plans, keys).write()
     finally:
         for wait in export_written:
             wait()

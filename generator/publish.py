@@ -35,7 +35,7 @@ from . import cache as caches
 from . import export, ids, search, shortlinks
 from .model import YanluError
 from .pipeline import CONFIGS, EPOCH_RECORD, Build, Project, build, build_epoch
-from .render import PAGE_LIMIT, SCRIPT_DIRS, _files_under, page_url, public_address
+from .render import PAGE_LIMIT, SCRIPT_DIRS, files_under, page_url, public_address
 
 ROOT_PAGE = """<!doctype html>
 <html lang="zh">
@@ -205,8 +205,8 @@ EARLY_NICE = 10  # nice(2) of a run started early, until the generator is done
 
 def early_inputs(project: Project) -> dict[str, dict]:
     """What each run reads of docs/, as size and mtime by file: each script's folder and Pagefind's."""
-    return {name: _files_under(project.docs / name) for name in CONFIGS} | {
-        PAGEFIND_DIR: _files_under(project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT)}
+    return {name: files_under(project.docs / name) for name in CONFIGS} | {
+        PAGEFIND_DIR: files_under(project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT)}
 
 
 def last_epoch(project: Project) -> str | None:
@@ -301,7 +301,7 @@ def place_data(bundle: Path, copies: Path) -> None:
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         copy = search.fragment_address(fragment.read_bytes()).lstrip("/") + "index.html"
         for script, folder in SCRIPT_DIRS.items():
-            source = copies / search.DATA_DIR / folder / search.data_path(copy)
+            source = copies / search.DATA_DIR / folder / search.part_path(copy)
             target = bundle / search.BUNDLE_DATA / script.value / f"{fragment.stem}.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -328,8 +328,7 @@ def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanw
     place_data(bundle, copies)
     for script, folder in SCRIPT_DIRS.items():
         choices = search.filter_choices(copies / folder)
-        (bundle / search.filters_file(script.value)).write_text(
-            json.dumps(choices, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        (bundle / search.filters_file(script.value)).write_text(export.compact(choices), encoding="utf-8")
 
 
 # ------------------------------------------------------------------ MkDocs' own messages
@@ -519,18 +518,17 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
         result = build(project, jobs=jobs)
         check_page_sizes(project, result)
         epoch = build_epoch(result)
-        after = early_inputs(project) if runs else {}
-        for name in [*runs, *([PAGEFIND_DIR] if pagefind else [])]:
-            run = pagefind[0] if name == PAGEFIND_DIR else runs[name]
+        started = runs | ({PAGEFIND_DIR: pagefind[0]} if pagefind else {})
+        after = early_inputs(project) if started else {}
+        for name, run in started.items():
             if epoch == early and after[name] == before[name]:
                 hurry(run)
                 continue
             stop(run)  # the generator changed what it reads: started again below
             shutil.rmtree(staging / name, ignore_errors=True)
+            runs.pop(name, None)
             if name == PAGEFIND_DIR:
                 pagefind = None
-            else:
-                del runs[name]
         say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) and indexing them with Pagefind …")
         # Both MkDocs builds and the Pagefind run at once (what it reads is in docs/search/ already), and
         # the rest of the site meanwhile: the two cores stay busy until the last of them ends.

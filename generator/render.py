@@ -1254,7 +1254,7 @@ class PagePlan:
         known = caches.load_json(manifest)
         self.known: dict[str, list] = known if isinstance(known, dict) else {}
         self.empty: list[Path] = []  # folders holding nothing: left by a removal a kill cut short, or an older build
-        present = _files_under(out_dir, empty=self.empty)
+        present = files_under(out_dir, empty=self.empty)
         self.present = present
         self.due = [page for page in self.pages if self._stale(page, present)]
 
@@ -1302,7 +1302,7 @@ def _remove_empty_folders(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _files_under(folder: Path, prefix: str = "", found: dict[str, list[int]] | None = None,
+def files_under(folder: Path, prefix: str = "", found: dict[str, list[int]] | None = None,
                  empty: list[Path] | None = None) -> dict[str, list[int]]:
     """The files under ``folder`` by path relative to it, with '/', each with its size and mtime; the folders
     that hold nothing are added to ``empty``."""
@@ -1317,7 +1317,7 @@ def _files_under(folder: Path, prefix: str = "", found: dict[str, list[int]] | N
             held = True
             if entry.is_dir():
                 if not entry.is_symlink():  # as os.walk: a linked folder is not entered
-                    _files_under(entry.path, f"{prefix}{entry.name}/", found, empty)
+                    files_under(entry.path, f"{prefix}{entry.name}/", found, empty)
             else:
                 info = entry.stat()
                 found[prefix + entry.name] = [info.st_size, info.st_mtime_ns]

@@ -45,6 +45,7 @@ only when its page changes, so Pagefind can index them while MkDocs builds.
 
 from __future__ import annotations
 
+import gzip
 import html as html_lib
 import json
 import re
@@ -390,7 +391,7 @@ def event_part(page: str, facts: EventFacts, names: dict[str, str]) -> dict | No
 def pagefind_page(parts: list[dict]) -> str:
     """What Pagefind reads of a page: one page for its parts in both scripts (``page_part``), their index words,
     each once (the title's weighted; the filters as words, ``filter_token``). What the box shows of it is in
-    each script's data file (``data_path``), not in Pagefind's fragment: Pagefind compresses every fragment
+    each script's data file (docs/search/data/<script>/, at ``part_path``), not in Pagefind's fragment: Pagefind compresses every fragment
     it writes, and both scripts' places in each made a fifth of its time."""
     kind = parts[0]["kind"]
     title = list(dict.fromkeys(w for part in parts for w in part["title"]))
@@ -462,18 +463,12 @@ def part_path(copy: str) -> str:
     return copy.removesuffix(".html") + PART_SUFFIX
 
 
-DATA_DIR = "data"  # docs/search/data/<script>/events/x/index.json: what the box shows of a page in that script
+DATA_DIR = "data"  # docs/search/data/<script>/events/x/index.json (``part_path``): what the box shows of a page in that script
 BUNDLE_DATA = "yanlu"  # site/pagefind/yanlu/<lang>/<the page's Pagefind id>.json: the same, named as the box finds it
-
-
-def data_path(copy: str) -> str:
-    """Under docs/search/data/<script>/: a page's data in that script (a part's ``data``)."""
-    return part_path(copy)
 
 
 def fragment_address(fragment: bytes) -> str:
     """The page address (``/events/x/``) a Pagefind fragment file (gzip, ``pagefind_dcd`` and JSON) is of."""
-    import gzip
     text = gzip.decompress(fragment)
     return json.loads(text[text.index(b"{"):])["url"]
 

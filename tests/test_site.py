@@ -1136,7 +1136,7 @@ def test_what_search_takes_of_each_page_is_what_the_built_pages_give(site):
         assert {p.parent.name for p in (folder / "events").glob("*/index.json")} == {e["id"] for e in site.corpus["events"]}
         for rel, page in built.items():
             part = json.loads((folder / search.part_path(rel)).read_text(encoding="utf-8"))
-            shown = json.loads((folder.parent / search.DATA_DIR / script / search.data_path(rel)).read_text(encoding="utf-8"))
+            shown = json.loads((folder.parent / search.DATA_DIR / script / search.part_path(rel)).read_text(encoding="utf-8"))
             kind = search.page_kind(PurePosixPath(rel))
             if kind == "event":
                 facts = search.event_facts(page.html)

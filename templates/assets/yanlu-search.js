@@ -304,10 +304,6 @@
     });
   }
 
-  function dataOf(page) {
-    return page.shown;
-  }
-
   /* A text's letters and numbers, lower-cased, as a query's parts are matched: spaces go (o1模型 finds "o1 模型"),
      any other character, and a garbled run, is one break; ``from`` and ``to`` give each letter's place in the text. */
   function lettersOf(text, garbled) {
@@ -353,7 +349,7 @@
      garbled, hits, heading (the heading's text above, or its own), isHeading, speaker, name, source}]; with a speaker
      chosen, that speaker's paragraphs only. A paragraph's speaker's name counts (a hit there is shown by the name). */
   function regionsOf(page, run) {
-    const data = dataOf(page), who = data.w, regions = [];
+    const data = page.shown, who = data.w, regions = [];
     let heading = "";
     data.p.forEach(function (p, index) {
       const text = String(p.t || "");
@@ -392,12 +388,12 @@
 
   function item(page, run) {
     const meta = page.meta || {};
-    if (meta.kind === "speaker" || meta.kind === "topic") return entity(page, meta, dataOf(page));
+    if (meta.kind === "speaker" || meta.kind === "topic") return entity(page, meta);
     const kept = regionsOf(page, run);
     if (!kept.length) return null;
 
     const entry = el("li", "yl-search__item");
-    const title = el("a", "yl-search__page", dataOf(page).t || page.url);
+    const title = el("a", "yl-search__page", page.shown.t || page.url);
     title.href = page.url;
     entry.append(title);
     const hitList = el("ol", "yl-search__hits");
@@ -432,14 +428,14 @@
   }
 
   /* A speaker's or topic's page: its name and the line under it. */
-  function entity(page, meta, data) {
+  function entity(page, meta) {
     const entry = el("li", "yl-search__item yl-search__item--entity");
-    const title = el("a", "yl-search__page", data.t || page.url);
+    const title = el("a", "yl-search__page", page.shown.t || page.url);
     title.href = page.url;
     const kind = el("span", "yl-search__kind", meta.kind === "speaker" ? CONFIG.speaker : CONFIG.topic);
     title.prepend(kind);
     entry.append(title);
-    if (data.d) entry.append(el("span", "yl-search__excerpt", data.d));
+    if (page.shown.d) entry.append(el("span", "yl-search__excerpt", page.shown.d));
     return entry;
   }
 
