@@ -407,7 +407,7 @@ def write_export(project: Project, result: Build, session: Session | None = None
     return result
 
 
-def _prepare_export(project: Project, result: Build, session: Session | None = None) -> Callable[[], None]:
+def _prepare_export(project: Project, result: Build, session: Session | None = None) -> Callable[[], object]:
     """What ``write_export`` does up to writing the files; returns what writes them and records them
     (``build`` runs it in a thread: writing a hundred megabytes waits on the disk, not on Python)."""
     session = session or Session(project.cache)
@@ -415,13 +415,18 @@ def _prepare_export(project: Project, result: Build, session: Session | None = N
     outputs = {name: project.data / name for name in export_stage.FILES}
     key = _export_key(result)
     kept = caches.load_json(record)
+
+    def contents() -> dict:
+        return export_stage.outputs(result.corpus, project.data, result.json_parts,
+                                    [(r.outline.source_id, r.paragraphs, r.removals, r.flags) for r in result.results],
+                                    session.reuse)
     if (isinstance(kept, dict) and kept.get("key") == key
             and all(kept.get("files", {}).get(n) == caches.stamp(p) for n, p in outputs.items())):
-        return lambda: None
+        # Nothing to write. A session that stays (`mkdocs serve`) still makes the files' pieces, in the
+        # background of its first build, so that its first edit remakes one source's pieces, not every one.
+        return contents if session.in_memory else lambda: None
     ids.remember_vanished(project, result)
-    files = export_stage.outputs(result.corpus, project.data, result.json_parts,
-                                 [(r.outline.source_id, r.paragraphs, r.removals, r.flags) for r in result.results],
-                                 session.reuse)
+    files = contents()
 
     def write() -> None:
         export_stage.write_outputs(files, project.data)

@@ -307,3 +307,24 @@ def test_a_large_file_replaced_is_whole_and_leaves_no_temporary(tmp_path, monkey
     assert reader.read() == b"one two" and path.read_bytes() == b"three"
     reader.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.json"]
+
+
+def test_a_session_started_on_built_docs_remakes_only_the_edited_sources_export_pieces(tmp_path):
+    """`mkdocs serve` on a docs/ built before: its first build writes nothing to docs/data/, yet its first edit
+    must remake the edited source's pieces of it alone (at 2,000 transcripts remaking them all was half a
+    second of that rebuild), and write what a build from nothing writes."""
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)  # `python -m generator build`, before the server starts
+    session = cache.Session(project.cache, in_memory=True)
+    pipeline.build(project, cache=session)  # the server's first build
+    made: list[str] = []
+    reuse = session.reuse
+    session.reuse = lambda name, inputs, make: reuse(name, inputs, lambda: made.append(name) or make())
+    EDITS["a word"](project.root)
+    result = pipeline.build(project, cache=session)
+    edited = {r.outline.source_id for r in result.results if r.outline.seed == "qa.txt"}
+    remade = {name.rsplit(" ", 1)[-1] for name in made if name.startswith(("export: report", "export: listed", "ids: source"))}
+    assert len(edited) == 1 and remade == edited
+    fresh = fresh_tree(project, tmp_path / "fresh")
+    assert {f"data/{path}": data for path, data in tree(project.data).items()} == {
+        path: data for path, data in fresh.items() if path.startswith("data/")}
