@@ -314,21 +314,22 @@ def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanw
                  started: tuple[subprocess.Popen, int] | None = None) -> None:
     """Build the Pagefind index of both scripts from what the generator wrote under ``copies`` (docs/search/)
     into ``site/pagefind/`` (or go on with the run ``started`` there): Pagefind indexes while MkDocs builds, and
-    ``meanwhile`` runs then too. Each script's filter choices and data are added once ``ready`` has named every
-    script (its MkDocs build done: ``mkdocs_finished``)."""
+    ``meanwhile`` runs then too. Each script's filter choices and data are added to the bundle once Pagefind is
+    done, while MkDocs may build on (it writes its script's folder only); then ``ready`` names each script once its
+    MkDocs build is done (``mkdocs_finished``)."""
     bundle = site / PAGEFIND_DIR
     run, pages = started or start_pagefind(copies / search.PAGEFIND_INPUT, bundle)
     try:
         meanwhile()
-        list(ready)
+        finish_pagefind(bundle, run, pages)
     except BaseException:
         stop(run)
         raise
-    finish_pagefind(bundle, run, pages)
     place_data(bundle, copies)
     for script, folder in SCRIPT_DIRS.items():
         choices = search.filter_choices(copies / folder)
         (bundle / search.filters_file(script.value)).write_text(export.compact(choices), encoding="utf-8")
+    list(ready)
 
 
 # ------------------------------------------------------------------ MkDocs' own messages
@@ -455,10 +456,16 @@ PROGRESS_EVERY = 30  # seconds: a long stage says it is still at work
 
 def mkdocs_finished(project: Project, runs: dict[str, subprocess.Popen], say: Callable[[str], None]) -> Iterator[str]:
     """The scripts whose MkDocs build succeeded, in the order they finish; once every build has
-    ended, any that failed are reported together (MkDocs' own messages)."""
+    ended, any that failed are reported together (MkDocs' own messages). Their output is read from
+    now on, so that neither waits on a full pipe while publish waits for something else."""
     ended: queue.Queue = queue.Queue()
-    for name, run in runs.items():  # a thread each reads its output, so neither pipe fills up
+    for name, run in runs.items():  # a thread each
         threading.Thread(target=lambda name=name, run=run: ended.put((name, run.communicate()[1])), daemon=True).start()
+    return _reported(project, runs, ended, say)
+
+
+def _reported(project: Project, runs: dict[str, subprocess.Popen], ended: queue.Queue,
+              say: Callable[[str], None]) -> Iterator[str]:
     failures, waited = [], 0
     for _ in runs:
         while True:
@@ -485,7 +492,6 @@ def mkdocs_finished(project: Project, runs: dict[str, subprocess.Popen], say: Ca
                          "room for a second site beside site/) and run it again." if full else
                          "Fix the problems MkDocs names above (a page in docs/ comes from site_config/, seeds/ "
                          "or templates/; a theme file from templates/overrides/), then run it again.")
-    say("Finishing the search index (Pagefind) …")
 
 
 def publish(project: Project, site: Path | None = None, jobs: int = 1,
