@@ -435,7 +435,7 @@ def _prepare_export(project: Project, result: Build, session: Session | None = N
     return write
 
 
-def _in_background(work: Callable[[], None]) -> Callable[[], None]:
+def _in_background(work: Callable[[], object]) -> Callable[[], None]:
     """Start ``work`` in a thread; the function returned waits for it and raises what it raised."""
     failed: list[BaseException] = []
 
