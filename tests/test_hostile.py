@@ -331,6 +331,22 @@ def test_a_broken_link_fails_the_strict_build_with_mkdocs_own_message_and_leaves
     assert "WARNING" in told and "'nowhere.md'" in told and "extra.md" in told, told
 
 
+def test_a_build_after_publishing_leaves_the_published_data_as_published_and_the_next_site_brings_it(copy):
+    # site/data/ shares its files with docs/data/ where the disk allows (hard links): a build rewrites docs/data/,
+    # the published site must keep what it was published with until the next publish.
+    published = copy / "site" / "data" / "corpus.json"
+    before = published.read_bytes()
+    replace_in(copy / "seeds" / SEED, "最后一句", "最后的一句话")
+    built = run_cli(copy, "build")
+    assert built.returncode == 0, built.stderr
+    assert "最后的一句话" in (copy / "docs" / "data" / "corpus.json").read_text(encoding="utf-8")
+    assert published.read_bytes() == before
+    again = run_cli(copy, "site")
+    assert again.returncode == 0, again.stderr
+    assert published.read_bytes() == (copy / "docs" / "data" / "corpus.json").read_bytes() != before
+    assert not list(copy.glob(".site.*")), list(copy.glob(".site.*"))
+
+
 @pytest.mark.parametrize("moment", ["zh-hant/assets", "zh-hans/index.html"])  # MkDocs begun; a page written
 def test_a_kill_during_publishing_leaves_the_previous_site_byte_for_byte(copy, moment):
     before = tree_bytes(copy / "site")
