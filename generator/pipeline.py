@@ -21,7 +21,7 @@ from typing import Callable
 
 from . import cache as caches
 from . import export as export_stage
-from . import ids, search
+from . import ids, search, shortlinks
 from .cache import Session, fingerprint, write_if_changed
 from .clean import clean
 from .config import FILES, Entry, SiteConfig, load_config
@@ -581,9 +581,15 @@ def plan_search_parts(project: Project, pages: PagePlan, settings: tuple[list[st
         planned.append((part, keys[copy], words))
         shown.append((part, keys[copy], data))
     search_dir = project.docs / search.SEARCH_DIR
+    # The filter controls' choices are counted from the event parts once they are written: keyed by all of them.
+    events = fingerprint(sorted((copy, key) for copy, key in keys.items() if copy.startswith("events/")))
+    choices = [(search.FILTERS_FILE, events,
+                lambda: Page(search.FILTERS_FILE, export_stage.compact(search.filter_choices(search_dir / folder))))]
     plans = [PagePlan(renderer, {}, search_dir / folder, project.cache / f"search-{folder}.json", pages=planned),
              PagePlan(renderer, {}, search_dir / search.DATA_DIR / folder, project.cache / f"search-data-{folder}.json",
-                      pages=shown)]
+                      pages=shown),
+             PagePlan(renderer, {}, search_dir / search.FILTERS_DIR / folder, project.cache / f"search-filters-{folder}.json",
+                      pages=choices)]
     due = {part for plan in plans for part, _key, _make in plan.due}
 
     def heard(path: str, content: str) -> None:
@@ -608,6 +614,15 @@ def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan], keys: d
     first = next(iter(plans.values()))
     return PagePlan(first.renderer, {}, project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT,
                     project.cache / "search-pagefind.json", pages=planned)
+
+
+def plan_shortlinks(project: Project, corpus: Corpus) -> PagePlan:
+    """docs/q/, the short links of every paragraph (shortlinks.files), each file written again only when what
+    decides it changed; publish links them into site/q/."""
+    environment = caches.environment()
+    pages = [(path, fingerprint(environment, path, decided), lambda path=path, make=make: Page(path, make()))
+             for path, decided, make in shortlinks.files(corpus)]
+    return PagePlan(None, {}, project.docs / shortlinks.FOLDER, project.cache / "pages-q.json", pages=pages)
 
 
 def write_script(project: Project, result: Build, plan: PagePlan, session: Session | None = None,
@@ -680,6 +695,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
                     meanwhile=None if export_written else export_in_background)
         if markdown is not None:  # both scripts' parts are written: Pagefind's pages are made of them
             plan_pagefind_pages(project, plans, keys).write()
+        plan_shortlinks(project, result.corpus).write()
     finally:
         for wait in export_written:
             wait()

@@ -168,6 +168,18 @@ def publish_data(project: Project, site: Path) -> None:
             _link_or_copy(path, copy)  # the preview (serve.py) calls this on every save
 
 
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` made to hold what ``source`` holds, file for file (``_link_or_copy`` where a file is not the same
+    as its source's, by size and modification time), and nothing else."""
+    have, want = files_under(target), files_under(source)
+    for path in sorted(have.keys() - want.keys()):
+        (target / path).unlink()
+    for path, stamp in sorted(want.items()):
+        if have.get(path) != stamp:
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source / path, target / path)
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     """``target`` made the same file as ``source``: a hard link where it can be (the generator replaces a file it
     writes, never changes it in place, so the link keeps what was published), else a copy."""
@@ -335,8 +347,7 @@ def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanw
         raise
     place_data(bundle, copies)
     for script, folder in SCRIPT_DIRS.items():
-        choices = search.filter_choices(copies / folder)
-        (bundle / search.filters_file(script.value)).write_text(export.compact(choices), encoding="utf-8")
+        _link_or_copy(copies / search.FILTERS_DIR / folder / search.FILTERS_FILE, bundle / search.filters_file(script.value))
     list(ready)
 
 
@@ -569,7 +580,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
             (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
             (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
             (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
-            shortlinks.write_shortlinks(result.corpus, staging)  # site/q/: a short link for every paragraph
+            link_tree(project.docs / shortlinks.FOLDER, staging / "q")  # a short link for every paragraph
 
         index_search(copies, staging, ready=mkdocs_finished(project, runs, say), meanwhile=write_the_rest,
                      started=pagefind)

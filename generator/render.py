@@ -1245,7 +1245,7 @@ class PagePlan:
     removed, as a build from nothing has none.
     """
 
-    def __init__(self, renderer: Renderer, source_keys: dict[str, str], out_dir: Path, manifest: Path,
+    def __init__(self, renderer: Renderer | None, source_keys: dict[str, str], out_dir: Path, manifest: Path,
                  pages: list[PlannedPage] | None = None):
         self.renderer = renderer
         self.out_dir = out_dir

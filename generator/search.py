@@ -463,6 +463,7 @@ def part_path(copy: str) -> str:
     return copy.removesuffix(".html") + PART_SUFFIX
 
 
+FILTERS_DIR, FILTERS_FILE = "filters", "choices.json"  # docs/search/filters/<script>/choices.json: ``filter_choices``
 DATA_DIR = "data"  # docs/search/data/<script>/events/x/index.json (``part_path``): what the box shows of a page in that script
 BUNDLE_DATA = "yanlu"  # site/pagefind/yanlu/<lang>/<the page's Pagefind id>.json: the same, named as the box finds it
 

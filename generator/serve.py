@@ -41,7 +41,7 @@ from mkdocs.livereload import LiveReloadServer
 from . import mkdocs_hook, shortlinks
 from .model import YanluError
 from .pipeline import Project
-from .publish import CONFIGS, ROOT_PAGE, not_found_page, publish_data
+from .publish import CONFIGS, ROOT_PAGE, link_tree, not_found_page, publish_data
 
 
 def _show_mkdocs_warnings() -> None:
@@ -79,12 +79,12 @@ class Preview:
         as it was) when the editor's input has a mistake, which is said with its file and line."""
         try:
             with self.lock():
-                result = mkdocs_hook.rebuild(self.project)
+                mkdocs_hook.rebuild(self.project)
                 pages, theme = self._docs_pages(), self._theme_state()
                 dirty = pages == self._pages and theme == self._theme
                 for script, config_file in CONFIGS.items():
                     self._build_script(config_file, self.folder / script, dirty)
-                shortlinks.write_shortlinks(result.corpus, self.folder)  # short links (q/), as published
+                link_tree(self.project.docs / shortlinks.FOLDER, self.folder / "q")  # short links, as published
         except YanluError as exc:
             self.say(f"Error: {exc.message}\nThe preview is unchanged; it updates on the next save.")
             return False

@@ -2,8 +2,9 @@
 
 The address names no page, only the paragraph, so it outlives every move of the
 paragraph: an event renamed, merged or split, a paragraph corrected (its old id
-is an alias). The map from id to page is made from the current corpus each time
-the site is published, so it always points at where the paragraph is now.
+is an alias). The map from id to page is made from the current corpus by every build
+(``docs/q/``, each file rewritten only where it changed: ``files``) and
+published with the site, so it always points at where the paragraph is now.
 
 A reader's browser fetches ``q/index.html`` (a few kilobytes, the script inline)
 and one shard of the map, ``q/map/<prefix>.json``: the ids that start with the
@@ -27,7 +28,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from pathlib import Path
+from typing import Callable
 
 from .model import Corpus
 
@@ -181,18 +182,20 @@ def _list_page(title: str, items: list[str], up: str) -> str:
             + "".join(f"<li>{item}</li>\n" for item in items) + "</ul>\n</main>\n</body>\n</html>\n")
 
 
-def list_pages(cut: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The no-JavaScript way: q/list/index.html (every prefix) and q/list/<prefix>.html (its ids, both scripts)."""
-    pages = {"index.html": _list_page("段落编号 · 段落編號", [f'<a href="{p}.html">q-{p}…</a>' for p in sorted(cut)], "../")}
-    for prefix, rest in sorted(cut.items()):
-        items = []
-        for tail, event in sorted(rest.items()):
-            pid = f"q-{prefix}{tail}"
-            links = "".join(f'<a href="{event_href(s, event, pid, "../../")}" hreflang="{lang}" lang="{lang}">{label}</a>'
-                            for s, label, lang in SCRIPTS)
-            items.append(f"<code>{pid}</code> {links}")
-        pages[f"{prefix}.html"] = _list_page(f"q-{prefix}…", items, "../")
-    return pages
+def list_index(cut: dict[str, dict[str, str]]) -> str:
+    """The no-JavaScript way in: q/list/index.html, a link to every prefix's list."""
+    return _list_page("段落编号 · 段落編號", [f'<a href="{p}.html">q-{p}…</a>' for p in sorted(cut)], "../")
+
+
+def list_page(prefix: str, rest: dict[str, str]) -> str:
+    """q/list/<prefix>.html: the ids starting with ``prefix``, each linked to its paragraph in both scripts."""
+    items = []
+    for tail, event in sorted(rest.items()):
+        pid = f"q-{prefix}{tail}"
+        links = "".join(f'<a href="{event_href(s, event, pid, "../../")}" hreflang="{lang}" lang="{lang}">{label}</a>'
+                        for s, label, lang in SCRIPTS)
+        items.append(f"<code>{pid}</code> {links}")
+    return _list_page(f"q-{prefix}…", items, "../")
 
 
 def _shard_texts(cut: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -213,21 +216,22 @@ def sizes_of(where: dict[str, str]) -> dict[str, int]:
     return _sizes(len(where), depth, _shard_texts(shards(where, depth)))
 
 
-def write_shortlinks(corpus: Corpus, site: Path) -> dict[str, int]:
-    """Write ``site/q/``: the redirect page, the map's shards and the plain lists. Returns ``sizes_of`` the map."""
+FOLDER = "q"  # docs/q/: written by the build where it changed (pipeline.plan_shortlinks), linked into site/q/ by publish
+
+
+def files(corpus: Corpus) -> list[tuple[str, str, Callable[[], str]]]:
+    """Every file of q/: its path in q/, the text that decides what it holds (a part of its key), and how to make
+    it: the redirect page (decided by the depth), the map's shards, and the plain lists (decided by their shard)."""
     where = targets(corpus)
     depth = shard_depth(len(where))
     cut = shards(where, depth)
-    files = _shard_texts(cut)
-    folder = site / "q"
-    (folder / "map").mkdir(parents=True, exist_ok=True)
-    (folder / "list").mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text(redirect_page(depth), encoding="utf-8")
-    for prefix, text in files.items():
-        (folder / "map" / f"{prefix}.json").write_text(text, encoding="utf-8")
-    for name, text in list_pages(cut).items():
-        (folder / "list" / name).write_text(text, encoding="utf-8")
-    return _sizes(len(where), depth, files)
+    texts = _shard_texts(cut)
+    made = [("index.html", str(depth), lambda: redirect_page(depth)),
+            ("list/index.html", " ".join(texts), lambda: list_index(cut))]
+    for prefix, text in texts.items():
+        made.append((f"map/{prefix}.json", text, lambda text=text: text))
+        made.append((f"list/{prefix}.html", text, lambda prefix=prefix: list_page(prefix, cut[prefix])))
+    return made
 
 
 def lookup_bytes(sizes: dict[str, int]) -> int:

@@ -36,12 +36,11 @@ def renderers(built) -> dict[Script, Renderer]:
 # ------------------------------------------------------------------ short links
 
 
-def test_the_short_link_map_leads_every_paragraph_and_alias_to_its_event(built, tmp_path):
+def test_the_short_link_map_leads_every_paragraph_and_alias_to_its_event(built):
     from dataclasses import replace
     corpus = replace(built.corpus, aliases=(("q-00000000ff", built.corpus.paragraphs[100].id),))  # the seeds have none
-    sizes = shortlinks.write_shortlinks(corpus, tmp_path)
-    depth = sizes["depth"]
-    shards = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in (tmp_path / "q" / "map").glob("*.json")}
+    depth = shortlinks.shard_depth(len(shortlinks.targets(corpus)))
+    shards = {path[4:-5]: json.loads(make()) for path, _decided, make in shortlinks.files(corpus) if path.startswith("map/")}
     event_of = {p.id: p.event for p in corpus.paragraphs}
     for pid, event in [*event_of.items(), *((old, event_of[new]) for old, new in corpus.aliases)]:
         digits = pid[2:]
@@ -63,13 +62,12 @@ def test_an_alias_of_a_corrected_paragraph_is_in_the_map(built):
 
 
 def test_the_plain_lists_link_each_id_to_its_paragraph_in_both_scripts(built):
-    where = shortlinks.targets(built.corpus)
-    pages = shortlinks.list_pages(shortlinks.shards(where, 1))
+    pages = {path: make() for path, _decided, make in shortlinks.files(built.corpus) if path.startswith("list/")}
     p = built.corpus.paragraphs[0]
-    page = pages[f"{p.id[2]}.html"]
+    page = pages[f"list/{p.id[2]}.html"]
     for script in ("zh-hans", "zh-hant"):
         assert f'href="../../{script}/events/{p.event}/#{p.id}"' in page
-    assert all(f'href="{prefix}.html"' in pages["index.html"] for prefix in "0123456789abcdef")
+    assert all(f'href="{prefix}.html"' in pages["list/index.html"] for prefix in "0123456789abcdef")
 
 
 # ------------------------------------------------------------------ CSL-JSON

@@ -232,3 +232,22 @@ def test_after_any_sequence_of_edits_an_incremental_build_equals_a_fresh_one(tmp
         fresh = inputs_of(served, folder / f"fresh-{n}")
         pipeline.build(fresh)
         assert differences(tree(served.docs), tree(fresh.docs)) == [], f"after {edits[:n + 1]}"
+
+
+def test_an_edit_rewrites_only_the_short_link_files_whose_ids_changed(tmp_path):
+    """docs/q/ (generator/shortlinks.py) is kept like the pages: a file is written again only when what it holds
+    changes, so publish links an unchanged map instead of writing thousands of files (issue 17)."""
+    project = make_fixture(tmp_path / "p")
+    pipeline.build(project)
+    folder = project.docs / "q"
+    before = {p: (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    EDITS["a source added"](project.root)  # new paragraphs: new ids in some shards
+    pipeline.build(project)
+    after = {p: (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+    assert after.keys() == before.keys()  # the seeds' few ids: one hex digit names a shard, before and after
+    changed = {p for p in after if after[p][0] != before[p][0]}
+    rewritten = {p for p in after if after[p][1:] != before[p][1:]}
+    shards = {p.stem for p in changed if p.parent.name == "map"}
+    assert shards and shards == {p.stem for p in changed if p.parent.name == "list"}  # a shard and its plain list
+    assert rewritten == changed, sorted(str(p.relative_to(folder)) for p in rewritten ^ changed)
+    assert len(changed) < len(after) / 2, "an added source of two paragraphs touched most shards"
