@@ -120,7 +120,9 @@ def index_words(texts: list[str]) -> list[str]:
     the prefix of a word (Pagefind matches words by prefix), so every substring of the text is found.
     Other text is its words as written (Pagefind normalises them). Each word stands once: where on the
     page does not matter to the index (yanlu-search.js finds the places in the page's text), and a word's
-    posting list is then one entry a page, not one an occurrence."""
+    posting list is then one entry a page, not one an occurrence. A run's last character, a word of one, is left
+    out where a word of these texts starts with it: Pagefind finds it as that word's prefix (at 2,000 transcripts, 7% of
+    the words Pagefind indexes)."""
     seen: dict[str, None] = {}  # dict.update keeps a word where it first stood
     for text in texts:
         at = 0
@@ -129,7 +131,8 @@ def index_words(texts: list[str]) -> list[str]:
             seen.update(dict.fromkeys(_han_words(match.group())))
             at = match.end()
         seen.update(dict.fromkeys(text[at:].split()))
-    return list(seen)
+    starting = {word[0] for word in seen if len(word) == WORD_CHARS and is_han(word[0])}
+    return [word for word in seen if len(word) != 1 or word not in starting]
 
 
 class _IndexForms(dict):

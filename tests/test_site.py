@@ -1055,6 +1055,7 @@ def test_every_paragraph_is_a_place_with_its_words_speaker_and_source_and_its_wo
             if len(set(said)) != len(said):
                 problems.append(f"{where}: words indexed more than once: {[w for w in set(said) if said.count(w) > 1][:5]}")
             words = {w.rstrip(".") for w in said}  # Pagefind ends a block with "."
+            starts = {w[0] for w in words if len(w) == search.WORD_CHARS}  # Pagefind finds a word by its prefix too
             for p in (p for p in site.corpus["paragraphs"] if p["event"] == event["id"] and p["id"] in ids):
                 place = places[p["id"]]
                 if "".join(p[key].split()) not in "".join(words_said(place).split()):
@@ -1065,7 +1066,8 @@ def test_every_paragraph_is_a_place_with_its_words_speaker_and_source_and_its_wo
                     problems.append(f"{where}#{p['id']}: no source facts to cite it by")
                 # A garbled run (corpus "garbled") is kept out of the index; the words around it are in it.
                 pieces = re.split("|".join(map(re.escape, p["garbled"])), p[key]) if p["garbled"] else [p[key]]
-                missing = set().union(*(han_words(piece) for piece in pieces)) - words
+                missing = {w for w in set().union(*(han_words(piece) for piece in pieces)) - words
+                           if len(w) == search.WORD_CHARS or w not in starts}
                 if missing:
                     problems.append(f"{where}#{p['id']}: not in the index: {sorted(missing)[:5]}")
 
@@ -1192,7 +1194,8 @@ def test_pagefind_reads_the_pages_words_once_each_in_one_form_and_each_script_ha
     # The title's words weighted; then every other word once, in the order it first stands; garbled letters not.
     assert '<div data-pagefind-weight="5">价格 格战 战</div>' in out
     words = re.search(r"<div>([^<]*)</div>", out).group(1).split()
-    assert words == ["日期", "期", "2024-06-14", "李大", "大海", "海", "嘉宾", "宾", "来源", "源", "1",
+    # (海: the prefix of 海表, which this page holds too.)
+    assert words == ["日期", "期", "2024-06-14", "李大", "大海", "嘉宾", "宾", "来源", "源", "1",
                      "海表", "表示", "示", "，AI", "时代", "代", "&lt;b&gt;", "Scaling", "Law"], words
     for part, title, place in ((parts[0], "价格战", text.replace("時代", "时代").replace("價格戰", "价格战")),
                                (parts[1], "價格戰", text)):
@@ -1205,7 +1208,8 @@ def test_pagefind_reads_the_pages_words_once_each_in_one_form_and_each_script_ha
     tokens = " ".join(search.filter_token(*pair) for pair in (("event", "价格战"), ("year", "2024"), ("speaker", "李大海 · 面壁")))
     assert f'<div id="yl-filters">{tokens}</div></article>' in out
     assert "data-pagefind-filter" not in out  # Pagefind's filter files change from run to run
-    assert search.index_words(["價格戰是", "價格"]) == ["價格", "格戰", "戰是", "是", "格"]
+    assert search.index_words(["價格戰是", "價格"]) == ["價格", "格戰", "戰是", "是"]  # 格: the prefix of 格戰
+    assert search.index_words(["價格", "格"]) == ["價格", "格"]  # no word starts with 格: it stands alone
     assert search.index_form("說價格戰 AI") == "说价格战 AI"
     entity = search.entity_part('<html lang="zh-Hans"><body><article data-pagefind-body><h1 id="a">李大海</h1>\n'
                                 "<p>面壁智能 CEO</p><h2>各活动中的身份</h2><blockquote>引语</blockquote></article></body></html>",
