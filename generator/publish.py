@@ -142,8 +142,7 @@ def sitemap(project: Project, base_url: str) -> str:
     addresses are relative to the site root.
     """
     base = base_url.rstrip("/") + "/" if base_url else ""
-    paths = sorted({page_url(str(p.relative_to(project.docs / d)).replace(os.sep, "/"))
-                    for d in CONFIGS for p in (project.docs / d).rglob("*.md")})
+    paths = sorted({page_url(path) for d in CONFIGS for path in files_under(project.docs / d) if path.endswith(".md")})
     entries = []
     for path in paths:
         links = "".join(
@@ -170,20 +169,27 @@ def publish_data(project: Project, site: Path) -> None:
 
 def link_tree(source: Path, target: Path) -> None:
     """``target`` made to hold what ``source`` holds, file for file (``_link_or_copy`` where a file is not the same
-    as its source's, by size and modification time), and nothing else."""
+    as its source's, by size and modification time), and nothing else. (Paths as strings: thousands of files.)"""
     have, want = files_under(target), files_under(source)
     for path in sorted(have.keys() - want.keys()):
-        (target / path).unlink()
+        os.unlink(os.path.join(target, path))
+    made = set()
     for path, stamp in sorted(want.items()):
         if have.get(path) != stamp:
-            (target / path).parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source / path, target / path)
+            folder = os.path.dirname(os.path.join(target, path))
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            _link_or_copy(os.path.join(source, path), os.path.join(target, path))
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
     """``target`` made the same file as ``source``: a hard link where it can be (the generator replaces a file it
     writes, never changes it in place, so the link keeps what was published), else a copy."""
-    target.unlink(missing_ok=True)
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
     try:
         os.link(source, target)
     except OSError:  # another file system, or no hard links there
@@ -321,13 +327,15 @@ def place_data(bundle: Path, copies: Path) -> None:
     """What the box shows of each page in each script (docs/search/data/<script>/), named by the page's Pagefind
     id (``yanlu/<lang>/<id>.json``), so the box fetches it beside the page's fragment, at once. Linked, not
     copied, where it can be: the generator replaces a file it writes, never changes it in place."""
-    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        copy = search.fragment_address(fragment.read_bytes()).lstrip("/") + "index.html"
+    fragments = bundle / "fragment"
+    for script in SCRIPT_DIRS:
+        (bundle / search.BUNDLE_DATA / script.value).mkdir(parents=True, exist_ok=True)
+    for name in sorted(n for n in os.listdir(fragments) if n.endswith(".pf_fragment")):
+        with open(os.path.join(fragments, name), "rb") as fragment:
+            copy = search.fragment_address(fragment.read()).lstrip("/") + "index.html"
         for script, folder in SCRIPT_DIRS.items():
-            source = copies / search.DATA_DIR / folder / search.part_path(copy)
-            target = bundle / search.BUNDLE_DATA / script.value / f"{fragment.stem}.json"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, target)
+            _link_or_copy(os.path.join(copies, search.DATA_DIR, folder, search.part_path(copy)),
+                          os.path.join(bundle, search.BUNDLE_DATA, script.value, name.removesuffix(".pf_fragment") + ".json"))
 
 
 def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None,
