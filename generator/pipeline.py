@@ -658,8 +658,9 @@ def write_script(project: Project, result: Build, plan: PagePlan, session: Sessi
 def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: Session | None = None,
           index_copies: bool = True) -> Build:
     """Everything MkDocs needs in ``docs/``: the corpus export and the pages of both scripts, and what
-    Pagefind reads of them (``plan_search_parts``, ``plan_pagefind_pages``; not with ``index_copies`` False: a
-    preview has no search, and what it leaves is brought up to date by the next build that writes it, by keys).
+    Pagefind reads of them (``plan_search_parts``, ``plan_pagefind_pages``) and the short links (``plan_shortlinks``);
+    not with ``index_copies`` False: `mkdocs serve` has neither search nor short links, and what it leaves is
+    brought up to date by the next build that writes it, by keys.
 
     With ``jobs`` > 1 a large build parses sources, and renders the two scripts,
     side by side, and writes the export while the scripts render.
@@ -695,7 +696,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
                     meanwhile=None if export_written else export_in_background)
         if markdown is not None:  # both scripts' parts are written: Pagefind's pages are made of them
             plan_pagefind_pages(project, plans, keys).write()
-        plan_shortlinks(project, result.corpus).write()
+            plan_shortlinks(project, result.corpus).write()
     finally:
         for wait in export_written:
             wait()

@@ -38,7 +38,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
-from . import mkdocs_hook, shortlinks
+from . import mkdocs_hook, pipeline, shortlinks
 from .model import YanluError
 from .pipeline import Project
 from .publish import CONFIGS, ROOT_PAGE, link_tree, not_found_page, publish_data
@@ -79,7 +79,8 @@ class Preview:
         as it was) when the editor's input has a mistake, which is said with its file and line."""
         try:
             with self.lock():
-                mkdocs_hook.rebuild(self.project)
+                result = mkdocs_hook.rebuild(self.project)
+                pipeline.plan_shortlinks(self.project, result.corpus).write()  # the hook's build writes no short links
                 pages, theme = self._docs_pages(), self._theme_state()
                 dirty = pages == self._pages and theme == self._theme
                 for script, config_file in CONFIGS.items():
