@@ -28,7 +28,7 @@ import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from xml.sax.saxutils import escape
 
@@ -476,11 +476,10 @@ def check_page_sizes(project: Project, result: Build) -> None:
     seeds = {s.id: s.seed for s in result.corpus.sources}
     events = {e.id: e for e in result.corpus.events}
     for folder in CONFIGS:
-        for page in sorted((project.docs / folder).rglob("*.md")):
-            size = page.stat().st_size
-            if size <= PAGE_LIMIT:
+        for path, (size, _mtime) in sorted(files_under(project.docs / folder).items()):
+            if size <= PAGE_LIMIT or not path.endswith(".md"):
                 continue
-            relative = page.relative_to(project.docs / folder)
+            relative = PurePosixPath(path)
             named = ""
             if relative.parts[0] == "events" and relative.stem in events:
                 named = " (from " + ", ".join(f"seeds/{seeds[s]}" for s in events[relative.stem].sources if s in seeds) + ")"
