@@ -1240,7 +1240,8 @@ class PagePlan:
     hand). A page the build wrote and no longer plans is deleted; pages about to
     be written for the first time are recorded before they are written, so a
     killed build's new pages are deleted too if the next build does not want them.
-    A page the build never wrote (one an editor put in docs/) is left alone. A folder
+    Given its ``pages``, a plan needs no ``renderer`` (files that are no script's pages: docs/q/). A page the
+    build never wrote (one an editor put in docs/) is left alone. A folder
     holding nothing (a removed page's, an index copy being a folder of its own) is
     removed, as a build from nothing has none.
     """

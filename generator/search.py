@@ -121,7 +121,7 @@ def index_words(texts: list[str]) -> list[str]:
     Other text is its words as written (Pagefind normalises them). Each word stands once: where on the
     page does not matter to the index (yanlu-search.js finds the places in the page's text), and a word's
     posting list is then one entry a page, not one an occurrence. A run's last character, a word of one, is left
-    out where a word of these texts starts with it: Pagefind finds it as that word's prefix (at 2,000 transcripts, 7% of
+    out where a word of these texts starts with it: Pagefind finds it as that word's prefix (at 2,000 transcripts, 6% of
     the words Pagefind indexes)."""
     seen: dict[str, None] = {}  # dict.update keeps a word where it first stood
     for text in texts:

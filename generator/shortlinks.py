@@ -2,9 +2,10 @@
 
 The address names no page, only the paragraph, so it outlives every move of the
 paragraph: an event renamed, merged or split, a paragraph corrected (its old id
-is an alias). The map from id to page is made from the current corpus by every build
-(``docs/q/``, each file rewritten only where it changed: ``files``) and
-published with the site, so it always points at where the paragraph is now.
+is an alias). The map from id to page is made from the current corpus by every
+build that publishes or previews the site (``docs/q/``, each file written again
+only where what it holds changed: ``files``; not by `mkdocs serve`, which has no
+short links), so it always points at where the paragraph is now.
 
 A reader's browser fetches ``q/index.html`` (a few kilobytes, the script inline)
 and one shard of the map, ``q/map/<prefix>.json``: the ids that start with the
