@@ -192,8 +192,8 @@ def _link_or_copy(source: Path | str, target: Path | str) -> None:
         pass
     try:
         os.link(source, target)
-    except OSError:  # another file system, or no hard links there
-        shutil.copyfile(source, target)
+    except OSError:  # another file system, or no hard links there: a copy with its source's mtime (link_tree)
+        shutil.copy2(source, target)
 
 
 def _yielding() -> None:  # in the child, before it runs: the generator, still at work, comes first

@@ -735,6 +735,40 @@ def test_corpus_json_is_published_once_beside_both_scripts(site):
         assert {p.name for p in (site.root / script / "data").iterdir()} == {"csl"}, script
 
 
+def test_a_linked_folder_holds_what_its_source_holds_and_an_unchanged_file_is_left_as_it_is(tmp_path, monkeypatch):
+    """publish.link_tree (docs/q/ into site/q/ and the preview): hard links, or copies where the file system
+    has none; a second call over an unchanged source touches nothing, and a file gone from it goes."""
+    from generator import publish as publishing
+    source, target = tmp_path / "docs" / "q", tmp_path / "site" / "q"
+    for name, text in (("index.html", "page"), ("map/0.json", '{"a":"e"}'), ("map/1.json", '{"b":"f"}')):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text, encoding="utf-8")
+    (target / "map").mkdir(parents=True)
+    (target / "map" / "old.json").write_text("{}", encoding="utf-8")  # the map cut otherwise before
+    publishing.link_tree(source, target)
+    assert {p.relative_to(target).as_posix(): p.read_text(encoding="utf-8") for p in target.rglob("*") if p.is_file()} == {
+        "index.html": "page", "map/0.json": '{"a":"e"}', "map/1.json": '{"b":"f"}'}
+    assert (target / "map" / "0.json").stat().st_ino == (source / "map" / "0.json").stat().st_ino
+
+    def no_hard_links(_source, _target):
+        raise OSError("no hard links on this file system")
+    monkeypatch.setattr(publishing.os, "link", no_hard_links)
+    copied = []
+    real_copy = publishing.shutil.copy2
+    monkeypatch.setattr(publishing.shutil, "copy2", lambda a, b: copied.append(Path(b).name) or real_copy(a, b))
+    shutil.rmtree(target)
+    publishing.link_tree(source, target)
+    assert sorted(copied) == ["0.json", "1.json", "index.html"]
+    (source / "map" / "1.json").unlink()
+    (source / "map" / "0.json").write_text('{"a":"g"}', encoding="utf-8")
+    os.utime(source / "map" / "0.json", ns=(1, 10**18))  # another modification time, as a rewrite gives
+    copied.clear()
+    publishing.link_tree(source, target)
+    assert copied == ["0.json"]  # the unchanged copy is left as it is
+    assert (target / "map" / "0.json").read_text(encoding="utf-8") == '{"a":"g"}'
+    assert not (target / "map" / "1.json").exists()
+
+
 def test_home_page_offers_corpus_json_and_lists_events_newest_first(site):
     dates = {e["id"]: tuple(int(x) for x in e["date"].split("-")) for e in site.corpus["events"]}
     for script in SCRIPTS:
