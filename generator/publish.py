@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from xml.sax.saxutils import escape
 
 from . import cache as caches
-from . import export, ids, search, shortlinks
+from . import ids, search, shortlinks
 from .model import YanluError
 from .pipeline import CONFIGS, EPOCH_RECORD, Build, Project, build, build_epoch
 from .render import PAGE_LIMIT, SCRIPT_DIRS, files_under, page_url, public_address
@@ -134,15 +134,16 @@ def relative_404(html: str) -> str:
     return html.replace('__md_scope=new URL("/",location)', '__md_scope=new URL(".",location)')
 
 
-def sitemap(project: Project, base_url: str) -> str:
-    """Both scripts' pages, each with its twin as an hreflang alternate.
+def sitemap(docs_files: dict[str, dict[str, list[int]]], base_url: str) -> str:
+    """Both scripts' pages (``docs_files``: each script's folder of docs/ as ``files_under`` lists it), each with
+    its twin as an hreflang alternate.
 
     Sitemaps want absolute addresses: set YANLU_SITE_URL (e.g.
     https://user.github.io/yanlu/) when publishing; without it the
     addresses are relative to the site root.
     """
     base = base_url.rstrip("/") + "/" if base_url else ""
-    paths = sorted({page_url(path) for d in CONFIGS for path in files_under(project.docs / d) if path.endswith(".md")})
+    paths = sorted({page_url(path) for d in CONFIGS for path in docs_files[d] if path.endswith(".md")})
     entries = []
     for path in paths:
         links = "".join(
@@ -159,12 +160,8 @@ def sitemap(project: Project, base_url: str) -> str:
 def publish_data(project: Project, site: Path) -> None:
     """docs/data/ (export.FILES: corpus.json, paragraphs.jsonl …) into ``site/data/``, once for both
     scripts: each script's home page links to ../data/corpus.json (at 2,000 transcripts corpus.json is
-    over 100 MB)."""
-    (site / "data").mkdir(exist_ok=True)
-    for path in (project.data / name for name in export.FILES if (project.data / name).exists()):
-        copy = site / "data" / path.name
-        if not copy.exists() or copy.stat().st_size != path.stat().st_size or copy.stat().st_mtime_ns < path.stat().st_mtime_ns:
-            _link_or_copy(path, copy)  # the preview (serve.py) calls this on every save
+    over 100 MB). The preview (serve.py) calls this on every save: a file linked before is left as it is."""
+    link_tree(project.data, site / "data")
 
 
 def link_tree(source: Path, target: Path) -> None:
@@ -471,12 +468,13 @@ def remove_tree(folder: Path) -> None:
     folder.rmdir()
 
 
-def check_page_sizes(project: Project, result: Build) -> None:
-    """Refuse to hand MkDocs a page it would spend half an hour on, naming the seed that made it."""
+def check_page_sizes(result: Build, docs_files: dict[str, dict[str, list[int]]]) -> None:
+    """Refuse to hand MkDocs a page it would spend half an hour on, naming the seed that made it (``docs_files``:
+    each script's folder of docs/ as ``files_under`` lists it)."""
     seeds = {s.id: s.seed for s in result.corpus.sources}
     events = {e.id: e for e in result.corpus.events}
     for folder in CONFIGS:
-        for path, (size, _mtime) in sorted(files_under(project.docs / folder).items()):
+        for path, (size, _mtime) in sorted(docs_files[folder].items()):
             if size <= PAGE_LIMIT or not path.endswith(".md"):
                 continue
             relative = PurePosixPath(path)
@@ -562,10 +560,10 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
                     stop(run)
                 runs = {}
         result = build(project, jobs=jobs)
-        check_page_sizes(project, result)
+        after = early_inputs(project)  # docs/ as the generator left it: also what the page checks and sitemap read
+        check_page_sizes(result, after)
         epoch = build_epoch(result)
         started = runs | ({PAGEFIND_DIR: pagefind[0]} if pagefind else {})
-        after = early_inputs(project) if started else {}
         for name, run in started.items():
             if epoch == early and after[name] == before[name]:
                 hurry(run)
@@ -586,7 +584,7 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
             publish_data(project, staging)
             (staging / "index.html").write_text(ROOT_PAGE, encoding="utf-8")
             (staging / "404.html").write_text(not_found_page(site_url), encoding="utf-8")
-            (staging / "sitemap.xml").write_text(sitemap(project, site_url), encoding="utf-8")
+            (staging / "sitemap.xml").write_text(sitemap(after, site_url), encoding="utf-8")
             link_tree(project.docs / shortlinks.FOLDER, staging / "q")  # a short link for every paragraph
 
         index_search(copies, staging, ready=mkdocs_finished(project, runs, say), meanwhile=write_the_rest,

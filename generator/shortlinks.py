@@ -228,7 +228,7 @@ def files(corpus: Corpus) -> list[tuple[str, str, Callable[[], str]]]:
     cut = shards(where, depth)
     texts = _shard_texts(cut)
     made = [("index.html", str(depth), lambda: redirect_page(depth)),
-            ("list/index.html", " ".join(texts), lambda: list_index(cut))]
+            ("list/index.html", " ".join(texts.keys()), lambda: list_index(cut))]  # the prefixes
     for prefix, text in texts.items():
         made.append((f"map/{prefix}.json", text, lambda text=text: text))
         made.append((f"list/{prefix}.html", text, lambda prefix=prefix: list_page(prefix, cut[prefix])))

@@ -40,7 +40,8 @@ def test_the_short_link_map_leads_every_paragraph_and_alias_to_its_event(built):
     from dataclasses import replace
     corpus = replace(built.corpus, aliases=(("q-00000000ff", built.corpus.paragraphs[100].id),))  # the seeds have none
     depth = shortlinks.shard_depth(len(shortlinks.targets(corpus)))
-    shards = {path[4:-5]: json.loads(make()) for path, _decided, make in shortlinks.files(corpus) if path.startswith("map/")}
+    shards = {path.removeprefix("map/").removesuffix(".json"): json.loads(make())
+              for path, _decided, make in shortlinks.files(corpus) if path.startswith("map/")}
     event_of = {p.id: p.event for p in corpus.paragraphs}
     for pid, event in [*event_of.items(), *((old, event_of[new]) for old, new in corpus.aliases)]:
         digits = pid[2:]
