@@ -30,7 +30,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from generator import export, pipeline
+from generator import export, pipeline, render
 from generator.cache import Session
 from generator.model import YanluError
 
@@ -54,6 +54,7 @@ def rebuild(project: pipeline.Project, **options) -> pipeline.Build:
         # server: the cycle collector need never walk it again (at 2,000 transcripts each
         # full collection after a rebuild took a fifth of a second).
         gc.freeze()
+        render.compile_templates(project.templates)  # the first build after a start may have rendered nothing
     return result
 
 
