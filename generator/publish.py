@@ -259,65 +259,38 @@ def stop(run: subprocess.Popen) -> None:
 # ------------------------------------------------------------------ search: one Pagefind index for both scripts
 
 PAGEFIND_DIR = "pagefind"  # site/pagefind/: the one index both scripts' box (templates/assets/yanlu-search.js) loads
-# Pagefind's ready-made search interfaces; the header's box uses its JavaScript API only.
-PAGEFIND_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                   "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-
-
-def pagefind_binary() -> Path:
-    """Pagefind's extended binary, shipped in the PyPI wheel ``pagefind-bin-extended`` (requirements.txt).
-
-    The ``pagefind`` Python package finds its binary the same way (``pagefind.service.get_executable``:
-    $PAGEFIND_BINARY_PATH, then ``pagefind_bin_extended``, then ``pagefind_bin``, then PATH); asking
-    ``pagefind_bin_extended`` directly makes sure the extended build is the one that runs.
-    """
-    try:
-        from pagefind_bin_extended import get_executable
-        return get_executable()
-    except (ImportError, FileNotFoundError) as exc:
-        raise YanluError("pagefind", f"the extended Pagefind binary is not installed ({exc})",
-                         "Install the pinned packages: `.venv/bin/pip install -r requirements.txt` "
-                         "(it lists pagefind-bin-extended).") from None
+_CODE = Path(__file__).resolve().parents[1]  # the folder the running generator package is in
 
 
 def start_pagefind(copies: Path, bundle: Path, early: bool = False) -> tuple[subprocess.Popen, int]:
-    """Start Pagefind on the pages the generator wrote for it (docs/search/pagefind/: generator/search.py), its
-    bundle into ``bundle``. Returns the process and the number of pages given to it."""
-    binary = pagefind_binary()
+    """Start indexing the pages the generator wrote for search (docs/search/pagefind/: generator/search.py) into
+    the Pagefind bundle ``bundle`` (generator/search_index.py, in a process of its own, so that it runs beside
+    the MkDocs builds). Returns the process and the number of pages given to it."""
     pages = sum(1 for _ in copies.rglob("*.html"))
     if not pages:
         raise YanluError(str(copies), "holds no event, speaker or topic page, so search would find nothing",
                          "Run `python -m generator build`: it writes the pages search reads there.")
-    command = [str(binary), "--site", str(copies), "--output-path", str(bundle), "--silent"]
-    try:
-        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=_yielding if early else None), pages
-    except OSError as exc:
-        raise YanluError("pagefind", f"could not run {binary}: {exc}",
-                         "Reinstall the pinned packages: `.venv/bin/pip install -r requirements.txt`.") from None
+    command = [sys.executable, "-m", "generator.search_index", "--site", str(copies), "--output-path", str(bundle)]
+    return subprocess.Popen(command, cwd=_CODE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_yielding if early else None), pages
 
 
 def finish_pagefind(bundle: Path, run: subprocess.Popen, pages: int) -> None:
-    """Wait for Pagefind, check that it indexed every page it was given (in the neutral language
-    search.INDEX_LANG), drop what is not used."""
+    """Wait for the index to be written and check that it holds every page it was given."""
     out, err = run.communicate()
-    where = "pagefind"
+    where = "search index"
     if run.returncode:
         raise YanluError(where, f"{' '.join(run.args)} failed (exit status {run.returncode}):\n{(err or out).strip() or '(it printed nothing)'}",
-                         "Fix the problem Pagefind names above.")
+                         "Fix the problem named above.")
     try:
         languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
     except (OSError, ValueError, KeyError) as exc:
-        raise YanluError(where, f"Pagefind wrote no usable {bundle / 'pagefind-entry.json'} ({exc})\n{(err or out).strip()}",
+        raise YanluError(where, f"no usable {bundle / 'pagefind-entry.json'} was written ({exc})\n{(err or out).strip()}",
                          "Run it again; if it keeps failing, reinstall requirements.txt.") from None
     indexed = {language: entry.get("page_count") for language, entry in languages.items()}
     if indexed != {search.INDEX_LANG: pages}:
-        raise YanluError(where, f"Pagefind indexed {indexed}, expected {pages} pages in {search.INDEX_LANG}",
-                         "generator/search.py writes every page Pagefind reads with "
-                         f"<html lang=\"{search.INDEX_LANG}\">; check that nothing else is in "
-                         f"docs/{search.SEARCH_DIR}/{search.PAGEFIND_INPUT}/.")
-    for unused in PAGEFIND_UNUSED:
-        (bundle / unused).unlink(missing_ok=True)
+        raise YanluError(where, f"{indexed} pages were indexed, {pages} expected in {search.INDEX_LANG}",
+                         f"Check that nothing else than the generator's pages is in docs/{search.SEARCH_DIR}/{search.PAGEFIND_INPUT}/.")
 
 
 def place_data(bundle: Path, copies: Path) -> None:

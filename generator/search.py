@@ -8,7 +8,8 @@ at 2,000 transcripts:
   speaker's note, a topic's keywords), never its list of quotes, which repeats the event pages'
   paragraphs. Home, list pages and the further parts of a long speaker or topic page are not indexed.
 - **Index words, each once a page**: every Chinese character is written as the word of it and the
-  character after it in its run (价格战是 → 价格 格战 战是 是; ``index_words``). A query of two characters is
+  character after it in its run (价格战是 → 价格 格战 战是 是; ``index_words``), other text as its runs of
+  letters and digits, lower-cased. A query of two characters is
   then one word, a longer one its words of two (Pagefind finds the pages holding all of them; the box keeps
   those whose text holds the query), one character the prefix of words (Pagefind matches words by prefix):
   every substring of the text is found, whatever a word segmenter would cut. A page holds each word once, so
@@ -57,12 +58,14 @@ from .config import is_reserved
 from .convert import simplified_alone
 from .model import YanluError
 from .render import page_url
+from .search_index import BLOCK_END
 
 INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _HAN_RUN = re.compile(f"[{HAN}]+")
+_OTHER_WORD = re.compile(r"[^\W_]+")  # letters and digits (str.isalnum), as \p{L}\p{N} in yanlu-search.js
 _KIND = re.compile(r'<span class="yl-kind">[^<]*</span>')  # 提问/回答: a label beside the name, not what was said
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
@@ -122,15 +125,18 @@ def index_words(texts: list[str]) -> list[str]:
     page does not matter to the index (yanlu-search.js finds the places in the page's text), and a word's
     posting list is then one entry a page, not one an occurrence. A run's last character, a word of one, is left
     out where a word of these texts starts with it: Pagefind finds it as that word's prefix (at 2,000 transcripts, 6% of
-    the words Pagefind indexes)."""
+    the words Pagefind indexes).
+
+    Other text is its runs of letters and digits, lower-cased (GPT-4o → gpt 4o), as the box splits a query
+    (yanlu-search.js ``parse``) and as search_index.py takes a word whole."""
     seen: dict[str, None] = {}  # dict.update keeps a word where it first stood
     for text in texts:
         at = 0
         for match in _HAN_RUN.finditer(text):
-            seen.update(dict.fromkeys(text[at:match.start()].split()))
+            seen.update(dict.fromkeys(_OTHER_WORD.findall(text[at:match.start()].lower())))
             seen.update(dict.fromkeys(_han_words(match.group())))
             at = match.end()
-        seen.update(dict.fromkeys(text[at:].split()))
+        seen.update(dict.fromkeys(_OTHER_WORD.findall(text[at:].lower())))
     starting = {word[0] for word in seen if len(word) == WORD_CHARS and is_han(word[0])}
     return [word for word in seen if len(word) != 1 or word not in starting]
 
@@ -393,9 +399,10 @@ def event_part(page: str, facts: EventFacts, names: dict[str, str]) -> dict | No
 
 def pagefind_page(parts: list[dict]) -> str:
     """What Pagefind reads of a page: one page for its parts in both scripts (``page_part``), their index words,
-    each once (the title's weighted; the filters as words, ``filter_token``). What the box shows of it is in
-    each script's data file (docs/search/data/<script>/, at ``part_path``), not in Pagefind's fragment: Pagefind compresses every fragment
-    it writes, and both scripts' places in each made a fifth of its time."""
+    each once (the title's weighted; the filters as words, ``filter_token``), each block ended by
+    search_index.BLOCK_END, which search_index.py indexes as Pagefind does. What the box shows of it is in each
+    script's data file (docs/search/data/<script>/, at ``part_path``), not in the index's fragment, which would
+    hold both scripts' places."""
     kind = parts[0]["kind"]
     title = list(dict.fromkeys(w for part in parts for w in part["title"]))
     in_title = set(title)
@@ -404,10 +411,9 @@ def pagefind_page(parts: list[dict]) -> str:
     head = [_meta("meta", "kind", kind)]
     if parts[0].get("year"):
         head.append(_meta("meta", "year", parts[0]["year"]))
-    content = (f'<article data-pagefind-body><div data-pagefind-weight="{5 if kind == "event" else 10}">'
-               f'{_attr(" ".join(title))}</div>' + (f'<div>{_attr(" ".join(said))}</div>' if said else "")
-               + (f'<div id="yl-filters">{" ".join(tokens)}</div>' if tokens else "") + "</article>")
-    return _document(head, content)
+    blocks = [(f' data-pagefind-weight="{5 if kind == "event" else 10}"', title), ("", [*said, *tokens])]
+    content = "".join(f"<div{weight}>{_attr(' '.join([*words, BLOCK_END]))}</div>" for weight, words in blocks if words)
+    return _document(head, f"<article data-pagefind-body>{content}</article>")
 
 
 def cite_sources(page: str) -> dict[str, dict[str, str]]:

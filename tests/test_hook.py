@@ -72,10 +72,10 @@ def test_an_edit_to_the_markdown_extensions_remakes_the_index_copies_as_from_not
     project = mkdocs_project(tmp_path / "p")
     pipeline.build(project)
     copy = project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT / "events" / "header-panel" / "index.html"
-    assert "{: #participants }" not in copy.read_text(encoding="utf-8")  # attr_list read it
+    assert " participants " not in copy.read_text(encoding="utf-8")  # attr_list read {: #participants }
     replace_in(project.root / "mkdocs.yml", "  - attr_list\n", "")
     pipeline.build(project)
-    assert "{: #participants }" in copy.read_text(encoding="utf-8"), "the copy was not made again"
+    assert " participants " in copy.read_text(encoding="utf-8"), "the copy was not made again"
     fresh = inputs_of(project, tmp_path / "fresh")
     pipeline.build(fresh)
     assert differences(tree(project.docs), tree(fresh.docs)) == []
