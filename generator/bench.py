@@ -1059,7 +1059,7 @@ def write_report(out: Path, results: list[Measure], measured: str, notes: list[s
         *notes,
         "- (a) is a cold `python -m generator build` (no docs/, no .yanlu-cache/); (c) is `python -m generator site`:",
         "  the generator again (everything cached, nothing rewritten), then both scripts' `mkdocs build --strict` side by",
-        "  side and whatever indexing publish.py does beside them (Pagefind), so (g)'s wall ratio is 1.0 only when the",
+        "  side and whatever indexing publish.py does beside them (the search index), so (g)'s wall ratio is 1.0 only when the",
         "  two builds get a core each and publish adds nothing else.",
         "- (b0) is mkdocs-material alone on the same docs/zh-hans (bench-bare.yml: the same theme features, navigation",
         "  and Markdown extensions, no hook, no overrides, no plugins), the anchor for (b).",

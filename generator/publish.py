@@ -8,7 +8,7 @@ script they chose before, or the one their browser prefers, and without
 JavaScript shows both links.
 
 All of it is built into a temporary folder beside ``site/`` (``.site.new-…``) and swapped in
-with one atomic rename only when everything succeeded: MkDocs failing half-way, Pagefind
+with one atomic rename only when everything succeeded: MkDocs failing half-way, the index
 failing, or the process being killed leaves the previous ``site/`` byte for byte.
 """
 
@@ -220,7 +220,7 @@ def mkdocs_build(project: Project, script_dir: str, site_dir: Path, epoch: str, 
 # ------------------------------------------------------------------ started before the generator is done
 #
 # On a publish whose docs/ the generator leaves as it was (a publish right after a build, or again), the two
-# MkDocs builds and Pagefind start at once, beside the generator's pass over the cache, at a lower priority so
+# MkDocs builds and the search index start at once, beside the generator's pass over the cache, at a lower priority so
 # that they take the core it leaves free, not its own. Each reads only its folder of docs/ (and files the
 # generator never writes): when the generator has changed anything in that folder, or the sitemap's date
 # (SOURCE_DATE_EPOCH) moved, it is stopped and started again on what the generator wrote. What is published
@@ -230,7 +230,7 @@ EARLY_NICE = 10  # nice(2) of a run started early, until the generator is done
 
 
 def early_inputs(project: Project) -> dict[str, dict]:
-    """What each run reads of docs/, as size and mtime by file: each script's folder and Pagefind's."""
+    """What each run reads of docs/, as size and mtime by file: each script's folder and the search index's."""
     return {name: files_under(project.docs / name) for name in CONFIGS} | {
         PAGEFIND_DIR: files_under(project.docs / search.SEARCH_DIR / search.PAGEFIND_INPUT)}
 
@@ -311,8 +311,8 @@ def place_data(bundle: Path, copies: Path) -> None:
 def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None,
                  started: tuple[subprocess.Popen, int] | None = None) -> None:
     """Build the Pagefind index of both scripts from what the generator wrote under ``copies`` (docs/search/)
-    into ``site/pagefind/`` (or go on with the run ``started`` there): Pagefind indexes while MkDocs builds, and
-    ``meanwhile`` runs then too. Each script's filter choices and data are added to the bundle once Pagefind is
+    into ``site/pagefind/`` (or go on with the run ``started`` there): it is indexed while MkDocs builds, and
+    ``meanwhile`` runs then too. Each script's filter choices and data are added to the bundle once the index is
     done, while MkDocs may build on (it writes its script's folder only); then ``ready`` names each script once its
     MkDocs build is done (``mkdocs_finished``)."""
     bundle = site / PAGEFIND_DIR
@@ -546,8 +546,8 @@ def publish(project: Project, site: Path | None = None, jobs: int = 1,
             runs.pop(name, None)
             if name == PAGEFIND_DIR:
                 pagefind = None
-        say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) and indexing them with Pagefind …")
-        # Both MkDocs builds and the Pagefind run at once (what it reads is in docs/search/ already), and
+        say(f"Building both scripts with MkDocs ({', '.join(CONFIGS.values())}) and indexing them for search …")
+        # Both MkDocs builds and the index run at once (what it reads is in docs/search/ already), and
         # the rest of the site meanwhile: the two cores stay busy until the last of them ends.
         runs |= {name: mkdocs_build(project, name, staging / name, epoch) for name in CONFIGS if name not in runs}
         runs = {name: runs[name] for name in CONFIGS}  # in the scripts' order, however they were started

@@ -1,4 +1,5 @@
-"""search: what Pagefind reads of each page, written by the generator; publish.py runs Pagefind on it (README, "Search").
+"""search: what the index reads of each page, written by the generator; search_index.py indexes it in Pagefind's
+format, which Pagefind's own script searches in the browser (README, "Search").
 
 The index is built for the answers a reader wants, so that a query reads little and answers fast
 at 2,000 transcripts:
@@ -15,7 +16,7 @@ at 2,000 transcripts:
   every substring of the text is found, whatever a word segmenter would cut. A page holds each word once, so
   a word's posting list has one entry a page: 模型, on all 2,000 event pages, is a few kilobytes of index to
   read, not the 200 kB of its 40,000 places. Words of two, not three, make fewer distinct words a page, which
-  is what Pagefind's time goes on (a third less at 500 transcripts). Pages are
+  is what indexing time goes on (a third less at 500 transcripts). Pages are
   given the neutral language ``und``: Pagefind then splits words at spaces only (for ``zh`` it
   re-segments the text with jieba and the query with Intl.Segmenter, which cut differently and lose results).
 - **One index for both scripts**: the words are in one form, each character as t2s converts it alone
@@ -41,7 +42,7 @@ The pages themselves are not changed. The generator takes each page's part in it
 the page's Markdown rendered as MkDocs renders it, then read as the built page would be) into
 ``docs/search/<script>/`` (pipeline.plan_search_parts), and makes what Pagefind reads of the page from both
 scripts' parts (``pagefind_page``) into ``docs/search/pagefind/`` (pipeline.plan_pagefind_pages), each again
-only when its page changes, so Pagefind can index them while MkDocs builds.
+only when its page changes, so search_index.py can index them while MkDocs builds.
 """
 
 from __future__ import annotations
@@ -121,11 +122,11 @@ def index_words(texts: list[str]) -> list[str]:
     A Chinese character stands as the word of it and the character after it in its run (价格战是 → 价格 格战
     战是 是): a query of two characters is one word, a longer one its words of two, one of one character
     the prefix of a word (Pagefind matches words by prefix), so every substring of the text is found.
-    Other text is its words as written (Pagefind normalises them). Each word stands once: where on the
+    Each word stands once: where on the
     page does not matter to the index (yanlu-search.js finds the places in the page's text), and a word's
     posting list is then one entry a page, not one an occurrence. A run's last character, a word of one, is left
     out where a word of these texts starts with it: Pagefind finds it as that word's prefix (at 2,000 transcripts, 6% of
-    the words Pagefind indexes).
+    the words indexed).
 
     Other text is its runs of letters and digits, lower-cased (GPT-4o → gpt 4o), as the box splits a query
     (yanlu-search.js ``parse``) and as search_index.py takes a word whole."""

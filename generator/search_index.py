@@ -2,13 +2,14 @@
 
 Pagefind (``pagefind-bin-extended``, requirements.txt) took a third of publish's CPU time at 2,000 transcripts
 and 3 GB of memory to index pages that are lists of words, each once (search.pagefind_page): what it does with
-such a page is short to state, and this module does just that, in a sixth of the time. The bundle it writes
+such a page is short to state, and this module does just that, in a third of the time and a sixth of the
+memory (bench/README.md, "The search index"). The bundle it writes
 is the one Pagefind writes of the same pages, file for file, each file's content the same once decompressed
 (tests/test_search_index.py runs Pagefind on the seeds' pages and on a page of awkward words and compares),
 with two differences: pages are numbered in the order of their addresses (Pagefind numbers them in the order
-the file system lists them, which differs from machine to machine), and files are compressed at zlib's default
-level. Pagefind's own script and WebAssembly search them in the browser (publish.py keeps pagefind.js,
-pagefind-worker.js and wasm.unknown.pagefind, which the installed Pagefind writes for a page of one word).
+the file system lists them, which differs from machine to machine), and files are compressed at zlib's level 5
+(``COMPRESSION``). Pagefind's own script and WebAssembly search them in the browser (``RUNTIME``, which the
+installed Pagefind writes for a page of one word: ``runtime``).
 
 What Pagefind 1.5.2 writes of a page in the neutral language (``und``, no stemming), as read off its output:
 
@@ -33,7 +34,6 @@ import gzip
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -55,10 +55,11 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")  # what
 COMPRESSION = 5
 SIGNATURE = b"pagefind_dcd"  # the start of every compressed file once decompressed: Pagefind's check that it is one
 
-_HEAD = re.compile(r'<!doctype html>\n<html lang="und">\n<head><meta charset="utf-8"><title></title>\n(.*?)</head>\n'
-                   r'<body><article data-pagefind-body>(.*)</article></body>\n</html>\n\Z', re.S)
-_META = re.compile(r'<meta data-pagefind-meta="([a-z]+)\[content\]" content="([^"]*)">\n')
-_BLOCK = re.compile(r'<div(?: data-pagefind-weight="(\d+)")?>([^<]*)</div>')
+# A page as search.pagefind_page writes it (search._document), and nothing else: its meta, then its blocks.
+_META = r'<meta data-pagefind-meta="([a-z]+)\[content\]" content="([^"]*)">\n'
+_BLOCK = r'<div(?: data-pagefind-weight="(\d+)")?>([^<]*)</div>'
+_PAGE = re.compile(r'<!doctype html>\n<html lang="und">\n<head><meta charset="utf-8"><title></title>\n'
+                   rf'(?P<meta>(?:{_META})*)</head>\n<body><article data-pagefind-body>(?P<blocks>(?:{_BLOCK})*)</article></body>\n</html>\n\Z')
 
 
 @dataclass
@@ -131,17 +132,17 @@ def _array(items: list[bytes]) -> bytes:
 
 def read_page(path: Path, root: Path) -> IndexPage:
     """A page search.pagefind_page wrote, or a YanluError naming it if it is not one."""
-    text = path.read_text(encoding="utf-8")
-    found = _HEAD.match(text)
-    blocks = _BLOCK.findall(found.group(2)) if found else []
-    if not found or "".join(f'<div{f" data-pagefind-weight={chr(34)}{w}{chr(34)}" if w else ""}>{b}</div>'
-                            for w, b in blocks) != found.group(2):
+    try:
+        found = _PAGE.match(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        found = None
+    if not found:
         raise YanluError(str(path), "is not a page generator/search.py writes for search (pagefind_page)",
                          "Run `python -m generator build`, which writes these pages again; put nothing else in "
                          "docs/search/pagefind/.")
-    meta = {name: html.unescape(value) for name, value in _META.findall(found.group(1))}
-    return IndexPage(page_address(path.relative_to(root).as_posix()), meta,
-                     [(int(weight or 1), html.unescape(words).split()) for weight, words in blocks], str(path))
+    meta = {name: html.unescape(value) for name, value in re.findall(_META, found.group("meta"))}
+    blocks = [(int(weight or 1), html.unescape(words).split()) for weight, words in re.findall(_BLOCK, found.group("blocks"))]
+    return IndexPage(page_address(path.relative_to(root).as_posix()), meta, blocks, str(path))
 
 
 def page_address(relative: str) -> str:
