@@ -270,7 +270,8 @@ def start_pagefind(copies: Path, bundle: Path, early: bool = False) -> tuple[sub
     if not pages:
         raise YanluError(str(copies), "holds no event, speaker or topic page, so search would find nothing",
                          "Run `python -m generator build`: it writes the pages search reads there.")
-    command = [sys.executable, "-m", "generator.search_index", "--site", str(copies), "--output-path", str(bundle)]
+    command = [sys.executable, "-m", "generator.search_index", "--site", str(copies.absolute()),
+               "--output-path", str(bundle.absolute())]  # absolute: it runs in the folder of this generator package
     return subprocess.Popen(command, cwd=_CODE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=_yielding if early else None), pages
 

@@ -147,3 +147,14 @@ def test_a_page_search_did_not_write_is_refused_naming_it(tmp_path, body, proble
     with pytest.raises(YanluError) as error:
         search_index.index(tmp_path / "pages", tmp_path / "out")
     assert error.value.where == str(page) and problem in error.value.problem
+
+
+def test_publish_indexes_the_pages_of_a_project_given_by_a_relative_path(tmp_path, monkeypatch):
+    """The index runs in the generator package's folder: the folders it is given are made absolute first."""
+    from generator import publish
+
+    shutil.copytree(ROOTS, tmp_path / "docs" / search.SEARCH_DIR / search.PAGEFIND_INPUT, ignore=shutil.ignore_patterns("*.md"))
+    monkeypatch.chdir(tmp_path)
+    run, pages = publish.start_pagefind(Path("docs") / search.SEARCH_DIR / search.PAGEFIND_INPUT, Path("out"))
+    publish.finish_pagefind(Path("out"), run, pages)
+    assert pages == 1 and bundle_contents(tmp_path / "out")["entry"]["languages"][search_index.LANG]["page_count"] == 1
