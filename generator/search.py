@@ -65,7 +65,8 @@ INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or q
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
-_HAN_RUN = re.compile(f"[{HAN}]+")
+# A run of Chinese characters this Python's Unicode knows as letters (an unassigned code point is no word).
+_HAN_RUN = re.compile(f"(?:(?=[{HAN}])[^\\W_])+")
 _OTHER_WORD = re.compile(r"[^\W_]+")  # letters and digits (str.isalnum), as \p{L}\p{N} in yanlu-search.js
 _KIND = re.compile(r'<span class="yl-kind">[^<]*</span>')  # 提问/回答: a label beside the name, not what was said
 _TAG = re.compile(r"(<[^>]*>)")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import cbor2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import search, search_index
 from generator.model import YanluError
@@ -158,3 +160,14 @@ def test_publish_indexes_the_pages_of_a_project_given_by_a_relative_path(tmp_pat
     run, pages = publish.start_pagefind(Path("docs") / search.SEARCH_DIR / search.PAGEFIND_INPUT, Path("out"))
     publish.finish_pagefind(Path("out"), run, pages)
     assert pages == 1 and bundle_contents(tmp_path / "out")["entry"]["languages"][search_index.LANG]["page_count"] == 1
+
+
+@settings(max_examples=300, deadline=2000, derandomize=True)
+@given(st.text(min_size=1, max_size=40))
+def test_every_word_search_writes_of_any_text_is_one_the_index_takes_whole(text):
+    """Whatever a transcript holds, its index words are words as search_index.py indexes them (a word it could
+    not take whole would stop publishing)."""
+    words = search.index_words([search.index_form(text)])
+    bundle = search_index.build([search_index.IndexPage("/x/", {}, [(1, [*words, search_index.BLOCK_END])])])
+    (fragment,) = [content for name, content in bundle.files.items() if name.startswith("fragment/")]
+    assert json.loads(fragment)["word_count"] == len(words) + 1
