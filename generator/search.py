@@ -65,9 +65,8 @@ INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or q
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
-# A run of Chinese characters this Python's Unicode knows as letters (an unassigned code point is no word).
-_HAN_RUN = re.compile(f"(?:(?=[{HAN}])[^\\W_])+")
 _OTHER_WORD = re.compile(r"[^\W_]+")  # letters and digits (str.isalnum), as \p{L}\p{N} in yanlu-search.js
+_RUNS = re.compile(f"([{HAN}]+)|([^\\W_{HAN}]+)")  # a run of Chinese characters, or of other letters and digits
 _KIND = re.compile(r'<span class="yl-kind">[^<]*</span>')  # 提问/回答: a label beside the name, not what was said
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
@@ -130,15 +129,17 @@ def index_words(texts: list[str]) -> list[str]:
     the words indexed).
 
     Other text is its runs of letters and digits, lower-cased (GPT-4o → gpt 4o), as the box splits a query
-    (yanlu-search.js ``parse``) and as search_index.py takes a word whole."""
+    (yanlu-search.js ``parse``) and as search_index.py takes a word whole. A code point of the Chinese blocks
+    this Python does not know as a letter (one not yet assigned) is no word either."""
     seen: dict[str, None] = {}  # dict.update keeps a word where it first stood
     for text in texts:
-        at = 0
-        for match in _HAN_RUN.finditer(text):
-            seen.update(dict.fromkeys(_OTHER_WORD.findall(text[at:match.start()].lower())))
-            seen.update(dict.fromkeys(_han_words(match.group())))
-            at = match.end()
-        seen.update(dict.fromkeys(_OTHER_WORD.findall(text[at:].lower())))
+        for han, other in _RUNS.findall(text):
+            if han:
+                for run in [han] if han.isalnum() else _OTHER_WORD.findall(han):
+                    seen.update(dict.fromkeys(_han_words(run)))
+            else:
+                other = other.lower()
+                seen.update(dict.fromkeys([other] if other.isalnum() else _OTHER_WORD.findall(other)))
     starting = {word[0] for word in seen if len(word) == WORD_CHARS and is_han(word[0])}
     return [word for word in seen if len(word) != 1 or word not in starting]
 
