@@ -268,46 +268,30 @@ def _meta_places(page: IndexPage, fields: list[str]) -> dict[str, list[tuple[int
     return metas
 
 
-def _index_page_fast(number: int, page: IndexPage, content: list[str], metas: dict, forms: _Forms,
-                     words: dict[str, _Word], alone: dict[int, bytes]) -> bool:
-    """Add the page's words to ``words`` where each stands once (a page search.pagefind_page writes, as a rule):
-    a word as written and in no meta value at once, any other as ``_index_page`` does; False, adding nothing,
-    for a page where a word stands twice."""
-    tokens = [token for token in content if token != BLOCK_END]
-    if len(set(tokens)) != len(tokens):
-        return False
-    others, position = {}, 0
-    for weight, block in page.blocks:
-        scale = min(max(weight, 0), 10) * WEIGHT_UNIT
-        for token in block:
-            if token != BLOCK_END:
-                if forms[token][1] is None and token not in metas:
-                    place = scale << 32 | position
-                    postings = words.get(token) or words.setdefault(token, _Word())
-                    postings.add(number, alone.get(place) or alone.setdefault(place, _alone(place)), 2)
-                else:
-                    others[token] = [(scale, position)]
-            position += 1
-    # Pagefind adds a page's variants of a word in the order of their form, the content's before the meta's.
-    for token in sorted(others) + sorted(metas.keys() - others.keys()):
-        _index_word(number, token, others.get(token, []), metas.get(token, []), forms, words)
-    return True
-
-
 def _alone(place: int) -> bytes:
     """A word's locations (at ``scale << 32 | position``) and no meta locations."""
     return _ints([-(place >> 32) - 1, place & 0xFFFFFFFF]) + b"\x80"
 
 
-def _index_page(number: int, page: IndexPage, metas: dict, forms: _Forms, words: dict[str, _Word]) -> None:
-    """Add every word of the page to ``words``, each with its places (weight, position) and meta places."""
+def _index_page(number: int, page: IndexPage, content: list[str], metas: dict, forms: _Forms,
+                words: dict[str, _Word], alone: dict[int, bytes]) -> None:
+    """Add every word of the page to ``words``, each with its places (weight, position) and meta places. On a page
+    where each word stands once (as search.pagefind_page writes them), a word as written and in no meta value is
+    added at once, from ``alone``: most words are, and this is most of the time."""
+    tokens = [token for token in content if token != BLOCK_END]
+    once = len(set(tokens)) == len(tokens)
     places: dict[str, list[tuple[int, int]]] = {}
     position = 0
     for weight, block in page.blocks:
         scale = min(max(weight, 0), 10) * WEIGHT_UNIT
         for token in block:
             if token != BLOCK_END:
-                places.setdefault(token, []).append((scale, position))
+                if once and forms[token][1] is None and token not in metas:
+                    place = scale << 32 | position
+                    postings = words.get(token) or words.setdefault(token, _Word())
+                    postings.add(number, alone.get(place) or alone.setdefault(place, _alone(place)), 2)
+                else:
+                    places.setdefault(token, []).append((scale, position))
             position += 1
     # Pagefind adds a page's variants of a word in the order of their form, the content's before the meta's.
     for token in sorted(places) + sorted(metas.keys() - places.keys()):
@@ -336,8 +320,7 @@ def build(pages: list[IndexPage]) -> Bundle:
         content = [token for _weight, tokens in page.blocks for token in tokens]
         metas = _meta_places(page, fields)
         try:
-            if not _index_page_fast(number, page, content, metas, forms, words, alone):
-                _index_page(number, page, metas, forms, words)
+            _index_page(number, page, content, metas, forms, words, alone)
         except ValueError as exc:
             raise YanluError(page.source, str(exc), "Run `python -m generator build`, which writes this page again "
                              "(search.pagefind_page).") from None
