@@ -276,37 +276,36 @@ def start_pagefind(copies: Path, bundle: Path, early: bool = False) -> tuple[sub
                             preexec_fn=_yielding if early else None), pages
 
 
-def finish_pagefind(bundle: Path, run: subprocess.Popen, pages: int) -> None:
-    """Wait for the index to be written and check that it holds every page it was given."""
+def finish_pagefind(run: subprocess.Popen, pages: int) -> dict[str, str]:
+    """Wait for the index to be written; the Pagefind id of each page address it indexed (what it prints:
+    search_index.main), which must be every page it was given."""
     out, err = run.communicate()
     where = "search index"
     if run.returncode:
         raise YanluError(where, f"{' '.join(run.args)} failed (exit status {run.returncode}):\n{(err or out).strip() or '(it printed nothing)'}",
                          "Fix the problem named above.")
     try:
-        languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise YanluError(where, f"no usable {bundle / 'pagefind-entry.json'} was written ({exc})\n{(err or out).strip()}",
+        ids = json.loads(out)["ids"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise YanluError(where, f"{' '.join(run.args)} printed no list of the pages it indexed ({exc})\n{(err or out).strip()[:500]}",
                          "Run it again; if it keeps failing, reinstall requirements.txt.") from None
-    indexed = {language: entry.get("page_count") for language, entry in languages.items()}
-    if indexed != {search.INDEX_LANG: pages}:
-        raise YanluError(where, f"{indexed} pages were indexed, {pages} expected in {search.INDEX_LANG}",
+    if len(ids) != pages:
+        raise YanluError(where, f"{len(ids)} pages were indexed, {pages} expected",
                          f"Check that nothing else than the generator's pages is in docs/{search.SEARCH_DIR}/{search.PAGEFIND_INPUT}/.")
+    return ids
 
 
-def place_data(bundle: Path, copies: Path) -> None:
+def place_data(bundle: Path, copies: Path, ids: dict[str, str]) -> None:
     """What the box shows of each page in each script (docs/search/data/<script>/), named by the page's Pagefind
-    id (``yanlu/<lang>/<id>.json``), so the box fetches it beside the page's fragment, at once. Linked, not
-    copied, where it can be: the generator replaces a file it writes, never changes it in place."""
-    fragments = bundle / "fragment"
+    id (``ids``: address → id; ``yanlu/<lang>/<id>.json``), so the box fetches it beside the page's fragment, at
+    once. Linked, not copied, where it can be: the generator replaces a file it writes, never changes it in place."""
     for script in SCRIPT_DIRS:
         (bundle / search.BUNDLE_DATA / script.value).mkdir(parents=True, exist_ok=True)
-    for name in sorted(n for n in os.listdir(fragments) if n.endswith(".pf_fragment")):
-        with open(os.path.join(fragments, name), "rb") as fragment:
-            copy = search.fragment_address(fragment.read()).lstrip("/") + "index.html"
+    for address, page_id in sorted(ids.items()):
+        copy = address.lstrip("/") + "index.html"
         for script, folder in SCRIPT_DIRS.items():
             _link_or_copy(os.path.join(copies, search.DATA_DIR, folder, search.part_path(copy)),
-                          os.path.join(bundle, search.BUNDLE_DATA, script.value, name.removesuffix(".pf_fragment") + ".json"))
+                          os.path.join(bundle, search.BUNDLE_DATA, script.value, page_id + ".json"))
 
 
 def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanwhile: Callable[[], None] = lambda: None,
@@ -320,11 +319,11 @@ def index_search(copies: Path, site: Path, ready: Iterable[str] = CONFIGS, meanw
     run, pages = started or start_pagefind(copies / search.PAGEFIND_INPUT, bundle)
     try:
         meanwhile()
-        finish_pagefind(bundle, run, pages)
+        ids = finish_pagefind(run, pages)
     except BaseException:
         stop(run)
         raise
-    place_data(bundle, copies)
+    place_data(bundle, copies, ids)
     for script, folder in SCRIPT_DIRS.items():
         _link_or_copy(copies / search.FILTERS_DIR / folder / search.FILTERS_FILE, bundle / search.filters_file(script.value))
     list(ready)

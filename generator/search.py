@@ -47,7 +47,6 @@ only when its page changes, so search_index.py can index them while MkDocs build
 
 from __future__ import annotations
 
-import gzip
 import html as html_lib
 import json
 import re
@@ -59,9 +58,8 @@ from .config import is_reserved
 from .convert import simplified_alone
 from .model import YanluError
 from .render import page_url
-from .search_index import BLOCK_END
+from .search_index import BLOCK_END, LANG as INDEX_LANG
 
-INDEX_LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
@@ -116,6 +114,12 @@ def _han_words(run: str) -> list[str]:
     return [run[i:i + WORD_CHARS] for i in range(len(run))]
 
 
+def _letters_and_digits(run: str) -> list[str]:
+    """A run of letters and digits as it is, or, holding what str.isalnum does not take (a mark lower-casing left,
+    a code point not yet assigned), its pieces without it."""
+    return [run] if run.isalnum() else _OTHER_WORD.findall(run)
+
+
 def index_words(texts: list[str]) -> list[str]:
     """The distinct index words of a page's texts, in the order they first stand.
 
@@ -135,11 +139,10 @@ def index_words(texts: list[str]) -> list[str]:
     for text in texts:
         for han, other in _RUNS.findall(text):
             if han:
-                for run in [han] if han.isalnum() else _OTHER_WORD.findall(han):
+                for run in _letters_and_digits(han):
                     seen.update(dict.fromkeys(_han_words(run)))
             else:
-                other = other.lower()
-                seen.update(dict.fromkeys([other] if other.isalnum() else _OTHER_WORD.findall(other)))
+                seen.update(dict.fromkeys(_letters_and_digits(other.lower())))
     starting = {word[0] for word in seen if len(word) == WORD_CHARS and is_han(word[0])}
     return [word for word in seen if len(word) != 1 or word not in starting]
 
@@ -478,12 +481,6 @@ def part_path(copy: str) -> str:
 FILTERS_DIR, FILTERS_FILE = "filters", "choices.json"  # docs/search/filters/<script>/choices.json: ``filter_choices``
 DATA_DIR = "data"  # docs/search/data/<script>/events/x/index.json (``part_path``): what the box shows of a page in that script
 BUNDLE_DATA = "yanlu"  # site/pagefind/yanlu/<lang>/<the page's Pagefind id>.json: the same, named as the box finds it
-
-
-def fragment_address(fragment: bytes) -> str:
-    """The page address (``/events/x/``) a Pagefind fragment file (gzip, ``pagefind_dcd`` and JSON) is of."""
-    text = gzip.decompress(fragment)
-    return json.loads(text[text.index(b"{"):])["url"]
 
 
 MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")  # the extensions MkDocs always adds (config.defaults)

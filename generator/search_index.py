@@ -46,7 +46,7 @@ from pathlib import Path
 from .model import YanluError
 
 FORMAT_VERSION = "1.5.2"  # the Pagefind whose index this module writes (requirements.txt pins it)
-LANG = "und"
+LANG = "und"  # BCP 47 "undetermined": no word segmentation, at index or query time (search.INDEX_LANG)
 BLOCK_END = "|"  # search.pagefind_page ends each block with it (see above)
 WEIGHT_UNIT = 24  # a word's weight in the index: 24 × its block's weight
 CHUNK_LOCATIONS = 20_000  # Pagefind's index chunk size: a chunk ends once its words hold this many locations
@@ -58,7 +58,7 @@ SIGNATURE = b"pagefind_dcd"  # the start of every compressed file once decompres
 # A page as search.pagefind_page writes it (search._document), and nothing else: its meta, then its blocks.
 _META = r'<meta data-pagefind-meta="([a-z]+)\[content\]" content="([^"]*)">\n'
 _BLOCK = r'<div(?: data-pagefind-weight="(\d+)")?>([^<]*)</div>'
-_PAGE = re.compile(r'<!doctype html>\n<html lang="und">\n<head><meta charset="utf-8"><title></title>\n'
+_PAGE = re.compile(rf'<!doctype html>\n<html lang="{LANG}">\n<head><meta charset="utf-8"><title></title>\n'
                    rf'(?P<meta>(?:{_META})*)</head>\n<body><article data-pagefind-body>(?P<blocks>(?:{_BLOCK})*)</article></body>\n</html>\n\Z')
 
 
@@ -152,8 +152,7 @@ def page_address(relative: str) -> str:
 
 def read_pages(site: Path) -> list[IndexPage]:
     """Every page under ``site``, in the order of their addresses."""
-    pages = [read_page(path, site) for path in sorted(site.rglob("*.html"))]
-    return sorted(pages, key=lambda page: page.url)
+    return sorted((read_page(path, site) for path in site.rglob("*.html")), key=lambda page: page.url)
 
 
 # ------------------------------------------------------------------ words
@@ -252,11 +251,11 @@ def _chunk_bounds(ends: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 @dataclass
 class Bundle:
-    """What Pagefind writes of the pages, before compression: file name → content."""
+    """What Pagefind writes of the pages, before compression: file name → content; and each page's id by its address."""
 
     files: dict[str, bytes]
     meta_hash: str
-    page_count: int
+    ids: dict[str, str]
 
 
 def _meta_places(page: IndexPage, fields: list[str]) -> dict[str, list[tuple[int, int]]]:
@@ -315,7 +314,7 @@ def build(pages: list[IndexPage]) -> Bundle:
     alone: dict[int, bytes] = {}  # _alone of each place met
     files: dict[str, bytes] = {}
     taken: set[str] = set()
-    listed = []
+    listed, ids = [], {}
     for number, page in enumerate(pages):
         content = [token for _weight, tokens in page.blocks for token in tokens]
         metas = _meta_places(page, fields)
@@ -324,13 +323,14 @@ def build(pages: list[IndexPage]) -> Bundle:
         except ValueError as exc:
             raise YanluError(page.source, str(exc), "Run `python -m generator build`, which writes this page again "
                              "(search.pagefind_page).") from None
-        position = len(content)
-        fragment = json.dumps({"url": page.url, "content": " ".join(content), "word_count": max(position, 1),
+        word_count = max(len(content), 1)  # Pagefind's: its last word's position and one
+        fragment = json.dumps({"url": page.url, "content": " ".join(content), "word_count": word_count,
                                "filters": {}, "meta": dict(sorted({"title": "", **page.meta}.items())), "anchors": []},
                               ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         name = _unique(f"{LANG}_{_short_hash(fragment)}", len(LANG) + 8, taken, 1)
         files[f"fragment/{name}.pf_fragment"] = fragment
-        listed.append(_array([_text(name), _uint(max(position, 1))]))
+        listed.append(_array([_text(name), _uint(word_count)]))
+        ids[page.url] = name
     chunks, taken = [], set()
     for chunk in _chunks(sorted(words), words):
         encoded = _array([_array([_word_entry(word, words[word]) for word in chunk])])
@@ -343,7 +343,7 @@ def build(pages: list[IndexPage]) -> Bundle:
                    _array([]), _array([]), _array([_text(name) for name in fields])])
     meta_hash = f"{LANG}_{_short_hash(meta)[:len(LANG) + 8]}"
     files[f"pagefind.{meta_hash}.pf_meta"] = meta
-    return Bundle(files, meta_hash, len(pages))
+    return Bundle(files, meta_hash, ids)
 
 
 # ------------------------------------------------------------------ writing the bundle
@@ -400,7 +400,7 @@ def write(bundle: Bundle, into: Path, entry: dict) -> None:
         path = into / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(gzip.compress(SIGNATURE + content, compresslevel=COMPRESSION, mtime=0))
-    languages = {LANG: {"hash": bundle.meta_hash, "wasm": None, "page_count": bundle.page_count}}
+    languages = {LANG: {"hash": bundle.meta_hash, "wasm": None, "page_count": len(bundle.ids)}}
     (into / "pagefind-entry.json").write_text(json.dumps({"version": entry["version"], "languages": languages,
                                                            **entry}, ensure_ascii=False, separators=(",", ":")),
                                               encoding="utf-8")
@@ -415,7 +415,8 @@ def index(site: Path, into: Path) -> Bundle:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m generator.search_index --site DIR --output-path DIR``: what publish.py runs beside MkDocs."""
+    """``python -m generator.search_index --site DIR --output-path DIR``: what publish.py runs beside MkDocs. It prints
+    ``{"ids": {address: Pagefind id}}`` of the pages it indexed, by which publish.py names each page's data."""
     parser = argparse.ArgumentParser(prog="python -m generator.search_index", description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, required=True, help="the pages to index (docs/search/pagefind/)")
     parser.add_argument("--output-path", type=Path, required=True, help="the bundle folder to write")
@@ -425,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     except YanluError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"Indexed {bundle.page_count} pages")
+    print(json.dumps({"ids": bundle.ids}, ensure_ascii=False))
     return 0
 
 

@@ -158,7 +158,7 @@ def test_publish_indexes_the_pages_of_a_project_given_by_a_relative_path(tmp_pat
     shutil.copytree(ROOTS, tmp_path / "docs" / search.SEARCH_DIR / search.PAGEFIND_INPUT, ignore=shutil.ignore_patterns("*.md"))
     monkeypatch.chdir(tmp_path)
     run, pages = publish.start_pagefind(Path("docs") / search.SEARCH_DIR / search.PAGEFIND_INPUT, Path("out"))
-    publish.finish_pagefind(Path("out"), run, pages)
+    assert publish.finish_pagefind(run, pages) == {"/events/repeated/": next(iter(bundle_contents(tmp_path / "out")["pages"]))}
     assert pages == 1 and bundle_contents(tmp_path / "out")["entry"]["languages"][search_index.LANG]["page_count"] == 1
 
 
