@@ -58,6 +58,11 @@ def rebuild(project: pipeline.Project, **options) -> pipeline.Build:
     return result
 
 
+def session() -> Session | None:
+    """The session of this process's builds (None before the first)."""
+    return _Hook.session
+
+
 def _project(config: MkDocsConfig) -> pipeline.Project:
     return pipeline.Project(Path(config.config_file_path).resolve().parent)
 

@@ -616,12 +616,20 @@ def plan_pagefind_pages(project: Project, plans: dict[Script, PagePlan], keys: d
                     project.cache / "search-pagefind.json", pages=planned)
 
 
-def plan_shortlinks(project: Project, corpus: Corpus) -> PagePlan:
+def plan_shortlinks(project: Project, corpus: Corpus, session: Session | None = None) -> PagePlan:
     """docs/q/, the short links of every paragraph (shortlinks.files), each file written again only when what
-    decides it changed; publish links them into site/q/."""
+    decides it changed; publish links them into site/q/. A session in memory keeps the map and the files' keys
+    for the next build, which cuts again and fingerprints only the shards that changed."""
+    kept = session.kept if session is not None and session.kept is not None else {}
+    previous, known = kept.get("short links", (None, {}))
+    cut = shortlinks.cut_map(corpus, previous)
     environment = caches.environment()
-    pages = [(path, fingerprint(environment, path, decided), lambda path=path, make=make: Page(path, make()))
-             for path, decided, make in shortlinks.files(corpus)]
+    keys, pages = {}, []
+    for path, decided, make in shortlinks.files(cut):
+        key = keys[path, decided] = known.get((path, decided)) or fingerprint(environment, path, decided)
+        pages.append((path, key, lambda path=path, make=make: Page(path, make())))
+    if session is not None and session.kept is not None:
+        session.kept["short links"] = (cut, keys)
     return PagePlan(None, {}, project.docs / shortlinks.FOLDER, project.cache / "pages-q.json", pages=pages)
 
 
@@ -696,7 +704,7 @@ def build(project: Project, progress: Progress = _quiet, jobs: int = 1, cache: S
                     meanwhile=None if export_written else export_in_background)
         if markdown is not None:  # both scripts' parts are written: Pagefind's pages are made of them
             plan_pagefind_pages(project, plans, keys).write()
-            plan_shortlinks(project, result.corpus).write()
+            plan_shortlinks(project, result.corpus, session).write()
     finally:
         for wait in export_written:
             wait()

@@ -180,6 +180,18 @@ def link_tree(source: Path, target: Path) -> None:
             _link_or_copy(os.path.join(source, path), os.path.join(target, path))
 
 
+def relink(changed: list[Path], source: Path, target: Path) -> None:
+    """What ``link_tree`` does for the files ``changed`` under ``source`` only (a plan's ``write``: written or
+    deleted), when ``target`` held the rest already."""
+    for path in changed:
+        into = target / path.relative_to(source)
+        if path.exists():
+            into.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(path, into)
+        else:
+            into.unlink(missing_ok=True)
+
+
 def _link_or_copy(source: Path | str, target: Path | str) -> None:
     """``target`` made the same file as ``source``: a hard link where it can be (the generator replaces a file it
     writes, never changes it in place, so the link keeps what was published), else a copy."""

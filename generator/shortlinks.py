@@ -29,6 +29,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 from .model import Corpus
@@ -39,9 +40,10 @@ SCRIPTS = (("zh-hans", "简体", "zh-Hans"), ("zh-hant", "繁體", "zh-Hant"))
 
 
 def _with_aliases(where: dict[str, str], aliases) -> dict[str, str]:
+    # In no order: every file made of the map sorts what it holds.
     for old, new in aliases:
         where.setdefault(old, where[new])
-    return dict(sorted(where.items()))
+    return where
 
 
 def targets(corpus: Corpus) -> dict[str, str]:
@@ -220,18 +222,49 @@ def sizes_of(where: dict[str, str]) -> dict[str, int]:
 FOLDER = "q"  # docs/q/: written by the build where it changed (pipeline.plan_shortlinks), linked into site/q/ by publish
 
 
-def files(corpus: Corpus) -> list[tuple[str, str, Callable[[], str]]]:
-    """Every file of q/: its path in q/, the text that decides what it holds (a part of its key), and how to make
-    it: the redirect page (decided by the depth), the map's shards, and the plain lists (decided by their shard)."""
+@dataclass
+class Map:
+    """The map cut into shards, with each shard's text as its file holds it (``cut_map``)."""
+
+    where: dict[str, str]  # targets()
+    depth: int
+    cut: dict[str, dict[str, str]]  # shards()
+    texts: dict[str, str]  # _shard_texts()
+
+
+def cut_map(corpus: Corpus, previous: Map | None = None) -> Map:
+    """The map of ``corpus``, cut. Given the map of the build before (a session that stays: `make serve`), the
+    shards that hold no id added, removed or moved are taken from it as they are: the same cut, the same texts."""
     where = targets(corpus)
     depth = shard_depth(len(where))
-    cut = shards(where, depth)
-    texts = _shard_texts(cut)
+    if previous is None or previous.depth != depth:
+        cut = shards(where, depth)
+        return Map(where, depth, cut, _shard_texts(cut))
+    before = previous.where
+    moved = {pid for pid, _event in where.items() - before.items()} | (before.keys() - where.keys())
+    touched = {pid[2:2 + depth] for pid in moved}
+    cut = previous.cut | {prefix: dict(previous.cut.get(prefix, {})) for prefix in touched}  # copied, then changed
+    for pid in moved:
+        prefix, rest = pid[2:2 + depth], pid[2 + depth:]
+        if pid in where:
+            cut[prefix][rest] = where[pid]
+        else:
+            del cut[prefix][rest]
+    cut = {prefix: rest for prefix, rest in sorted(cut.items()) if rest}
+    texts = {prefix: text for prefix, text in previous.texts.items() if prefix not in touched}
+    texts |= _shard_texts({prefix: cut[prefix] for prefix in touched if prefix in cut})
+    return Map(where, depth, cut, dict(sorted(texts.items())))
+
+
+def files(cut: Map) -> list[tuple[str, str, Callable[[], str]]]:
+    """Every file of q/: its path in q/, the text that decides what it holds (a part of its key), and how to make
+    it: the redirect page (decided by the depth), the map's shards, and the plain lists (decided by their shard)."""
+    depth, texts = cut.depth, cut.texts
     made = [("index.html", str(depth), lambda: redirect_page(depth)),
-            ("list/index.html", " ".join(texts.keys()), lambda: list_index(cut))]  # the prefixes
+            ("list/index.html", " ".join(texts.keys()), lambda: list_index(cut.cut))]  # the prefixes
     for prefix, text in texts.items():
         made.append((f"map/{prefix}.json", text, lambda text=text: text))
-        made.append((f"list/{prefix}.html", text, lambda prefix=prefix: list_page(prefix, cut[prefix])))
+        made.append((f"list/{prefix}.html", text, lambda prefix=prefix: list_page(prefix, cut.cut[prefix])))
     return made
 
 

@@ -41,12 +41,30 @@ def test_the_short_link_map_leads_every_paragraph_and_alias_to_its_event(built):
     corpus = replace(built.corpus, aliases=(("q-00000000ff", built.corpus.paragraphs[100].id),))  # the seeds have none
     depth = shortlinks.shard_depth(len(shortlinks.targets(corpus)))
     shards = {path.removeprefix("map/").removesuffix(".json"): json.loads(make())
-              for path, _decided, make in shortlinks.files(corpus) if path.startswith("map/")}
+              for path, _decided, make in shortlinks.files(shortlinks.cut_map(corpus)) if path.startswith("map/")}
     event_of = {p.id: p.event for p in corpus.paragraphs}
     for pid, event in [*event_of.items(), *((old, event_of[new]) for old, new in corpus.aliases)]:
         digits = pid[2:]
         assert shards[digits[:depth]][digits[depth:]] == event, pid
     assert sum(len(s) for s in shards.values()) == len(corpus.paragraphs) + len(dict(corpus.aliases))
+
+
+def test_a_map_cut_from_the_one_before_is_the_map_cut_from_nothing(built):
+    """`make serve` cuts the map of each save from the one before (shortlinks.cut_map): paragraphs removed, one
+    moved to another event, an alias added, and a map of another depth, give what a cut from nothing gives."""
+    from dataclasses import replace
+    copies = tuple(replace(p, id=f"q-{n:010x}") for n, p in enumerate(built.corpus.paragraphs * 2))
+    many = replace(built.corpus, paragraphs=built.corpus.paragraphs + copies)  # two hex digits name a shard
+    ps = many.paragraphs
+    moved = replace(ps[5], event=next(p.event for p in ps if p.event != ps[5].event))
+    corpus = replace(many, paragraphs=(moved, *ps[6:300], *ps[400:]), aliases=(("q-00000000ff", ps[10].id),))
+    few = replace(built.corpus, paragraphs=ps[:40])  # one hex digit
+    for before in (shortlinks.cut_map(many), shortlinks.cut_map(few), shortlinks.cut_map(corpus)):
+        patched, fresh = shortlinks.cut_map(corpus, before), shortlinks.cut_map(corpus)
+        assert (patched.depth, patched.cut, patched.texts) == (fresh.depth, fresh.cut, fresh.texts)
+        assert [(path, decided, make()) for path, decided, make in shortlinks.files(patched)] == \
+            [(path, decided, make()) for path, decided, make in shortlinks.files(fresh)]
+    assert (shortlinks.cut_map(few).depth, shortlinks.cut_map(corpus).depth) == (1, 2)
 
 
 @pytest.mark.parametrize("count,depth", [(10, 1), (694, 1), (5_000, 2), (200_000, 3), (3_000_000, 4)])
@@ -63,7 +81,7 @@ def test_an_alias_of_a_corrected_paragraph_is_in_the_map(built):
 
 
 def test_the_plain_lists_link_each_id_to_its_paragraph_in_both_scripts(built):
-    pages = {path: make() for path, _decided, make in shortlinks.files(built.corpus) if path.startswith("list/")}
+    pages = {path: make() for path, _decided, make in shortlinks.files(shortlinks.cut_map(built.corpus)) if path.startswith("list/")}
     p = built.corpus.paragraphs[0]
     page = pages[f"list/{p.id[2]}.html"]
     for script in ("zh-hans", "zh-hant"):

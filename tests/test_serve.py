@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import socket
@@ -32,9 +33,10 @@ def copy_inputs(dest: Path) -> Path:
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    # MkDocs' sitemap carries the day it was built; nothing else may differ.
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith("sitemap.xml")}
+    # MkDocs' sitemap carries the day it was built; nothing else may differ. data/ is a link to docs/data/.
+    return {str(Path(top, name).relative_to(folder)): Path(top, name).read_bytes()
+            for top, _dirs, names in os.walk(folder, followlinks=True) for name in names
+            if not name.startswith("sitemap.xml")}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -59,6 +61,13 @@ def test_a_preview_after_edits_is_what_a_preview_from_nothing_is(tmp_path):
     live.say = messages.append
     assert live.update() and messages == ["Preview updated: both scripts."]
     assert files_of(tmp_path / "live") == files_of(_fresh(project, tmp_path / "fresh-1"))
+    # Edits that rewrite more than pages: a character no transcript used (each script's query map, a static
+    # file), a speaker's note (every page that shows it), a paragraph added (an id new to the short links).
+    replace_in(seed, "大语言模型", "大语言模型鳄")
+    replace_in(project.site_config / "speakers.yaml", "note: 百川智能创始人、CEO", "note: 百川智能创始人（测试）")
+    replace_in(seed, "王咏刚(主持人):无论选择开源还是闭源", "王咏刚(主持人):这是预览新加的一段话。\n\n王咏刚(主持人):无论选择开源还是闭源")
+    assert live.update() and messages[-1] == "Preview updated: both scripts."
+    assert files_of(tmp_path / "live") == files_of(_fresh(project, tmp_path / "fresh-edits"))
     # A transcript dropped into seeds/ and taken out again: pages come and go, so the preview is
     # rebuilt from nothing (no page of the removed event left behind).
     added = project.seeds / "qa-english.txt"
@@ -67,7 +76,7 @@ def test_a_preview_after_edits_is_what_a_preview_from_nothing_is(tmp_path):
     assert files_of(tmp_path / "live") == files_of(_fresh(project, tmp_path / "fresh-2"))
     added.unlink()
     assert live.update()
-    assert files_of(tmp_path / "live") == files_of(tmp_path / "fresh-1")
+    assert files_of(tmp_path / "live") == files_of(tmp_path / "fresh-edits")
 
 
 def _fresh(project: Project, folder: Path) -> Path:
