@@ -10,16 +10,17 @@ both scripts into one preview folder laid out like ``site/`` (``zh-hans/``,
 the CSL-JSON files), and one MkDocs
 live-reload server serves it and watches only the inputs.
 
-A save renders only the pages whose Markdown the generator rewrote. Each
-script's MkDocs site is kept in memory after a build from nothing (``ScriptSite``:
-its files, navigation, theme environment and pages, as MkDocs' own build gathers
-them), and a save reads and renders again the pages and copies the files that
-changed on disk since the last update. That is what a build from nothing writes,
+Each script is previewed by a process of its own (``SiteProcess``), so the two
+render side by side while the server's process writes the short links. It keeps
+its MkDocs site in memory after a build from nothing (``ScriptSite``: the files,
+navigation, theme environment and pages, as MkDocs' own build gathers them), and
+on a save reads and renders again only the pages, and copies only the files, that
+changed on disk since the last save. That is what a build from nothing writes,
 because the generator rewrites a page exactly when its content changes and the
 navigation is fixed in mkdocs.yml: no page shows another page's content, and
 MkDocs' 404 page and sitemap show only the navigation, the pages' addresses and
-the day of the build. When that reasoning does not hold, the preview is rebuilt
-from nothing: a file added to or removed from a script's docs/, or a change under
+the day of the build. When that reasoning does not hold, the script is built
+from nothing again: a file added to or removed from its docs/, or a change under
 ``templates/overrides/`` or to an ``mkdocs*.yml``. ``tests/test_serve.py`` checks
 that a preview after edits equals one built from nothing.
 
@@ -30,11 +31,15 @@ search box says so.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
+import traceback
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Callable
@@ -94,28 +99,52 @@ class _Recorder(BasePlugin):
             file.page.markdown = file.page.content = None
 
 
+def theme_state(root: Path) -> tuple:
+    """What an update cannot follow (see the module's docstring): the MkDocs configurations and the theme's overrides."""
+    files = [root / name for name in CONFIGS.values()]
+    files += sorted(p for p in (root / "templates" / "overrides").rglob("*") if p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+
+
 class ScriptSite:
-    """One script's preview: MkDocs' build from nothing into ``site_dir``, kept in memory, and ``update``,
-    which renders the changed pages only (see the module's docstring for why that is a build from nothing)."""
+    """One script's preview: MkDocs' build from nothing into ``site_dir``, kept in memory, and ``refresh``,
+    which renders the pages that changed only (see the module's docstring for why that is a build from nothing)."""
 
-    def __init__(self, config_file: Path, site_dir: Path):
-        self.config_file, self.site_dir = config_file, site_dir
-        self.config: MkDocsConfig | None = None
+    def __init__(self, config_file: Path, docs_dir: Path, site_dir: Path):
+        self.config_file, self.docs_dir, self.site_dir = config_file, docs_dir, site_dir
+        self.config: MkDocsConfig | None = None  # None: built from nothing at the next refresh
         self.recorder = _Recorder()
+        self.docs: dict[str, list[int]] = {}  # docs_dir's files as last rendered, with their sizes and mtimes
+        self.theme: tuple = ()
 
-    def build(self) -> None:
-        self.config = None  # until the build succeeds: a failed one is built from nothing again
+    def refresh(self) -> bool:
+        """The site up to date with docs_dir; True when it was built from nothing."""
+        docs, theme = files_under(self.docs_dir), theme_state(self.config_file.parent)
+        whole = self.config is None or theme != self.theme or docs.keys() != self.docs.keys()
+        if whole:
+            self._build()
+        else:
+            self._update(sorted(path for path, stamp in docs.items() if self.docs[path] != stamp))
+        self.docs, self.theme = docs, theme
+        return whole
+
+    def _build(self) -> None:
+        self.config = None  # until the build succeeds
+        # What the site keeps (every page) lives until the next build from nothing: the cycle collector need not
+        # walk it after every save (at 2,000 transcripts each full collection took 0.4 s). What it kept before is
+        # let go and collected first.
+        gc.unfreeze()
+        self.recorder = _Recorder()
         shutil.rmtree(self.site_dir, ignore_errors=True)
         config = load_config(config_file=str(self.config_file), site_dir=str(self.site_dir), strict=False)
-        self.recorder = _Recorder()
         config.plugins["yanlu-preview"] = self.recorder
         mkdocs_build(config)
+        gc.collect()
+        gc.freeze()
         self.config = config
 
-    def update(self, changed: list[str]) -> None:
-        """``changed``: the files of docs_dir (paths relative to it, with '/') rewritten since the last update."""
-        if self.config is None:
-            return self.build()
+    def _update(self, changed: list[str]) -> None:
+        """``changed``: the files of docs_dir (paths relative to it, with '/') rewritten since the last refresh."""
         config, files, nav, env = self.config, self.recorder.files, self.recorder.nav, self.recorder.env
         config.plugins.on_pre_build(config=config)
         pages = []
@@ -139,22 +168,79 @@ class ScriptSite:
         config.plugins.on_post_build(config=config)
 
 
+def _site_main(config_file: str, docs_dir: str, site_dir: str) -> None:
+    """A script's ScriptSite in a process of its own (``python -m generator.serve``), refreshed on each line read:
+    the two scripts render side by side, and what MkDocs keeps of them stays out of the server's process. It
+    answers each line with one line of JSON on what was its standard output; anything else it prints goes to
+    standard error, with MkDocs' warnings."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops this process
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _show_mkdocs_warnings()
+    site = ScriptSite(Path(config_file), Path(docs_dir), Path(site_dir))
+    for _line in sys.stdin:  # its end: the server stopped
+        try:
+            reply = {"built": site.refresh()}
+        except MkDocsException as exc:
+            reply = {"mkdocs": str(exc)}
+        except Exception:  # noqa: BLE001 - a bug: its traceback goes to the server, which raises it
+            reply = {"error": traceback.format_exc()}
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
+
+
+class SiteProcess:
+    """The server's side of ``_site_main``: ``start`` a refresh, then ``result``. Started on the first refresh, and
+    again after it stopped; a process of its own, not a fork (the server runs threads: a forked child could wait
+    forever on a lock another thread held), running the generator's code that this process runs."""
+
+    def __init__(self, config_file: Path, docs_dir: Path, site_dir: Path):
+        self.args = [str(config_file), str(docs_dir), str(site_dir)]
+        self.name = site_dir.name
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(_CODE), *filter(None, [os.environ.get("PYTHONPATH")])]))
+            self.process = subprocess.Popen([sys.executable, "-m", "generator.serve", *self.args], env=env,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        self.process.stdin.write("refresh\n")
+        self.process.stdin.flush()
+
+    def result(self) -> bool:
+        line = self.process.stdout.readline()
+        if not line:
+            self.process = None
+            raise MkDocsException(f"its process for {self.name} stopped; it starts again on the next save")
+        reply = json.loads(line)
+        if "mkdocs" in reply:
+            raise MkDocsException(reply["mkdocs"])
+        if "error" in reply:
+            raise RuntimeError(f"the preview of {self.name} failed:\n{reply['error']}")
+        return reply["built"]
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.stdin.close()  # the process reads the end of its input and returns
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process.stdout.close()
+            self.process = None
+
+
 class Preview:
-    """Both scripts of a project, built into ``folder`` and kept up to date by ``update``."""
+    """Both scripts of a project, built into ``folder`` and kept up to date by ``update``; ``close`` stops
+    the processes that render them."""
 
     def __init__(self, project: Project, folder: Path, say: Callable[[str], None] = print,
                  lock: Callable[[], AbstractContextManager] = nullcontext):
         self.project, self.folder, self.say, self.lock = project, folder, say, lock
-        self.sites = {script: ScriptSite(project.root / config_file, folder / script)
-                      for script, config_file in CONFIGS.items()}
-        self._docs: dict[str, dict[str, list[int]]] | None = None  # each script's docs/ files at the last update
-        self._theme: tuple | None = None  # what an update cannot follow (see the module's docstring)
-
-    def _theme_state(self) -> tuple:
-        root = self.project.root
-        files = [root / name for name in CONFIGS.values()]
-        files += sorted(p for p in (root / "templates" / "overrides").rglob("*") if p.is_file())
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+        self.sites = [SiteProcess(project.root / config_file, project.docs / script, folder / script)
+                      for script, config_file in CONFIGS.items()]
+        self._linked = False  # whether q/ holds what docs/q/ held after the last update
 
     def update(self) -> bool:
         """Run the generator, then MkDocs for both scripts; False (and the previous preview kept
@@ -175,23 +261,34 @@ class Preview:
         return True
 
     def _render(self) -> bool:
-        """The generator, then each script's pages it rewrote, or both sites from nothing (True)."""
+        """The generator, then both scripts' sites side by side and the short links; True when a site was
+        built from nothing."""
         result = mkdocs_hook.rebuild(self.project)
-        # The hook's build writes no short links.
-        links = pipeline.plan_shortlinks(self.project, result.corpus, mkdocs_hook.session()).write()
-        docs = {script: files_under(self.project.docs / script) for script in self.sites}
-        theme = self._theme_state()
-        whole = (self._docs is None or theme != self._theme
-                 or any(docs[script].keys() != self._docs[script].keys() for script in docs))
-        if whole:
-            self._build_sites()
-            link_tree(self.project.docs / shortlinks.FOLDER, self.folder / "q")  # short links, as published
+        for site in self.sites:
+            site.start()
+        try:
+            self._link_shortlinks(result)
+        finally:
+            outcomes = []
+            for site in self.sites:  # every reply is read, so the next refresh starts clean
+                try:
+                    outcomes.append(site.result())
+                except Exception as exc:  # noqa: BLE001 - raised once both have replied
+                    outcomes.append(exc)
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+        return any(outcomes)
+
+    def _link_shortlinks(self, result: pipeline.Build) -> None:
+        """docs/q/ (the hook's build writes no short links), and q/ of the preview: the files it rewrote."""
+        linked, self._linked = self._linked, False
+        changed = pipeline.plan_shortlinks(self.project, result.corpus, mkdocs_hook.session()).write()
+        if linked:
+            relink(changed, self.project.docs / shortlinks.FOLDER, self.folder / "q")
         else:
-            for script, site in self.sites.items():
-                site.update(sorted(path for path, stamp in docs[script].items() if self._docs[script][path] != stamp))
-            relink(links, self.project.docs / shortlinks.FOLDER, self.folder / "q")
-        self._docs, self._theme = docs, theme
-        return whole
+            link_tree(self.project.docs / shortlinks.FOLDER, self.folder / "q")
+        self._linked = True
 
     def _place_data(self) -> None:
         """data/ (corpus.json …) beside both scripts, as in site/: docs/data itself, by a symbolic link made once, so a
@@ -205,15 +302,9 @@ class Preview:
         except OSError:
             publish_data(self.project, self.folder)
 
-    def _build_sites(self) -> None:
-        # What the sites keep (every page of both scripts) lives until the next build from nothing: the cycle
-        # collector need not walk it after every save (at 2,000 transcripts each full collection took 0.4 s).
-        # What the sites kept before is let go and collected first.
-        gc.unfreeze()
-        for site in self.sites.values():
-            site.build()
-        gc.collect()
-        gc.freeze()
+    def close(self) -> None:
+        for site in self.sites:
+            site.close()
 
 
 def _stop(_signal, _frame) -> None:
@@ -244,4 +335,11 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
         finally:
             server.shutdown()
     finally:
+        preview.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_CODE = Path(__file__).resolve().parent.parent  # the folder that holds the generator package this process runs
+
+if __name__ == "__main__":
+    _site_main(*sys.argv[1:])
