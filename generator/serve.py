@@ -211,7 +211,7 @@ class SiteProcess:
         line = self.process.stdout.readline()
         if not line:
             self.process = None
-            raise MkDocsException(f"its process for {self.name} stopped; it starts again on the next save")
+            raise MkDocsException(f"its process for {self.name} stopped (it starts again)")
         reply = json.loads(line)
         if "mkdocs" in reply:
             raise MkDocsException(reply["mkdocs"])

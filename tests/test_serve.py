@@ -97,6 +97,26 @@ def test_a_mistake_in_a_save_keeps_the_last_preview_and_says_where(tmp_path):
     assert files_of(tmp_path / "live") == before
 
 
+def test_a_scripts_preview_process_that_stopped_says_so_and_starts_again(tmp_path):
+    project = Project(copy_inputs(tmp_path / "project"))
+    live = Preview(project, tmp_path / "live", say=lambda _: None)
+    try:
+        assert live.update()
+        seed = project.seeds / seed_name("002")
+        messages = []
+        live.say = messages.append
+        replace_in(seed, "大模型", "大语言模型")
+        hant = live.sites[1]
+        hant.result = lambda: (hant.process.kill(), hant.process.wait(), type(hant).result(hant))[-1]  # dies at the save
+        assert not live.update()
+        assert "zh-hant stopped" in messages[-1] and "It updates on the next save" in messages[-1]
+        del hant.result
+        assert live.update() and messages[-1] == "Preview built: both scripts."  # that script from nothing
+        assert files_of(tmp_path / "live") == files_of(_fresh(project, tmp_path / "fresh"))
+    finally:
+        live.close()
+
+
 # ------------------------------------------------------------------ the server, in a browser
 
 def _free_port() -> int:
