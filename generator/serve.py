@@ -63,6 +63,8 @@ from .pipeline import Project
 from .publish import CONFIGS, ROOT_PAGE, link_tree, not_found_page, publish_data, relink
 from .render import files_under
 
+_CODE = Path(__file__).resolve().parent.parent  # the folder that holds the generator package this process runs
+
 
 def _show_mkdocs_warnings() -> None:
     """MkDocs' warnings (a broken link) on the terminal, without its INFO chatter for every build."""
@@ -99,7 +101,7 @@ class _Recorder(BasePlugin):
             file.page.markdown = file.page.content = None
 
 
-def theme_state(root: Path) -> tuple:
+def _theme_state(root: Path) -> tuple:
     """What an update cannot follow (see the module's docstring): the MkDocs configurations and the theme's overrides."""
     files = [root / name for name in CONFIGS.values()]
     files += sorted(p for p in (root / "templates" / "overrides").rglob("*") if p.is_file())
@@ -119,7 +121,7 @@ class ScriptSite:
 
     def refresh(self) -> bool:
         """The site up to date with docs_dir; True when it was built from nothing."""
-        docs, theme = files_under(self.docs_dir), theme_state(self.config_file.parent)
+        docs, theme = files_under(self.docs_dir), _theme_state(self.config_file.parent)
         whole = self.config is None or theme != self.theme or docs.keys() != self.docs.keys()
         if whole:
             self._build()
@@ -201,7 +203,8 @@ class SiteProcess:
 
     def start(self) -> None:
         if self.process is None or self.process.poll() is not None:
-            env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(_CODE), *filter(None, [os.environ.get("PYTHONPATH")])]))
+            path = os.environ.get("PYTHONPATH")
+            env = dict(os.environ, PYTHONPATH=f"{_CODE}{os.pathsep}{path}" if path else str(_CODE))
             self.process = subprocess.Popen([sys.executable, "-m", "generator.serve", *self.args], env=env,
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
         self.process.stdin.write("refresh\n")
@@ -338,8 +341,6 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000,
         preview.close()
         shutil.rmtree(folder, ignore_errors=True)
 
-
-_CODE = Path(__file__).resolve().parent.parent  # the folder that holds the generator package this process runs
 
 if __name__ == "__main__":
     _site_main(*sys.argv[1:])

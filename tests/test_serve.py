@@ -80,7 +80,11 @@ def test_a_preview_after_edits_is_what_a_preview_from_nothing_is(tmp_path):
 
 
 def _fresh(project: Project, folder: Path) -> Path:
-    assert Preview(project, folder, say=lambda _: None).update()
+    preview = Preview(project, folder, say=lambda _: None)
+    try:
+        assert preview.update()
+    finally:
+        preview.close()
     return folder
 
 
