@@ -620,16 +620,16 @@ def plan_shortlinks(project: Project, corpus: Corpus, session: Session | None = 
     """docs/q/, the short links of every paragraph (shortlinks.files), each file written again only when what
     decides it changed; publish links them into site/q/. A session in memory keeps the map and the files' keys
     for the next build, which cuts again and fingerprints only the shards that changed."""
-    kept = session.kept if session is not None and session.kept is not None else {}
-    previous, known = kept.get("short links", (None, {}))
+    kept = session.kept if session is not None else None  # None: a session on disk only
+    previous, known = (kept or {}).get("short links", (None, {}))
     cut = shortlinks.cut_map(corpus, previous)
     environment = caches.environment()
     keys, pages = {}, []
     for path, decided, make in shortlinks.files(cut):
         key = keys[path, decided] = known.get((path, decided)) or fingerprint(environment, path, decided)
         pages.append((path, key, lambda path=path, make=make: Page(path, make())))
-    if session is not None and session.kept is not None:
-        session.kept["short links"] = (cut, keys)
+    if kept is not None:
+        kept["short links"] = (cut, keys)
     return PagePlan(None, {}, project.docs / shortlinks.FOLDER, project.cache / "pages-q.json", pages=pages)
 
 

@@ -78,8 +78,8 @@ def _show_mkdocs_warnings() -> None:
 
 class _Recorder(BasePlugin):
     """Keeps what a build from nothing gathers, as the last plugin sees it: the navigation, the files, the
-    theme's environment. The pages' text is let go once they are written (a kept page needs only its
-    anchors, title and table of contents; a save reads a changed page again)."""
+    theme's environment. The pages' text is let go once they are written, by every build and update (a kept page
+    needs only its anchors, title and table of contents; a save reads a changed page again)."""
 
     nav: Navigation
     files: Files
@@ -164,7 +164,6 @@ class ScriptSite:
         doc_files = files.documentation_pages()
         for page in pages:
             _build_page(page, config, doc_files, nav, env)
-            page.markdown = page.content = None
         for file in doc_files:  # a changed page may have lost an anchor that another page links to
             file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         config.plugins.on_post_build(config=config)
